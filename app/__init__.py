@@ -1,0 +1,1 @@
+"""Motorjoy: build your own car, follow it home, and join the club."""

@@ -1,0 +1,22 @@
+"""Builds the Reflex app: registers pages and HTTP routes; nothing else."""
+
+import reflex as rx
+
+from app.configurator.page import build_page
+from app.home.page import home
+from app.home.state import HomeState
+from app.studio.page import studio_page
+from app.tracking.page import track_page
+from app.ui.theme import GLOBAL_STYLE
+
+app = rx.App(style=GLOBAL_STYLE)
+app.add_page(
+    home,
+    route="/",
+    title="Motorjoy · Build it, name it, watch it come home",
+    description="Build your own car, follow it home, and join the club.",
+    on_load=HomeState.load,
+)
+app.add_page(build_page, route="/build", title="Build your own · Motorjoy")
+app.add_page(track_page, route="/track", title="Where's My Baby? · Motorjoy")
+app.add_page(studio_page, route="/studio", title="Studio · Motorjoy")

@@ -1,0 +1,39 @@
+"""The operator's command line: `motorjoy demo`, `motorjoy migrate`, ..."""
+
+import argparse
+import sys
+
+from app import db
+
+
+def cmd_migrate(_args: argparse.Namespace) -> int:
+    db.migrate()
+    print("Database is up to date.")
+    return 0
+
+
+def cmd_demo(_args: argparse.Namespace) -> int:
+    from app.orders.demo import seed_demo_orders
+
+    db.migrate()
+    with db.session() as s:
+        added = seed_demo_orders(s)
+    print(f"Demo data ready ({added} demo orders added; the catalogue comes from layers/manifest.toml).")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="motorjoy", description="Run Motorjoy's operator tasks.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser("migrate", help="apply database migrations").set_defaults(run=cmd_migrate)
+    commands.add_parser("demo", help="migrate and seed the demo data (idempotent)").set_defaults(run=cmd_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Build your own: the live configurator."""

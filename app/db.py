@@ -1,0 +1,59 @@
+"""Database engine, sessions and migrations; the tables live with the feature that owns them."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from sqlmodel import Session, create_engine
+
+from app import settings
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+@cache
+def engine(url: str | None = None) -> sa.Engine:
+    """One engine per URL per process, so every request shares its connection pool."""
+    url = url or settings.db_url()
+    if url.startswith("sqlite"):
+        eng = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        sa.event.listen(eng, "connect", _sqlite_pragmas)
+        return eng
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # WAL lets readers carry on while the app writes; foreign keys are off by default in SQLite.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+@contextmanager
+def session(url: str | None = None) -> Iterator[Session]:
+    """A session that commits when the block ends cleanly and rolls back everything otherwise."""
+    with Session(engine(url)) as s:
+        try:
+            yield s
+            s.commit()
+        except BaseException:
+            s.rollback()
+            raise
+
+
+def alembic_config(url: str | None = None) -> Config:
+    """Alembic settings built in code, so the project needs no alembic.ini at the top level."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("sqlalchemy.url", url or settings.db_url())
+    return cfg
+
+
+def migrate(url: str | None = None) -> None:
+    """Bring the schema up to the latest migration (safe to run every start)."""
+    command.upgrade(alembic_config(url), "head")

@@ -1,0 +1,1 @@
+"""Orders: a customer's car from the moment a dealer places it."""

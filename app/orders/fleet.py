@@ -1,0 +1,14 @@
+"""Questions about all orders at once (how many cars are on their way home right now)."""
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from app.orders.models import Order, StageEvent
+from app.tracking.stages import DELIVERED
+
+
+def cars_on_their_way(session: Session) -> int:
+    """Orders that have not reached the customer yet."""
+    delivered = select(StageEvent.order_id).where(StageEvent.stage == DELIVERED)
+    query = select(sa.func.count()).select_from(Order).where(Order.id.not_in(delivered))
+    return session.exec(query).one()

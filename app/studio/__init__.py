@@ -1,0 +1,1 @@
+"""The studio: where marketing tunes copy, imagery, colours and prices."""

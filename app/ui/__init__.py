@@ -1,0 +1,1 @@
+"""The shared look: theme tokens, the page shell and small shared components."""

@@ -1,0 +1,18 @@
+"""Theme tokens: one place for the brand's colours, radii and type."""
+
+import reflex as rx
+
+# Chili red accent on warm sand greys: a car club, not a bank.
+THEME = rx.theme(accent_color="tomato", gray_color="sand", radius="large", scaling="100%")
+
+CONTENT_WIDTH = "72rem"
+
+GLOBAL_STYLE = {
+    "font_family": "'Inter', system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
+    "::selection": {"background": "var(--accent-a5)"},
+    # Everyone who navigates by keyboard sees where they are.
+    ":focus-visible": {"outline": "3px solid var(--accent-9)", "outline_offset": "3px"},
+    "@media (prefers-reduced-motion: reduce)": {
+        "*": {"animation_duration": "0.01ms !important", "transition_duration": "0.01ms !important"}
+    },
+}

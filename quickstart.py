@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+"""The README's two commands, with nothing but Python needed first.
+
+    python3 quickstart.py serve   # install into .venv, migrate, seed demo data, build, serve on :3000
+    python3 quickstart.py test    # install the test tools (and Chromium if missing), run the whole suite
+
+Standard library only: this runs before anything is installed.
+"""
+
+import argparse
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / "bin"
+PORT = os.environ.get("MOTORJOY_PORT", "3000")
+
+
+def say(message: str) -> None:
+    print(f"\n==> {message}", flush=True)
+
+
+def run(*cmd: str | Path, check: bool = True) -> int:
+    return subprocess.run([str(c) for c in cmd], cwd=ROOT, env=project_env(), check=check).returncode
+
+
+def project_env() -> dict[str, str]:
+    # The venv's bin goes first on PATH: Reflex finds its JavaScript runtime (bun, a PyPI wheel) there.
+    env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
+    env.setdefault("REFLEX_CHECK_LATEST_VERSION", "false")
+    env.pop("VIRTUAL_ENV", None)
+    return env
+
+
+def apt_install(*packages: str) -> bool:
+    """Install Debian packages when we are root on a Debian-like machine; False when we can't."""
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        return False
+    say(f"Installing {' '.join(packages)} with apt-get")
+    quiet = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    subprocess.run(["apt-get", "update", "-qq"], env=quiet, check=False)
+    return subprocess.run(["apt-get", "install", "-y", "-qq", *packages], env=quiet, check=False).returncode == 0
+
+
+def ensure_venv() -> None:
+    if (BIN / "python").exists():
+        return
+    say("Creating the virtual environment in .venv")
+    try:
+        venv.create(VENV, with_pip=True)
+    except (OSError, subprocess.CalledProcessError):
+        # Debian ships venv's pip bootstrap separately.
+        shutil.rmtree(VENV, ignore_errors=True)
+        minor = f"python3.{sys.version_info.minor}-venv"
+        if not (apt_install("python3-venv", minor) or apt_install("python3-venv")):
+            sys.exit("Could not create a virtual environment: install python3-venv and try again.")
+        venv.create(VENV, with_pip=True)
+
+
+def ensure_installed(extra: str) -> None:
+    """pip install the project (editable) unless pyproject.toml is unchanged since the last install."""
+    ensure_venv()
+    spec = f".[{extra}]" if extra else "."
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + spec.encode()).hexdigest()
+    stamp = VENV / f".installed-{extra or 'app'}"
+    if stamp.exists() and stamp.read_text() == digest:
+        return
+    say(f"Installing Motorjoy{f' with its {extra} tools' if extra else ''} into .venv")
+    run(BIN / "python", "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+    run(BIN / "python", "-m", "pip", "install", "--quiet", "-e", spec)
+    stamp.write_text(digest)
+
+
+def serve(_args: argparse.Namespace) -> int:
+    ensure_installed("")
+    say("Migrating the database and seeding the demo data")
+    run(BIN / "motorjoy", "demo")
+    say(f"Building and serving Motorjoy at http://localhost:{PORT} (Ctrl+C to stop)")
+    cmd = [str(BIN / "reflex"), "run", "--env", "prod", "--single-port", "--frontend-port", PORT]
+    os.chdir(ROOT)
+    os.execve(cmd[0], cmd, project_env())
+
+
+def ensure_chromium() -> None:
+    if shutil.which("chromium") or Path("/usr/bin/chromium").exists():
+        return
+    if not apt_install("chromium"):
+        sys.exit("The browser tests need Chromium: install the 'chromium' package and try again.")
+
+
+def test(args: argparse.Namespace) -> int:
+    ensure_installed("test")
+    ensure_chromium()
+    steps = [
+        ("Lint (ruff)", [BIN / "ruff", "check", "."]),
+        ("Unit tests", [BIN / "python", "-m", "pytest", "tests/unit", *args.pytest_args]),
+        ("Browser tests", [BIN / "python", "-m", "pytest", "tests/e2e", *args.pytest_args]),
+    ]
+    failed = []
+    for title, cmd in steps:
+        say(title)
+        if run(*cmd, check=False) != 0:
+            failed.append(title)
+    say("All green." if not failed else f"Failed: {', '.join(failed)}")
+    return 1 if failed else 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Set up and run Motorjoy, or run its tests.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("serve", help="set everything up and serve the app").set_defaults(run=serve)
+    tester = commands.add_parser("test", help="run the whole test suite")
+    tester.set_defaults(run=test)
+    # Anything we don't know (e.g. -x, -k name) is for pytest.
+    args, args.pytest_args = parser.parse_known_args()
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

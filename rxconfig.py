@@ -1,0 +1,20 @@
+"""Reflex configuration: embedded defaults (SQLite, disk state), every value overridable by REFLEX_* env."""
+
+import os
+
+import reflex as rx
+
+from app import settings
+from app.ui.theme import THEME
+
+# The project decides when to upgrade, not a start-up banner; and nothing phones home.
+os.environ.setdefault("REFLEX_CHECK_LATEST_VERSION", "false")
+
+config = rx.Config(
+    app_name="app",
+    telemetry_enabled=False,
+    db_url=settings.db_url(),
+    redis_url=settings.redis_url(),
+    show_built_with_reflex=False,
+    plugins=[rx.plugins.RadixThemesPlugin(theme=THEME)],
+)

@@ -1,0 +1,61 @@
+"""Browser tests: the real app (production build) started once per session, driven in system Chromium."""
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic"]
+
+
+@pytest.fixture(scope="session")
+def app_url() -> Iterator[str]:
+    from reflex.testing import AppHarnessProd
+
+    data_dir = tempfile.mkdtemp(prefix="motorjoy-e2e-")
+    os.environ["MOTORJOY_DATA_DIR"] = data_dir  # a database of its own, seeded like a fresh install
+    os.environ.pop("REFLEX_DB_URL", None)
+    from app.cli import main as motorjoy
+
+    assert motorjoy(["demo"]) == 0
+    with AppHarnessProd.create(root=ROOT, app_name="app") as harness:
+        assert harness.frontend_url
+        yield harness.frontend_url.rstrip("/")
+    shutil.rmtree(data_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    executable = shutil.which("chromium") or "/usr/bin/chromium"
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def console_errors(page: Page) -> list[str]:
+    """Everything the page logs as an error, or throws, while the test runs."""
+    errors: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            errors.append(message.text)
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return errors

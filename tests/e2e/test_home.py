@@ -1,0 +1,54 @@
+"""The home page: it loads cleanly and every section is reachable by mouse and by keyboard."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+SECTIONS = [
+    ("Build your own", "/build", "Your car, exactly as you dream it."),
+    ("Where's My Baby?", "/track", "Your car is in good hands."),
+    ("Studio", "/studio", "Tune the words and the pictures."),
+]
+
+
+def test_home_loads_without_console_errors(page: Page, app_url: str, console_errors: list[str]):
+    page.goto(app_url + "/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Build it. Name it. Watch it come home.")
+    # The live count comes from the demo orders over the websocket: two of three are still on their way.
+    expect(page.locator("#fleet-line")).to_have_text("2 cars are on their way home right now.")
+    assert console_errors == []
+
+
+@pytest.mark.parametrize(("label", "path", "heading"), SECTIONS)
+def test_section_reachable_by_mouse(page: Page, app_url: str, label: str, path: str, heading: str):
+    page.goto(app_url + "/")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name=label).click()
+    expect(page).to_have_url(re.compile(re.escape(path) + "$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+    expect(page.get_by_role("link", name=label, exact=True).first).to_have_attribute("aria-current", "page")
+
+
+@pytest.mark.parametrize(("label", "path", "heading"), SECTIONS)
+def test_section_reachable_by_keyboard(page: Page, app_url: str, label: str, path: str, heading: str):
+    page.goto(app_url + "/")
+    expect(page.locator("#fleet-line")).to_be_visible()
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        focused = page.evaluate("document.activeElement && document.activeElement.textContent.trim()")
+        if focused == label:
+            break
+    else:
+        pytest.fail(f"Tab never reached the {label!r} link")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(re.escape(path) + "$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+
+
+def test_skip_link_jumps_to_content(page: Page, app_url: str):
+    page.goto(app_url + "/")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to content")
+    expect(skip).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile("#main$"))

@@ -1,0 +1,52 @@
+"""Migrations build the schema from nothing, and the demo seed is idempotent."""
+
+import sqlalchemy as sa
+from sqlmodel import select
+
+from app import db
+from app.orders.demo import DEMO_ORDERS, seed_demo_orders
+from app.orders.fleet import cars_on_their_way
+from app.orders.models import Order, StageEvent
+
+
+def test_migrations_create_every_table(tmp_path):
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    db.migrate(url)
+    tables = set(sa.inspect(db.engine(url)).get_table_names())
+    assert {"orders", "stage_events", "alembic_version"} <= tables
+
+
+def test_demo_seed_is_idempotent(tmp_path):
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    db.migrate(url)
+    with db.session(url) as s:
+        assert seed_demo_orders(s) == len(DEMO_ORDERS)
+    with db.session(url) as s:
+        assert seed_demo_orders(s) == 0
+        assert len(s.exec(select(Order)).all()) == len(DEMO_ORDERS)
+        first_events = len(s.exec(select(StageEvent)).all())
+    with db.session(url) as s:
+        seed_demo_orders(s)
+        assert len(s.exec(select(StageEvent)).all()) == first_events
+
+
+def test_delivered_cars_are_not_on_their_way(tmp_path):
+    url = f"sqlite:///{tmp_path / 'fleet.db'}"
+    db.migrate(url)
+    with db.session(url) as s:
+        seed_demo_orders(s)
+        delivered = sum(1 for *_, reached, _age in DEMO_ORDERS if reached == 8)
+        assert cars_on_their_way(s) == len(DEMO_ORDERS) - delivered
+
+
+def test_failed_block_writes_nothing(tmp_path):
+    url = f"sqlite:///{tmp_path / 'rollback.db'}"
+    db.migrate(url)
+    try:
+        with db.session(url) as s:
+            seed_demo_orders(s)
+            raise RuntimeError("the power went out mid-seed")
+    except RuntimeError:
+        pass
+    with db.session(url) as s:
+        assert s.exec(select(Order)).all() == []
