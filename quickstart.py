@@ -118,7 +118,8 @@ def main() -> int:
     tester = commands.add_parser("test", help="run the whole test suite")
     tester.set_defaults(run=test)
     # Anything we don't know (e.g. -x, -k name) is for pytest.
-    args, args.pytest_args = parser.parse_known_args()
+    args, pytest_args = parser.parse_known_args()
+    args.pytest_args = pytest_args
     return args.run(args)
 
 
