@@ -17,4 +17,5 @@ config = rx.Config(
     redis_url=settings.redis_url(),
     show_built_with_reflex=False,
     plugins=[rx.plugins.RadixThemesPlugin(theme=THEME)],
+    disable_plugins=[rx.plugins.SitemapPlugin],
 )

@@ -5,11 +5,16 @@ import reflex as rx
 from app.configurator.page import build_page
 from app.home.page import home
 from app.home.state import HomeState
+from app.render import car_pictures, make_picture_app
 from app.studio.page import studio_page
 from app.tracking.page import track_page
 from app.ui.theme import GLOBAL_STYLE
 
-app = rx.App(style=GLOBAL_STYLE)
+# Validates the manifest now (a bad entry stops the start with its name); decoding waits for the server.
+pictures = car_pictures()
+
+app = rx.App(style=GLOBAL_STYLE, api_transformer=make_picture_app(pictures))
+app.register_lifespan_task(pictures.start)
 app.add_page(
     home,
     route="/",

@@ -4,6 +4,7 @@ import argparse
 import sys
 
 from app import db
+from app.render.commands import add_bench_arguments, add_render_arguments, run_bench, run_render
 
 
 def cmd_migrate(_args: argparse.Namespace) -> int:
@@ -27,6 +28,13 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands.add_parser("migrate", help="apply database migrations").set_defaults(run=cmd_migrate)
     commands.add_parser("demo", help="migrate and seed the demo data (idempotent)").set_defaults(run=cmd_demo)
+    render = commands.add_parser("render", help="write one car picture and print its alt text")
+    add_render_arguments(render)
+    render.set_defaults(run=run_render)
+    bench = commands.add_parser("bench", help="measure the renderer (prints a JSON last line)")
+    bench.add_argument("what", choices=["render"], help="what to measure")
+    add_bench_arguments(bench)
+    bench.set_defaults(run=run_bench)
     return parser
 
 

@@ -78,9 +78,8 @@ def check(path: Path) -> list[str]:
             a = np.asarray(im)
             if not (np.array_equal(a[..., 0], a[..., 1]) and np.array_equal(a[..., 1], a[..., 2])):
                 errs.append(f"{path}: body_shade is not greyscale")
-        elif name == "backdrop":
-            if np.asarray(im)[..., 3].min() != 255:
-                errs.append(f"{path}: backdrop is not opaque")
+        elif name == "backdrop" and np.asarray(im)[..., 3].min() != 255:
+            errs.append(f"{path}: backdrop is not opaque")
     return errs
 
 

@@ -34,7 +34,7 @@ def svg(body: str, defs: str = "") -> str:
 
 
 def grey(v: float) -> str:
-    v = max(0, min(255, int(round(v))))
+    v = max(0, min(255, round(v)))
     return f"#{v:02x}{v:02x}{v:02x}"
 
 
@@ -78,7 +78,7 @@ def _stops(stops):
 
 def gstops(y0, y1, pairs):
     """Stops given as absolute coordinates -> offsets."""
-    return [((y - y0) / (y1 - y0),) + tuple(rest) for y, *rest in pairs]
+    return [((y - y0) / (y1 - y0), *tuple(rest)) for y, *rest in pairs]
 
 
 def blur(id_, sd):
@@ -138,15 +138,15 @@ def sym(left: list[tuple]) -> str:
         pts.append((c, cur, ctrl, end))
         cur = end
     d = []
-    for c, start, ctrl, end in pts:
-        d.append(c + " " + " ".join(f"{x},{y}" for x, y in ctrl + [end]))
+    for c, _start, ctrl, end in pts:
+        d.append(c + " " + " ".join(f"{x},{y}" for x, y in [*ctrl, end]))
     # right half: reverse order, mirrored
-    for c, start, ctrl, end in reversed(pts):
+    for c, start, ctrl, _end in reversed(pts):
         if c == "M":
             continue
         rctrl = [(W - x, y) for x, y in reversed(ctrl)]
         sx, sy = start
-        d.append(c + " " + " ".join(f"{x},{y}" for x, y in rctrl + [(W - sx, sy)]))
+        d.append(c + " " + " ".join(f"{x},{y}" for x, y in [*rctrl, (W - sx, sy)]))
     return " ".join(d) + " Z"
 
 
@@ -606,14 +606,11 @@ def side_body(model, mask=False):
         parts.append(f'<path d="{b}" fill="{K if mask else "url(#gChrome)"}"/>')
     if not mask:
         parts.append(
-            f'<path d="M 1292,621 L 1352,621 C 1362,621 1367,625 1368,630" fill="none" '
+            '<path d="M 1292,621 L 1352,621 C 1362,621 1367,625 1368,630" fill="none" '
             'stroke="#fff" stroke-width="1.5" opacity="0.9"/>'
         )
     # --- windows: interior seen through the glass
-    if model == "hatch":
-        wins = [SIDE_WIN_FRONT, SIDE_WIN_REAR_HATCH]
-    else:
-        wins = [SIDE_WIN_FRONT, SIDE_WIN_REAR_CONV]
+    wins = [SIDE_WIN_FRONT, SIDE_WIN_REAR_HATCH] if model == "hatch" else [SIDE_WIN_FRONT, SIDE_WIN_REAR_CONV]
     for w in wins:
         parts.append(f'<path d="{w}" fill="{K if mask else grey(30)}"/>')
     if not mask:
@@ -651,7 +648,7 @@ def side_body(model, mask=False):
     parts.append(f'<path d="{SIDE_MIRROR_CAP}" fill="{fill(0) if mask else "url(#gMir)"}"/>')
     if not mask:
         parts.append(
-            f'<path d="M 940,417 C 950,414 975,414 988,424" fill="none" stroke="#fff" '
+            '<path d="M 940,417 C 950,414 975,414 988,424" fill="none" stroke="#fff" '
             'stroke-width="2" opacity="0.8" stroke-linecap="round"/>'
         )
     content = f'<g transform="translate({SIDE_DX} 0)">' + "\n".join(parts) + "</g>"
@@ -940,10 +937,7 @@ def side_glass(model):
         rad("gFuel", 414, 522, 16, [(0, "#ffffff"), (0.6, "#b8bcc0"), (1, "#5d6165")]),
         blur("b2", 2),
     ]
-    if model == "hatch":
-        wins = [SIDE_WIN_FRONT, SIDE_WIN_REAR_HATCH]
-    else:
-        wins = [SIDE_WIN_FRONT, SIDE_WIN_REAR_CONV]
+    wins = [SIDE_WIN_FRONT, SIDE_WIN_REAR_HATCH] if model == "hatch" else [SIDE_WIN_FRONT, SIDE_WIN_REAR_CONV]
     p = []
     for i, w in enumerate(wins):
         defs.append(clip(f"cw{i}", f'<path d="{w}"/>'))
@@ -1346,7 +1340,7 @@ def fabric_defs(col, pid="fab"):
 
 
 def softtop_side(opt):
-    base, dark, light = SOFT_COL[opt]
+    _base, dark, light = SOFT_COL[opt]
     top = SIDE_TOP_CONV + " " + SIDE_WIN_FRONT + " " + SIDE_WIN_REAR_CONV
     defs = [
         fabric_defs(SOFT_COL[opt]),
@@ -1401,7 +1395,7 @@ SOFT_F = (
 
 
 def softtop_front(opt):
-    base, dark, light = SOFT_COL[opt]
+    _base, dark, light = SOFT_COL[opt]
     defs = [
         fabric_defs(SOFT_COL[opt]),
         clip("cS", f'<path d="{SOFT_F}"/>'),
@@ -1707,7 +1701,7 @@ def badgebar_front(opt):
             # black grille cover strap look: thin cross
             p.append(f'<line x1="{lx - r + 8}" y1="{cy}" x2="{lx + r - 8}" y2="{cy}" stroke="#2a2c2e" stroke-width="2" opacity="0.5"/>')
     else:
-        for i, (bx, sch) in enumerate(zip((724, 800, 876), CLUB_SCHEMES)):
+        for i, (bx, sch) in enumerate(zip((724, 800, 876), CLUB_SCHEMES, strict=False)):
             cy, r = 540, 27
             p.append(f'<circle cx="{bx}" cy="{cy + 4}" r="{r + 2}" fill="#000" opacity="0.45" filter="url(#b3)"/>')
             p.append(f'<rect x="{bx - 3.5}" y="{cy + r - 4}" width="7" height="{570 - cy - r + 8}" fill="#8d9297" stroke="#55595d" stroke-width="0.8"/>')
@@ -1759,7 +1753,7 @@ def winged_m(cx, cy, w, uid):
     p = []
     # wings: three feather strokes each side
     for sgn in (-1, 1):
-        for k, (dy, ln) in enumerate(((-0.32, 0.5), (0.0, 0.44), (0.32, 0.36))):
+        for _k, (dy, ln) in enumerate(((-0.32, 0.5), (0.0, 0.44), (0.32, 0.36))):
             x0 = cx + sgn * w * 0.16
             x1 = cx + sgn * w * ln
             y0 = cy + dy * h

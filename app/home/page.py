@@ -3,6 +3,8 @@
 import reflex as rx
 
 from app.home.state import HomeState
+from app.render import car_pictures
+from app.ui.car_picture import car_picture
 from app.ui.layout import page_shell, section_card
 
 
@@ -53,13 +55,25 @@ def hero() -> rx.Component:
         fleet_line(),
         spacing="5",
         align="start",
-        padding_bottom="2.5rem",
     )
+
+
+def hero_car() -> rx.Component:
+    catalogue = car_pictures().catalogue
+    build = catalogue.build_from("hatch", {"stripes": "stripes-twin-white", "badge_bar": "badgebar-rally"})
+    return car_picture(build, "side", sizes="(min-width: 64em) 36rem, 100vw", id="hero-car")
 
 
 def home() -> rx.Component:
     return page_shell(
-        hero(),
+        rx.grid(
+            hero(),
+            hero_car(),
+            columns=rx.breakpoints(initial="1", lg="2"),
+            gap="2rem",
+            align_items="center",
+            padding_bottom="2.5rem",
+        ),
         rx.grid(
             section_card(
                 "paintbrush",

@@ -1,0 +1,337 @@
+"""Load `layers/manifest.toml` into a validated Catalogue, naming every bad entry it finds."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from types import MappingProxyType
+
+from PIL import Image
+
+from app import settings
+from app.catalog.model import CarModel, Catalogue, Option, Slot
+
+# Slots in slot_order that are not choices: the fixed layers and the tinted body.
+FIXED_SLOTS = ("backdrop", "body", "glass")
+FIXED_FILES = ("backdrop", "body_shade", "body_mask", "glass")
+_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,47}")
+_HEX = re.compile(r"#[0-9A-Fa-f]{6}")
+_VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,31}")
+
+_TOP = {
+    "asset_version": str,
+    "currency": str,
+    "destination_charge": int,
+    "canvas": list,
+    "widths": list,
+    "slot_order": list,
+    "choice_slots": list,
+    "slots": dict,
+    "models": list,
+    "options": list,
+}
+_MODEL_REQUIRED = {
+    "id": str,
+    "name": str,
+    "tagline": str,
+    "description": str,
+    "base_price": int,
+    "views": list,
+    "defaults": dict,
+}
+_OPTION_REQUIRED = {"id": str, "slot": str, "name": str, "price": int}
+_OPTION_OPTIONAL = {
+    "alt": str,
+    "description": str,
+    "models": list,
+    "draws": bool,
+    "hex": str,
+    "custom": bool,
+}
+
+
+class ManifestError(ValueError):
+    """The manifest is wrong; the message lists each bad entry by name."""
+
+
+def load_catalogue(layers_dir: Path | str | None = None, *, check_files: bool = True) -> Catalogue:
+    """Read and validate `<layers_dir>/manifest.toml` (default settings.LAYERS_DIR) and its layer files."""
+    layers_dir = Path(layers_dir or settings.LAYERS_DIR)
+    path = layers_dir / "manifest.toml"
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ManifestError(f"{path}: cannot read the manifest ({exc.strerror})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ManifestError(f"{path}: not valid TOML ({exc})") from None
+    return parse_catalogue(data, layers_dir, check_files=check_files)
+
+
+def parse_catalogue(data: dict, layers_dir: Path, *, check_files: bool = True) -> Catalogue:
+    """Validate an already-parsed manifest; raises ManifestError listing every problem."""
+    problems: list[str] = []
+    _check_fields("manifest", data, _TOP, {}, problems)
+    if problems:
+        raise ManifestError("\n".join(problems))
+    choice_slots, slot_order, slots = _check_slots(data, problems)
+    canvas, widths = _check_canvas(data, problems)
+    models = _check_models(data["models"], problems)
+    model_ids = {m["id"] for m in models if isinstance(m.get("id"), str)}
+    options = _check_options(data["options"], choice_slots, model_ids, problems)
+    if problems:
+        raise ManifestError("\n".join(problems))
+    catalogue = Catalogue(
+        asset_version=data["asset_version"],
+        currency=data["currency"],
+        destination_charge=data["destination_charge"],
+        canvas=canvas,
+        widths=widths,
+        slot_order=slot_order,
+        choice_slots=choice_slots,
+        slots=MappingProxyType(slots),
+        models=tuple(_car_model(m) for m in models),
+        options=tuple(_option(o) for o in options),
+        layers_dir=layers_dir,
+    )
+    _check_defaults_and_coverage(catalogue, problems)
+    if check_files and not problems:
+        _check_layer_files(catalogue, problems)
+    if problems:
+        raise ManifestError("\n".join(problems))
+    return catalogue
+
+
+def _check_fields(where: str, entry: object, required: dict, optional: dict, problems: list[str]) -> bool:
+    if not isinstance(entry, dict):
+        problems.append(f"{where}: must be a table")
+        return False
+    ok = True
+    for key in required:
+        if key not in entry:
+            problems.append(f"{where}: missing field '{key}'")
+            ok = False
+    for key, value in entry.items():
+        kind = required.get(key) or optional.get(key)
+        if kind is None:
+            problems.append(f"{where}: unknown field '{key}'")
+            ok = False
+        elif not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            problems.append(f"{where}: field '{key}' must be {kind.__name__}, not {type(value).__name__}")
+            ok = False
+    return ok
+
+
+def _check_slots(data: dict, problems: list[str]) -> tuple[tuple, tuple, dict]:
+    if not _VERSION.fullmatch(data["asset_version"]):
+        problems.append(f"asset_version {data['asset_version']!r}: use letters, digits and '-' only")
+    if data["destination_charge"] < 0:
+        problems.append("destination_charge: must not be negative")
+    choice_slots = tuple(data["choice_slots"])
+    slot_order = tuple(data["slot_order"])
+    for name, values in (("choice_slots", choice_slots), ("slot_order", slot_order)):
+        if not all(isinstance(v, str) for v in values) or len(set(values)) != len(values):
+            problems.append(f"{name}: must be a list of distinct strings")
+            return (), (), {}
+    if "colour" not in choice_slots:
+        problems.append("choice_slots: must include 'colour' (the body is tinted with it)")
+    for slot in FIXED_SLOTS:
+        if slot not in slot_order:
+            problems.append(f"slot_order: must include '{slot}'")
+    for slot in slot_order:
+        if slot not in FIXED_SLOTS and slot not in choice_slots:
+            problems.append(f"slot_order: '{slot}' is not one of choice_slots {list(choice_slots)}")
+    for slot in choice_slots:
+        if slot != "colour" and slot not in slot_order:
+            problems.append(f"choice_slots: '{slot}' is missing from slot_order, so it would never be drawn")
+    slots = {}
+    for slot_id, table in data["slots"].items():
+        where = f"slots.{slot_id}"
+        if slot_id not in choice_slots:
+            problems.append(f"{where}: '{slot_id}' is not one of choice_slots {list(choice_slots)}")
+        elif _check_fields(where, table, {"label": str}, {}, problems):
+            slots[slot_id] = Slot(slot_id, table["label"])
+    for slot in choice_slots:
+        if slot not in data["slots"]:
+            problems.append(f"slots.{slot}: missing (every choice slot needs a label)")
+    return choice_slots, slot_order, slots
+
+
+def _check_canvas(data: dict, problems: list[str]) -> tuple[tuple[int, int], tuple[int, ...]]:
+    canvas, widths = data["canvas"], data["widths"]
+    if len(canvas) != 2 or not all(_positive_int(v) for v in canvas):
+        problems.append(f"canvas {canvas}: must be [width, height] in pixels")
+        return (0, 0), ()
+    if not widths or not all(_positive_int(w) and w <= canvas[0] for w in widths):
+        problems.append(f"widths {widths}: must be pixel widths no larger than the canvas width {canvas[0]}")
+    elif len(set(widths)) != len(widths):
+        problems.append(f"widths {widths}: must be distinct")
+    return (canvas[0], canvas[1]), tuple(widths)
+
+
+def _positive_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+def _check_models(models: list, problems: list[str]) -> list[dict]:
+    good, seen = [], set()
+    for index, entry in enumerate(models):
+        name = f"models[{index}]" + (f" {entry.get('id')!r}" if isinstance(entry, dict) else "")
+        if not _check_fields(name, entry, _MODEL_REQUIRED, {}, problems):
+            continue
+        if not _ID.fullmatch(entry["id"]):
+            problems.append(f"{name}: id must be lower-case letters, digits and '-'")
+        elif entry["id"] in seen:
+            problems.append(f"{name}: duplicate model id")
+        seen.add(entry["id"])
+        if entry["base_price"] < 0:
+            problems.append(f"{name}: base_price must not be negative")
+        views = entry["views"]
+        if (
+            not views
+            or not all(isinstance(v, str) and _ID.fullmatch(v) for v in views)
+            or len(set(views)) != len(views)
+        ):
+            problems.append(f"{name}: views must be a non-empty list of distinct lower-case ids")
+        if not all(isinstance(v, str) for v in entry["defaults"].values()):
+            problems.append(f"{name}: defaults must map each slot to an option id")
+        good.append(entry)
+    if not models:
+        problems.append("models: the manifest lists no models")
+    return good
+
+
+def _check_options(options: list, choice_slots: tuple, model_ids: set, problems: list[str]) -> list[dict]:
+    good, seen, customs = [], set(), []
+    for index, entry in enumerate(options):
+        name = f"options[{index}]" + (f" {entry.get('id')!r}" if isinstance(entry, dict) else "")
+        if not _check_fields(name, entry, _OPTION_REQUIRED, _OPTION_OPTIONAL, problems):
+            continue
+        before = len(problems)
+        if not _ID.fullmatch(entry["id"]):
+            problems.append(f"{name}: id must be lower-case letters, digits and '-'")
+        elif entry["id"] in seen:
+            problems.append(f"{name}: duplicate option id")
+        seen.add(entry["id"])
+        if entry["slot"] not in choice_slots:
+            problems.append(f"{name}: slot {entry['slot']!r} is not one of choice_slots {list(choice_slots)}")
+        if entry["price"] < 0:
+            problems.append(f"{name}: price must not be negative")
+        for model_id in entry.get("models", []):
+            if not isinstance(model_id, str) or model_id not in model_ids:
+                problems.append(f"{name}: models lists {model_id!r}, which is not a model")
+        if "models" in entry and not entry["models"]:
+            problems.append(f"{name}: models is empty; leave it out to offer the option on every model")
+        _check_colour_fields(name, entry, problems)
+        if entry.get("custom"):
+            customs.append(name)
+        if len(problems) == before:
+            good.append(entry)
+    if len(customs) > 1:
+        problems.append(f"{', '.join(customs)}: only one option may be the custom colour")
+    return good
+
+
+def _check_colour_fields(name: str, entry: dict, problems: list[str]) -> None:
+    is_colour = entry["slot"] == "colour"
+    if entry.get("custom"):
+        if not is_colour:
+            problems.append(f"{name}: custom = true is only for the colour slot")
+        if "hex" in entry:
+            problems.append(f"{name}: the custom colour takes its hex from the customer; remove hex")
+    elif is_colour:
+        if "hex" not in entry:
+            problems.append(f'{name}: colour options need a hex like "#C0392B"')
+        elif not _HEX.fullmatch(entry["hex"]):
+            problems.append(f"{name}: hex {entry['hex']!r} is not of the form #RRGGBB")
+    elif "hex" in entry:
+        problems.append(f"{name}: only colour options have a hex")
+    if is_colour and entry.get("draws"):
+        problems.append(f"{name}: colour options never have a layer (the body is tinted); remove draws")
+    if entry["id"] == "custom" and not entry.get("custom"):
+        problems.append(f"{name}: the option 'custom' must have custom = true")
+
+
+def _car_model(entry: dict) -> CarModel:
+    return CarModel(
+        id=entry["id"],
+        name=entry["name"],
+        tagline=entry["tagline"],
+        description=entry["description"],
+        base_price=entry["base_price"],
+        views=tuple(entry["views"]),
+        defaults=MappingProxyType(dict(entry["defaults"])),
+    )
+
+
+def _option(entry: dict) -> Option:
+    is_colour = entry["slot"] == "colour"
+    return Option(
+        id=entry["id"],
+        slot=entry["slot"],
+        name=entry["name"],
+        price=entry["price"],
+        alt=entry.get("alt", ""),
+        description=entry.get("description", ""),
+        models=tuple(entry["models"]) if "models" in entry else None,
+        draws=False if is_colour else entry.get("draws", True),
+        hex=entry["hex"].upper() if "hex" in entry else None,
+        custom=entry.get("custom", False),
+    )
+
+
+def _check_defaults_and_coverage(catalogue: Catalogue, problems: list[str]) -> None:
+    for index, model in enumerate(catalogue.models):
+        name = f"models[{index}] {model.id!r}"
+        for slot in sorted(set(model.defaults) - set(catalogue.choice_slots)):
+            problems.append(f"{name}: defaults has {slot!r}, which is not one of choice_slots")
+        for slot in catalogue.choice_slots:
+            if not catalogue.options_for(model.id, slot):
+                problems.append(f"{name}: no {slot!r} option is available on this model")
+            option_id = model.defaults.get(slot)
+            option = next((o for o in catalogue.options if o.id == option_id), None)
+            if option_id is None:
+                problems.append(f"{name}: defaults is missing slot {slot!r}")
+            elif option is None:
+                problems.append(f"{name}: default {slot} {option_id!r} is not an option")
+            elif option.slot != slot:
+                problems.append(f"{name}: default {slot} {option_id!r} belongs to slot {option.slot!r}")
+            elif not option.available_on(model.id):
+                problems.append(f"{name}: default {slot} {option_id!r} is not available on this model")
+            elif option.custom:
+                problems.append(f"{name}: default colour cannot be the custom colour (it has no hex)")
+
+
+def _check_layer_files(catalogue: Catalogue, problems: list[str]) -> None:
+    for model in catalogue.models:
+        for view in model.views:
+            for name in FIXED_FILES:
+                mode = _check_png(catalogue, catalogue.layer_path(model.id, view, name), problems)
+                if name == "body_mask" and mode not in (None, "L"):
+                    problems.append(f"{model.id}/{view}/body_mask.png: mode is {mode}, must be L (greyscale)")
+            for option in catalogue.options:
+                if option.draws and option.available_on(model.id):
+                    path = catalogue.layer_path(model.id, view, option.id, option.slot)
+                    _check_png(catalogue, path, problems, f"option {option.id!r}: ")
+
+
+def _check_png(catalogue: Catalogue, path: Path, problems: list[str], prefix: str = "") -> str | None:
+    shown = path.relative_to(catalogue.layers_dir).as_posix()
+    try:
+        # Image.open reads only the header, so checking every layer stays cheap.
+        with Image.open(path) as image:
+            size, mode, kind = image.size, image.mode, image.format
+    except FileNotFoundError:
+        problems.append(f"{prefix}layer file {shown} is missing")
+        return None
+    except OSError as exc:
+        problems.append(f"{prefix}layer file {shown} cannot be read ({exc})")
+        return None
+    if kind != "PNG":
+        problems.append(f"{prefix}layer file {shown} is {kind}, not PNG")
+    if size != catalogue.canvas:
+        problems.append(
+            f"{prefix}layer file {shown} is {size[0]}x{size[1]}, not the canvas "
+            f"{catalogue.canvas[0]}x{catalogue.canvas[1]}"
+        )
+    return mode

@@ -1,0 +1,170 @@
+"""The catalogue's value types: models, options, slots and the validated `Build` of one car."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+
+# Accepts what a customer might type; the manifest itself is stricter (see manifest.py).
+_LOOSE_HEX = re.compile(r"#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
+
+
+class BuildError(ValueError):
+    """A build that cannot exist; the message is written to be shown to the customer."""
+
+
+def normalise_hex(text: str) -> str:
+    """'#abc', 'abc', '#AABBCC' or 'aabbcc' -> '#AABBCC'; anything else raises BuildError."""
+    match = _LOOSE_HEX.fullmatch(text) if isinstance(text, str) else None
+    if match is None:
+        raise BuildError(f"{text!r} is not a colour code; use six hex digits like #1A2B3C.")
+    digits = match.group(1).upper()
+    if len(digits) == 3:
+        digits = "".join(ch * 2 for ch in digits)
+    return "#" + digits
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A choice the customer makes (colour, roof, wheels...); exactly one option per build."""
+
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class CarModel:
+    """One car model, the views it is drawn from and its default choice per slot."""
+
+    id: str
+    name: str
+    tagline: str
+    description: str
+    base_price: int
+    views: tuple[str, ...]
+    defaults: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Option:
+    """One option of one slot; `models` None means every model offers it."""
+
+    id: str
+    slot: str
+    name: str
+    price: int
+    alt: str = ""
+    description: str = ""
+    models: tuple[str, ...] | None = None
+    draws: bool = True
+    hex: str | None = None
+    custom: bool = False
+
+    def available_on(self, model_id: str) -> bool:
+        return self.models is None or model_id in self.models
+
+
+@dataclass(frozen=True)
+class Build:
+    """One car as chosen: a model, one option id per choice slot (in slot order), and its paint hex.
+
+    `choices` is a tuple of (slot, option id) pairs in the catalogue's `choice_slots` order, so equal
+    builds compare and hash equal whatever order the choices were given in.
+    """
+
+    model: str
+    choices: tuple[tuple[str, str], ...]
+    hex: str
+
+    def choice(self, slot: str) -> str:
+        return dict(self.choices)[slot]
+
+    @property
+    def option_ids(self) -> tuple[str, ...]:
+        return tuple(option_id for _, option_id in self.choices)
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Everything the manifest says exists, validated; look things up here, never in the TOML."""
+
+    asset_version: str
+    currency: str
+    destination_charge: int
+    canvas: tuple[int, int]
+    widths: tuple[int, ...]
+    slot_order: tuple[str, ...]
+    choice_slots: tuple[str, ...]
+    slots: Mapping[str, Slot]
+    models: tuple[CarModel, ...]
+    options: tuple[Option, ...]
+    layers_dir: Path
+
+    def __post_init__(self) -> None:
+        # Index once; frozen dataclasses need object.__setattr__ for derived fields.
+        object.__setattr__(self, "_models", MappingProxyType({m.id: m for m in self.models}))
+        object.__setattr__(self, "_options", MappingProxyType({o.id: o for o in self.options}))
+
+    def model(self, model_id: str) -> CarModel:
+        """The model with this id; BuildError if there is none."""
+        try:
+            return self._models[model_id]
+        except (KeyError, TypeError):
+            raise BuildError(f"There is no model called {model_id!r}.") from None
+
+    def option(self, option_id: str) -> Option:
+        """The option with this id; BuildError if there is none."""
+        try:
+            return self._options[option_id]
+        except (KeyError, TypeError):
+            raise BuildError(f"There is no option called {option_id!r}.") from None
+
+    def options_for(self, model_id: str, slot: str) -> tuple[Option, ...]:
+        """The options of `slot` offered on the model, in manifest order."""
+        return tuple(o for o in self.options if o.slot == slot and o.available_on(model_id))
+
+    def defaults(self, model_id: str) -> Mapping[str, str]:
+        """The model's default option id per choice slot."""
+        return self.model(model_id).defaults
+
+    def height_for(self, width: int) -> int:
+        """The picture height at an output width, keeping the canvas aspect ratio."""
+        return round(self.canvas[1] * width / self.canvas[0])
+
+    def layer_path(self, model_id: str, view: str, name: str, slot: str | None = None) -> Path:
+        """Where a layer file lives: fixed layers by name, option layers under their slot."""
+        folder = self.layers_dir / "png" / model_id / view
+        return folder / slot / f"{name}.png" if slot else folder / f"{name}.png"
+
+    def build_from(self, model_id: str, choices: Mapping[str, str] | None = None, hex: str | None = None) -> Build:
+        """A validated Build: missing slots take the model's defaults; `hex` only with the custom colour."""
+        model = self.model(model_id)
+        choices = dict(choices or {})
+        unknown = sorted(set(choices) - set(self.choice_slots))
+        if unknown:
+            raise BuildError(f"There is no choice called {unknown[0]!r}.")
+        picked = []
+        for slot in self.choice_slots:
+            option = self.option(choices.get(slot, model.defaults[slot]))
+            if option.slot != slot:
+                raise BuildError(
+                    f"{option.name} is a {self.slots[option.slot].label.lower()} option, "
+                    f"not a {self.slots[slot].label.lower()} option."
+                )
+            if not option.available_on(model.id):
+                raise BuildError(f"{option.name} is not available on the {model.name}.")
+            picked.append((slot, option.id))
+        return Build(model.id, tuple(picked), self._paint_hex(dict(picked)["colour"], hex))
+
+    def _paint_hex(self, colour_id: str, hex: str | None) -> str:
+        colour = self.option(colour_id)
+        if colour.custom:
+            if hex is None:
+                raise BuildError(f"Pick a colour code for {colour.name}.")
+            return normalise_hex(hex)
+        if hex is not None:
+            raise BuildError(f"A colour code can only be given with the custom colour, not {colour.name}.")
+        return colour.hex

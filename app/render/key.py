@@ -1,0 +1,136 @@
+"""The canonical name of one car picture (`RenderKey`), its URL, and the strict parser for that URL.
+
+URL design (the only form the route serves; `RenderKey.url()` always produces it):
+
+    /car/{asset_version}/{model}/{view}/{width}/{HEX}/{option}+{option}+...{.webp|.jpg}
+
+- `HEX` is the paint as six upper-case hex digits without '#': the colour option's own hex, or the
+  customer's for the custom colour (so any colour gets its own URL without a query string).
+- the options are one id per choice slot, in the manifest's `choice_slots` order (colour first).
+- the extension is the format, so no content negotiation and no `Vary: Accept` are needed.
+- the asset version makes every URL immutable: publishing new imagery changes the version, and an
+  old version's URLs answer 404 (pages always build URLs from the current catalogue).
+
+Anything else (another order, lower-case hex, extra or missing segments, percent-encoding, dots)
+is refused, so each picture has exactly one URL and one cache entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from app.catalog import Build, BuildError, Catalogue
+
+PREFIX = "/car/"
+FORMATS = {"webp": "image/webp", "jpg": "image/jpeg"}
+MAX_URL_LENGTH = 512
+_SEGMENT = re.compile(r"[a-z0-9][a-z0-9-]{0,47}")
+_VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,31}")
+_WIDTH = re.compile(r"[1-9][0-9]{0,4}")
+_HEX = re.compile(r"[0-9A-F]{6}")
+
+
+class BadPictureRequest(ValueError):
+    """A picture URL that names no picture; `status` is the HTTP status to answer with."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class RenderKey:
+    """Everything that decides the pixels and bytes of one picture, in canonical form."""
+
+    asset_version: str
+    model: str
+    view: str
+    width: int
+    format: str
+    hex: str  # "#RRGGBB", upper-case
+    options: tuple[str, ...]  # one option id per choice slot, in choice_slots order
+
+    def url(self) -> str:
+        """The one URL of this picture (see the module docstring)."""
+        return (
+            f"{PREFIX}{self.asset_version}/{self.model}/{self.view}/{self.width}/"
+            f"{self.hex[1:]}/{'+'.join(self.options)}.{self.format}"
+        )
+
+    @property
+    def digest(self) -> str:
+        """A hash of the URL: the disk cache's file name and the ETag, never user text."""
+        return hashlib.sha256(self.url().encode("ascii")).hexdigest()
+
+    @property
+    def etag(self) -> str:
+        return f'"{self.digest[:32]}"'
+
+    @property
+    def content_type(self) -> str:
+        return FORMATS[self.format]
+
+    def with_width(self, width: int) -> RenderKey:
+        return RenderKey(self.asset_version, self.model, self.view, width, self.format, self.hex, self.options)
+
+
+def render_key(catalogue: Catalogue, build: Build, view: str, width: int, format: str = "webp") -> RenderKey:
+    """The key of a build's picture; raises BuildError for a view, width or format that doesn't exist."""
+    model = catalogue.model(build.model)
+    if view not in model.views:
+        raise BuildError(f"The {model.name} has no {view!r} view.")
+    if width not in catalogue.widths:
+        raise BuildError(f"Pictures come in widths {list(catalogue.widths)}, not {width!r}.")
+    if format not in FORMATS:
+        raise BuildError(f"Pictures come as {' or '.join(FORMATS)}, not {format!r}.")
+    return RenderKey(catalogue.asset_version, build.model, view, width, format, build.hex, build.option_ids)
+
+
+def parse_car_path(path: str, catalogue: Catalogue) -> RenderKey:
+    """The key a /car/... path names, or BadPictureRequest (400 malformed, 404 no such picture, 414 too long)."""
+    if len(path) > MAX_URL_LENGTH:
+        raise BadPictureRequest(414, "URL too long.")
+    if not path.startswith(PREFIX):
+        raise BadPictureRequest(404, "Not a car picture.")
+    parts = path[len(PREFIX) :].split("/")
+    if len(parts) != 6:
+        raise BadPictureRequest(400, "A car picture URL has six parts after /car/.")
+    version, model, view, width, hex_digits, last = parts
+    stem, dot, format = last.rpartition(".")
+    if not dot or format not in FORMATS:
+        raise BadPictureRequest(400, "The picture must end in .webp or .jpg.")
+    options = stem.split("+")
+    _require(_VERSION.fullmatch(version), "Malformed asset version.")
+    _require(_SEGMENT.fullmatch(model) and _SEGMENT.fullmatch(view), "Malformed model or view.")
+    _require(_WIDTH.fullmatch(width), "Malformed width.")
+    _require(_HEX.fullmatch(hex_digits), "The colour must be six upper-case hex digits.")
+    _require(all(_SEGMENT.fullmatch(o) for o in options), "Malformed option list.")
+    if version != catalogue.asset_version:
+        raise BadPictureRequest(404, "That picture is not in the current catalogue.")
+    if len(options) != len(catalogue.choice_slots):
+        raise BadPictureRequest(400, f"Give exactly one option per slot: {', '.join(catalogue.choice_slots)}.")
+    key = _key_from_parts(catalogue, model, view, int(width), format, "#" + hex_digits, options)
+    if key.url() != path:
+        raise BadPictureRequest(400, "Not the canonical URL of this picture.")
+    return key
+
+
+def _require(ok: object, message: str) -> None:
+    if not ok:
+        raise BadPictureRequest(400, message)
+
+
+def _key_from_parts(catalogue, model, view, width, format, hex_colour, options) -> RenderKey:
+    choices = dict(zip(catalogue.choice_slots, options, strict=True))
+    try:
+        colour = catalogue.option(choices["colour"])
+        custom_hex = hex_colour if colour.custom else None
+        build = catalogue.build_from(model, choices, hex=custom_hex)
+        key = render_key(catalogue, build, view, width, format)
+    except BuildError as exc:
+        raise BadPictureRequest(404, str(exc)) from None
+    if key.hex != hex_colour:
+        raise BadPictureRequest(404, f"{colour.name} is {key.hex}, not {hex_colour}.")
+    return key

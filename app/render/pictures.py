@@ -1,0 +1,120 @@
+"""The picture service the app starts once: catalogue + decoded layers + cache, and the precompute thread."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from app import settings
+from app.catalog import Build, Catalogue, load_catalogue
+from app.render.alt import alt_text
+from app.render.cache import DEFAULT_MEMORY_BYTES, PictureCache
+from app.render.composite import compose
+from app.render.encode import LIVE_METHOD, PRECOMPUTE_METHOD, encode
+from app.render.key import RenderKey, render_key
+from app.render.layers import LayerLibrary
+
+log = logging.getLogger(__name__)
+
+
+class CarPictures:
+    """Everything needed to answer for a car picture; build one at start-up and share it.
+
+    Decoding the layers takes seconds, so it happens on first use (or in `start`'s thread), never
+    at import: parsing URLs and serving cached pictures only need the catalogue.
+    """
+
+    def __init__(self, catalogue: Catalogue, cache_dir: Path, max_memory_bytes: int = DEFAULT_MEMORY_BYTES) -> None:
+        self.catalogue = catalogue
+        self.cache = PictureCache(self.render, cache_dir, max_memory_bytes)
+        self._library: LayerLibrary | None = None
+        self._library_lock = threading.Lock()
+
+    @property
+    def library(self) -> LayerLibrary:
+        """The decoded layers, loaded once; concurrent first users wait for the one load."""
+        if self._library is None:
+            with self._library_lock:
+                if self._library is None:
+                    started = time.perf_counter()
+                    self._library = LayerLibrary(self.catalogue)
+                    log.info(
+                        "car layers decoded: %.1f MB in %.1f s",
+                        self._library.nbytes / 1e6,
+                        time.perf_counter() - started,
+                    )
+        return self._library
+
+    def render(self, key: RenderKey, method: int = LIVE_METHOD) -> bytes:
+        """Compose and encode without any cache."""
+        return encode(compose(self.library, key), key.format, method)
+
+    def picture(self, key: RenderKey) -> bytes:
+        """The picture's bytes through the cache."""
+        return self.cache.get(key)
+
+    def key(self, build: Build, view: str, width: int, format: str = "webp") -> RenderKey:
+        return render_key(self.catalogue, build, view, width, format)
+
+    def alt(self, key: RenderKey) -> str:
+        return alt_text(self.catalogue, key)
+
+    def precompute_keys(self, format: str = "webp") -> Iterator[RenderKey]:
+        """Each model's default build, then every build one choice away from it, for every view and width."""
+        catalogue = self.catalogue
+        for model in catalogue.models:
+            builds = [catalogue.build_from(model.id)]
+            for slot in catalogue.choice_slots:
+                for option in catalogue.options_for(model.id, slot):
+                    if option.id != model.defaults[slot] and not option.custom:
+                        builds.append(catalogue.build_from(model.id, {slot: option.id}))
+            for build in builds:
+                for view in model.views:
+                    for width in catalogue.widths:
+                        yield self.key(build, view, width, format)
+
+    def precompute(self, format: str = "webp", pause: float = 0.0) -> int:
+        """Render every precompute key missing from disk, with the slower smaller WebP; returns how many."""
+        rendered = 0
+        for key in self.precompute_keys(format):
+            if self.cache.ensure_on_disk(key, lambda k: self.render(k, PRECOMPUTE_METHOD)):
+                rendered += 1
+                # Let waiting requests have the CPU between renders on a small machine.
+                time.sleep(pause)
+        return rendered
+
+    def start(self, precompute: bool = True, pause: float = 0.02) -> threading.Thread:
+        """Decode the layers, then (optionally) precompute, in a daemon thread; requests never wait for it."""
+        thread = threading.Thread(target=self._warm_up, args=(precompute, pause), name="car-pictures", daemon=True)
+        thread.start()
+        return thread
+
+    def _warm_up(self, precompute: bool, pause: float) -> None:
+        try:
+            self.library  # noqa: B018 - the property loads the layers
+            if precompute:
+                started = time.perf_counter()
+                count = self.precompute(pause=pause)
+                log.info("car picture precompute: %d rendered in %.1f s", count, time.perf_counter() - started)
+        except Exception:
+            log.exception("car picture warm-up failed")
+
+
+def open_pictures(layers_dir: Path | None = None, cache_dir: Path | None = None) -> CarPictures:
+    """Load and validate the manifest (fast: PNG headers only); raises ManifestError naming a bad entry.
+
+    Decoding and precomputing wait for `start()`, which the app runs when its server starts, so that
+    merely importing the app (Reflex does, to compile the pages) costs no CPU.
+    """
+    catalogue = load_catalogue(layers_dir or settings.LAYERS_DIR)
+    return CarPictures(catalogue, cache_dir or settings.data_dir() / "render-cache")
+
+
+@functools.cache
+def car_pictures() -> CarPictures:
+    """The process's one picture service, shared by the picture route and every page's state."""
+    return open_pictures()

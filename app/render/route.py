@@ -1,0 +1,69 @@
+"""The HTTP route that serves car pictures: GET /car/... (see app.render.key for the URL design)."""
+
+from __future__ import annotations
+
+import logging
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+
+from app.render.key import MAX_URL_LENGTH, BadPictureRequest, parse_car_path
+from app.render.pictures import CarPictures
+
+log = logging.getLogger(__name__)
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+def picture_routes(pictures: CarPictures) -> list[Route]:
+    """The routes to add to the app's Starlette instance."""
+
+    async def car_picture(request: Request) -> Response:
+        try:
+            key = parse_car_path(_checked_path(request), pictures.catalogue)
+        except BadPictureRequest as exc:
+            return _refusal(str(exc), exc.status)
+        headers = {"Cache-Control": IMMUTABLE, "ETag": key.etag}
+        if _matches(request.headers.get("if-none-match"), key.etag):
+            return Response(status_code=304, headers=headers)
+        try:
+            # Hits answer inline; misses read disk or render (C code that releases the GIL) in a thread,
+            # so the event loop never waits on them.
+            data = pictures.cache.in_memory(key) or await run_in_threadpool(pictures.picture, key)
+        except Exception:
+            log.exception("rendering %s failed", key.url())
+            return _refusal("The picture could not be drawn.", 503)
+        return Response(data, media_type=key.content_type, headers=headers)
+
+    return [Route("/car/{rest:path}", car_picture, methods=["GET", "HEAD"])]
+
+
+def make_picture_app(pictures: CarPictures) -> Starlette:
+    """A Starlette app serving only /car/...; pass it as rx.App(api_transformer=...)."""
+    return Starlette(routes=picture_routes(pictures))
+
+
+def _refusal(message: str, status: int) -> Response:
+    # The message may quote the URL back; nosniff keeps browsers reading it as the plain text it is.
+    return PlainTextResponse(message, status_code=status, headers={"X-Content-Type-Options": "nosniff"})
+
+
+def _checked_path(request: Request) -> str:
+    # The decoded path could hide "%2e%2e" or "%2F"; a canonical picture URL never needs escapes.
+    raw = request.scope.get("raw_path") or request.url.path.encode()
+    if len(raw) + len(request.url.query) > MAX_URL_LENGTH:
+        raise BadPictureRequest(414, "URL too long.")
+    if request.url.query:
+        raise BadPictureRequest(400, "Car picture URLs take no query string.")
+    if b"%" in raw or b"\\" in raw:
+        raise BadPictureRequest(400, "Car picture URLs contain no escaped characters.")
+    return raw.decode("ascii", errors="replace")
+
+
+def _matches(if_none_match: str | None, etag: str) -> bool:
+    if not if_none_match:
+        return False
+    tags = [tag.strip() for tag in if_none_match.split(",")]
+    return "*" in tags or etag in tags or f"W/{etag}" in tags

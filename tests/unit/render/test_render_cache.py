@@ -1,0 +1,160 @@
+"""The picture cache: hits return the same bytes, one render per key under threads, disk survives restarts."""
+
+import shutil
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from app.catalog import Catalogue, ManifestError
+from app.render import CarPictures, RenderKey, open_pictures, render_key
+from app.render.cache import PictureCache
+
+
+class CountingRenderer:
+    def __init__(self, delay: float = 0.0) -> None:
+        self.calls = 0
+        self.delay = delay
+        self._lock = threading.Lock()
+
+    def __call__(self, key: RenderKey) -> bytes:
+        with self._lock:
+            self.calls += 1
+        time.sleep(self.delay)
+        return f"picture of {key.url()}".encode()
+
+
+def _key(catalogue: Catalogue, hex: str = "#123456", width: int = 160) -> RenderKey:
+    return render_key(catalogue, catalogue.build_from("hatch", {"colour": "custom"}, hex=hex), "side", width)
+
+
+def test_hit_returns_identical_bytes_without_rendering(catalogue: Catalogue, tmp_path: Path) -> None:
+    renderer = CountingRenderer()
+    cache = PictureCache(renderer, tmp_path)
+    first = cache.get(_key(catalogue))
+    assert cache.get(_key(catalogue)) == first and renderer.calls == 1
+
+
+def test_real_pictures_hit_identical(pictures: CarPictures) -> None:
+    key = pictures.key(pictures.catalogue.build_from("hatch"), "side", 80)
+    first = pictures.picture(key)
+    assert first[:4] == b"RIFF" and first[8:12] == b"WEBP"
+    assert pictures.picture(key) is first
+
+
+def test_concurrent_misses_render_once(catalogue: Catalogue, tmp_path: Path) -> None:
+    renderer = CountingRenderer(delay=0.2)
+    cache = PictureCache(renderer, tmp_path)
+    start = threading.Barrier(8)
+    results = []
+
+    def ask() -> None:
+        start.wait()
+        results.append(cache.get(_key(catalogue)))
+
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert renderer.calls == 1
+    assert len(results) == 8 and len(set(results)) == 1
+
+
+def test_different_keys_render_in_parallel(catalogue: Catalogue, tmp_path: Path) -> None:
+    renderer = CountingRenderer(delay=0.2)
+    cache = PictureCache(renderer, tmp_path)
+    threads = [threading.Thread(target=cache.get, args=(_key(catalogue, f"#00000{i}"),)) for i in range(4)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert renderer.calls == 4 and time.perf_counter() - started < 0.6
+
+
+def test_disk_store_survives_a_new_cache(catalogue: Catalogue, tmp_path: Path) -> None:
+    data = PictureCache(CountingRenderer(), tmp_path).get(_key(catalogue))
+    renderer = CountingRenderer()
+    assert PictureCache(renderer, tmp_path).get(_key(catalogue)) == data and renderer.calls == 0
+
+
+def test_disk_files_are_named_by_hash_inside_the_cache_dir(catalogue: Catalogue, tmp_path: Path) -> None:
+    cache = PictureCache(CountingRenderer(), tmp_path / "cache")
+    key = _key(catalogue)
+    cache.get(key)
+    files = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert files == [tmp_path / "cache" / key.digest[:2] / f"{key.digest}.bin"]
+
+
+def test_memory_is_bounded_and_evicted_pictures_come_from_disk(catalogue: Catalogue, tmp_path: Path) -> None:
+    renderer = CountingRenderer()
+    size = len(renderer(_key(catalogue)))
+    renderer.calls = 0
+    cache = PictureCache(renderer, tmp_path, max_memory_bytes=3 * size)
+    keys = [_key(catalogue, f"#0000{i:02d}") for i in range(10)]
+    for key in keys:
+        cache.get(key)
+    assert cache.memory_bytes <= 3 * size
+    cache.get(keys[0])
+    assert renderer.calls == 10
+
+
+def test_a_failed_render_reaches_every_waiter_and_is_retried(catalogue: Catalogue, tmp_path: Path) -> None:
+    calls = []
+
+    def flaky(key: RenderKey) -> bytes:
+        calls.append(key)
+        if len(calls) == 1:
+            raise RuntimeError("broken layer")
+        return b"ok"
+
+    cache = PictureCache(flaky, tmp_path)
+    with pytest.raises(RuntimeError):
+        cache.get(_key(catalogue))
+    assert cache.get(_key(catalogue)) == b"ok" and len(calls) == 2
+
+
+def test_unwritable_disk_still_answers(catalogue: Catalogue, tmp_path: Path, monkeypatch) -> None:
+    cache = PictureCache(CountingRenderer(), tmp_path)
+
+    def full_disk(path, data):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(PictureCache, "_write_disk", staticmethod(full_disk))
+    assert cache.get(_key(catalogue)).startswith(b"picture of")
+
+
+def test_precompute_renders_defaults_and_one_change_variants_once(pictures: CarPictures) -> None:
+    keys = list(pictures.precompute_keys())
+    catalogue = pictures.catalogue
+    urls = {k.url() for k in keys}
+    assert len(urls) == len(keys)
+    default = pictures.key(catalogue.build_from("estate"), "side", 40)
+    variant = pictures.key(catalogue.build_from("hatch", {"stripes": "stripes-black"}), "front", 80)
+    two_changes = pictures.key(
+        catalogue.build_from("hatch", {"stripes": "stripes-black", "roof": "roof-black"}), "side", 80
+    )
+    assert default.url() in urls and variant.url() in urls and two_changes.url() not in urls
+    assert not any(k.options[0] == "custom" for k in keys)
+    thread = pictures.start(precompute=True, pause=0)
+    thread.join(timeout=20)
+    assert not thread.is_alive()
+    assert all(pictures.cache.path_for(k.digest).exists() for k in keys)
+    assert pictures.precompute() == 0
+
+
+def test_open_pictures_validates_now_and_decodes_on_first_use(layers_dir, tmp_path: Path) -> None:
+    pictures = open_pictures(layers_dir, tmp_path / "cache")
+    key = pictures.key(pictures.catalogue.build_from("hatch"), "front", 40)
+    assert pictures.picture(key)[:4] == b"RIFF"
+    assert len(list((tmp_path / "cache").rglob("*.bin"))) == 1  # just the one asked for: no precompute
+
+
+def test_open_pictures_refuses_a_broken_manifest(layers_dir, tmp_path: Path) -> None:
+    broken = tmp_path / "layers"
+    shutil.copytree(layers_dir, broken)
+    (broken / "png/estate/side/glass.png").unlink()
+    with pytest.raises(ManifestError, match=r"glass\.png is missing"):
+        open_pictures(broken, tmp_path / "cache")

@@ -1,0 +1,163 @@
+"""The composed picture: the body takes the requested paint, and each option's layer shows where it should."""
+
+import colorsys
+import itertools
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from app.catalog import Catalogue
+from app.render import CarPictures
+from app.render.composite import compose
+from app.render.layers import _body_layers
+from app.render.tint import paint_body, paint_luts
+from tests.unit.catalog import synthetic_layers as synthetic
+
+
+def _picture(pictures: CarPictures, choices=None, hex=None, model="hatch", width=160):
+    build = pictures.catalogue.build_from(model, choices or {}, hex=hex)
+    return compose(pictures.library, pictures.key(build, "side", width))
+
+
+def _luma(rgb) -> float:
+    r, g, b = rgb[:3]
+    return 0.299 * r + 0.587 * g + 0.114 * b
+
+
+def _hue(rgb) -> float:
+    return colorsys.rgb_to_hsv(*(c / 255 for c in rgb[:3]))[0]
+
+
+@pytest.mark.parametrize("hex", ["#C0392B", "#1E8449", "#2255CC", "#F1C40F", "#8E44AD", "#1A2B3C"])
+def test_body_takes_the_requested_colour(pictures: CarPictures, hex: str) -> None:
+    image = _picture(pictures, {"colour": "custom"}, hex=hex)
+    wanted = tuple(int(hex[i : i + 2], 16) for i in (1, 3, 5))
+    mid = image.getpixel(synthetic.MID_AT)
+    # Shade 128 is the paint's true tone.
+    assert all(abs(a - b) <= 3 for a, b in zip(mid, wanted, strict=True))
+    for at in (synthetic.SHADOW_AT, synthetic.HIGHLIGHT_AT):
+        hue_gap = abs(_hue(image.getpixel(at)) - _hue(wanted))
+        assert min(hue_gap, 1 - hue_gap) < 0.05
+    assert _luma(image.getpixel(synthetic.SHADOW_AT)) < _luma(mid) < _luma(image.getpixel(synthetic.HIGHLIGHT_AT))
+
+
+def test_named_colour_uses_its_hex(pictures: CarPictures) -> None:
+    image = _picture(pictures, {"colour": "chili-red"})
+    assert image.getpixel(synthetic.MID_AT) == (0xC0, 0x39, 0x2B)
+
+
+def test_black_paint_is_black_but_keeps_its_highlights(pictures: CarPictures) -> None:
+    image = _picture(pictures, {"colour": "midnight-black"})
+    mid, shadow, highlight = (
+        image.getpixel(at) for at in (synthetic.MID_AT, synthetic.SHADOW_AT, synthetic.HIGHLIGHT_AT)
+    )
+    assert max(mid) <= 30 and max(shadow) <= 30
+    assert _luma(highlight) >= _luma(mid) + 60
+
+
+def test_white_paint_is_white_but_keeps_its_shadows(pictures: CarPictures) -> None:
+    image = _picture(pictures, {"colour": "snow-white"})
+    mid, shadow, highlight = (
+        image.getpixel(at) for at in (synthetic.MID_AT, synthetic.SHADOW_AT, synthetic.HIGHLIGHT_AT)
+    )
+    assert min(mid) >= 240 and min(highlight) >= 240
+    assert _luma(shadow) <= _luma(mid) - 50
+
+
+@pytest.mark.parametrize("hex", ["#000000", "#FFFFFF", "#C0392B", "#00FF00", "#808080"])
+def test_paint_ramp_never_darkens_as_the_shade_lightens(hex: str) -> None:
+    table = paint_luts(hex)
+    for channel in range(3):
+        ramp = table[channel * 256 : (channel + 1) * 256]
+        assert all(a <= b for a, b in itertools.pairwise(ramp))
+        assert ramp[255] - ramp[0] >= 100
+
+
+def test_trim_is_drawn_as_is_whatever_the_paint(pictures: CarPictures) -> None:
+    for colour in ("chili-red", "snow-white"):
+        assert _picture(pictures, {"colour": colour}).getpixel(synthetic.TRIM_AT) == (40, 40, 40)
+
+
+@pytest.mark.parametrize(
+    ("slot", "option_id", "at", "expected"),
+    [
+        ("stripes", "stripes-black", synthetic.STRIPE_AT, (10, 10, 10)),
+        ("roof", "roof-white", synthetic.ROOF_AT, (250, 250, 250)),
+        ("roof", "roof-black", synthetic.ROOF_AT, (15, 15, 15)),
+        ("badge", "badge-sport", synthetic.BADGE_AT, (220, 20, 60)),
+        ("badge", "badge-classic", synthetic.BADGE_AT, (212, 175, 55)),
+        ("badge_bar", "badgebar-rally", synthetic.BADGE_BAR_AT, (230, 180, 20)),
+    ],
+)
+def test_option_layers_appear_where_drawn(pictures: CarPictures, slot, option_id, at, expected) -> None:
+    assert _picture(pictures, {slot: option_id}).getpixel(at) == expected
+
+
+def test_options_that_draw_nothing_leave_the_car_as_it_was(pictures: CarPictures) -> None:
+    image = _picture(pictures, {"roof": "roof-body", "stripes": "stripes-none"})
+    assert image.getpixel(synthetic.ROOF_AT) == synthetic.BACKDROP_RGB
+    assert image.getpixel(synthetic.STRIPE_AT) == (0xC0, 0x39, 0x2B)
+
+
+def test_paint_order_wheels_under_body_glass_on_top(pictures: CarPictures) -> None:
+    image = _picture(pictures, {"wheels": "wheels-turbine"})
+    assert image.getpixel((50, 80)) == (90, 90, 95)  # below the body: wheel shows
+    assert image.getpixel((50, 63)) == (40, 40, 40)  # where both overlap: body trim wins
+    r, _, b = image.getpixel((90, 34))  # glass (alpha 140) over red paint
+    assert b > 100 and r < 192
+
+
+def test_smaller_widths_scale_the_whole_picture(pictures: CarPictures) -> None:
+    for width, size in ((80, (80, 45)), (40, (40, 22))):
+        image = _picture(pictures, {"stripes": "stripes-black"}, width=width)
+        assert image.size == size and image.mode == "RGB"
+    half = _picture(pictures, {"stripes": "stripes-black"}, width=80)
+    assert max(half.getpixel((synthetic.STRIPE_AT[0] // 2, synthetic.STRIPE_AT[1] // 2))) < 40
+
+
+def test_layers_are_cropped_to_what_they_show(pictures: CarPictures) -> None:
+    (stripe,) = pictures.library.option("hatch", "side", 160, "stripes-black")
+    assert stripe.offset == (70, 31) and stripe.image.size == (11, 29)
+    assert stripe.mask is None  # fully opaque: pasted as a plain copy
+    assert pictures.library.option("hatch", "side", 160, "roof-body") == ()
+    full_frames = 4 * 160 * 90 * 4 * len(pictures.catalogue.widths)
+    assert pictures.library.nbytes < full_frames
+
+
+@pytest.mark.parametrize("option_id", ["wheels-spoke", "roof-white", "badge-sport", "mirrors-chrome"])
+def test_layer_pieces_paint_exactly_the_layer(layers_dir, pictures: CarPictures, option_id: str) -> None:
+    option = pictures.catalogue.option(option_id)
+    original = Image.open(layers_dir / "png/hatch/side" / option.slot / f"{option_id}.png").convert("RGBA")
+    expected = Image.new("RGB", original.size, (1, 2, 3))
+    expected.paste(original, (0, 0), original)
+    pieces = pictures.library.option("hatch", "side", 160, option_id)
+    got = Image.new("RGB", original.size, (1, 2, 3))
+    for piece in pieces:
+        piece.paste_onto(got)
+    assert got.tobytes() == expected.tobytes()
+    box = original.getchannel("A").getbbox()
+    assert sum(p.image.width * p.image.height for p in pieces) <= (box[2] - box[0]) * (box[3] - box[1])
+
+
+def test_estate_has_no_layer_for_options_it_does_not_offer(catalogue: Catalogue, pictures: CarPictures) -> None:
+    assert pictures.library.option("estate", "side", 160, "badgebar-rally") == ()
+    assert pictures.library.option("hatch", "side", 160, "badgebar-rally") != ()
+
+
+def test_soft_edges_blend_paint_and_trim_exactly() -> None:
+    rng = np.random.default_rng(7)
+    size = (150, 70)  # bigger than a tile, so pieces meet
+    grey = rng.integers(0, 256, (size[1], size[0]), dtype=np.uint8)
+    alpha = rng.integers(0, 256, grey.shape, dtype=np.uint8)
+    mask = rng.integers(0, 256, grey.shape, dtype=np.uint8)
+    shade = Image.fromarray(np.dstack([grey, grey, grey, alpha]), "RGBA")
+    body = _body_layers(shade, Image.fromarray(mask, "L"))
+    canvas = Image.new("RGB", size, (0, 90, 200))
+    paint_body(canvas, body, "#C0392B")
+
+    lut = np.array(paint_luts("#C0392B"), dtype=np.float64).reshape(3, 256)
+    painted = np.stack([lut[c][grey] for c in range(3)], axis=-1)
+    a, m = alpha[..., None] / 255, mask[..., None] / 255
+    expected = a * (m * painted + (1 - m) * grey[..., None]) + (1 - a) * np.array([0, 90, 200])
+    assert np.abs(np.asarray(canvas, dtype=np.float64) - expected).max() <= 3

@@ -1,0 +1,135 @@
+"""GET /car/... through the real Starlette route: good pictures, caching headers, and a 4xx for every bad URL."""
+
+import pytest
+from starlette.applications import Starlette
+from starlette.responses import PlainTextResponse
+from starlette.routing import Route
+from starlette.testclient import TestClient
+
+from app.render import CarPictures, make_picture_app
+
+OPTIONS = "chili-red+roof-white+mirrors-body+stripes-none+badgebar-none+badge-classic+wheels-spoke"
+GOOD = "/car/test-1/hatch/side/160/C0392B/" + OPTIONS
+
+
+@pytest.fixture
+def client(pictures: CarPictures) -> TestClient:
+    return TestClient(make_picture_app(pictures), raise_server_exceptions=False)
+
+
+def test_webp_picture(client: TestClient) -> None:
+    response = client.get(GOOD + ".webp")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "image/webp"
+    assert response.headers["cache-control"] == "public, max-age=31536000, immutable"
+    etag = response.headers["etag"]
+    assert etag.startswith('"') and etag.endswith('"') and len(etag) > 10
+    assert response.content[:4] == b"RIFF" and response.content[8:12] == b"WEBP"
+    assert client.get(GOOD + ".webp").content == response.content
+
+
+def test_jpeg_picture_has_its_own_etag(client: TestClient) -> None:
+    jpg = client.get(GOOD + ".jpg")
+    assert jpg.status_code == 200 and jpg.headers["content-type"] == "image/jpeg"
+    assert jpg.content[:2] == b"\xff\xd8"
+    assert jpg.headers["etag"] != client.get(GOOD + ".webp").headers["etag"]
+
+
+def test_custom_colour_picture(client: TestClient) -> None:
+    response = client.get("/car/test-1/hatch/front/40/1A2B3C/" + OPTIONS.replace("chili-red", "custom") + ".webp")
+    assert response.status_code == 200
+
+
+def test_head_answers_headers_only(client: TestClient) -> None:
+    response = client.head(GOOD + ".webp")
+    assert response.status_code == 200 and response.headers["content-type"] == "image/webp"
+    assert response.content == b""
+
+
+def test_matching_etag_answers_304(client: TestClient) -> None:
+    etag = client.get(GOOD + ".webp").headers["etag"]
+    for header in (etag, f'"nope", {etag}', "*"):
+        response = client.get(GOOD + ".webp", headers={"If-None-Match": header})
+        assert response.status_code == 304 and response.content == b"" and response.headers["etag"] == etag
+    assert client.get(GOOD + ".webp", headers={"If-None-Match": '"other"'}).status_code == 200
+
+
+BAD = [
+    ("unknown model", GOOD.replace("/hatch/", "/van/") + ".webp", 404),
+    ("unknown view", GOOD.replace("/side/", "/top/") + ".webp", 404),
+    (
+        "view the model lacks",
+        GOOD.replace("/hatch/side/", "/estate/front/").replace("chili-red", "snow-white").replace("C0392B", "FFFFFF")
+        + ".webp",
+        404,
+    ),
+    ("unknown option", GOOD.replace("roof-white", "roof-purple") + ".webp", 404),
+    ("option in the wrong slot", GOOD.replace("roof-white", "stripes-none") + ".webp", 404),
+    (
+        "option not on the model",
+        GOOD.replace("/hatch/", "/estate/").replace("badgebar-none", "badgebar-rally") + ".webp",
+        404,
+    ),
+    ("options out of order", GOOD.replace("roof-white+mirrors-body", "mirrors-body+roof-white") + ".webp", 404),
+    ("hex disagrees with the colour", GOOD.replace("C0392B", "C0392C") + ".webp", 404),
+    ("lower-case hex", GOOD.replace("C0392B", "c0392b") + ".webp", 400),
+    ("short hex", GOOD.replace("C0392B", "C03") + ".webp", 400),
+    ("hex out of range", GOOD.replace("C0392B", "GG0000") + ".webp", 400),
+    ("hex with #", GOOD.replace("C0392B", "#C0392B") + ".webp", 400),
+    ("width not offered", GOOD.replace("/160/", "/120/") + ".webp", 404),
+    ("width not a number", GOOD.replace("/160/", "/wide/") + ".webp", 400),
+    ("width with leading zero", GOOD.replace("/160/", "/0160/") + ".webp", 400),
+    ("huge width", GOOD.replace("/160/", "/99999999999/") + ".webp", 400),
+    ("unknown format", GOOD + ".png", 400),
+    ("no extension", GOOD, 400),
+    ("extra segment", GOOD.replace("/hatch/", "/hatch/extra/") + ".webp", 400),
+    ("missing segment", GOOD.replace("/side/", "/") + ".webp", 400),
+    ("trailing slash", GOOD + ".webp/", 400),
+    ("too few options", GOOD.replace("+wheels-spoke", "") + ".webp", 400),
+    ("too many options", GOOD + "+wheels-spoke.webp", 400),
+    ("empty option", GOOD.replace("+wheels-spoke", "+") + ".webp", 400),
+    ("old asset version", GOOD.replace("test-1", "test-0") + ".webp", 404),
+    ("encoded dots", "/car/%2e%2e/%2e%2e/etc/passwd/x/y.webp", 400),
+    ("encoded slash", GOOD.replace("/hatch/", "/hatch%2F..%2F/") + ".webp", 400),
+    ("dot segments", "/car/test-1/hatch/side/160/C0392B/..%2F..%2Fsecret.webp", 400),
+    ("query string", GOOD + ".webp?w=1600", 400),
+    ("absurdly long", GOOD + "+" + "x" * 600 + ".webp", 414),
+    ("upper-case model", GOOD.replace("/hatch/", "/HATCH/") + ".webp", 400),
+    ("nothing after /car/", "/car/", 400),
+]
+
+
+@pytest.mark.parametrize(("why", "path", "status"), BAD, ids=[b[0] for b in BAD])
+def test_bad_urls_get_a_clear_4xx(client: TestClient, why: str, path: str, status: int) -> None:
+    response = client.get(path)
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("text/plain")
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert 0 < len(response.text) < 200 and "Traceback" not in response.text
+
+
+def test_mangled_urls_never_500(client: TestClient) -> None:
+    good = GOOD + ".webp"
+    for cut in range(len("/car/"), len(good), 7):
+        for junk in ("", "/", "+", ".", "..", "%00", "~", "é"):
+            response = client.get(good[:cut] + junk + good[cut:])
+            assert 200 <= response.status_code < 500
+
+
+def test_render_failure_is_503_not_a_traceback(pictures: CarPictures, monkeypatch) -> None:
+    def broken(key):
+        raise RuntimeError("layer exploded")
+
+    monkeypatch.setattr(pictures.cache, "_render", broken)
+    client = TestClient(make_picture_app(pictures), raise_server_exceptions=False)
+    response = client.get(GOOD + ".webp")
+    assert response.status_code == 503 and "exploded" not in response.text
+
+
+def test_mounted_like_reflex_other_paths_fall_through(pictures: CarPictures) -> None:
+    # rx.App(api_transformer=starlette_app) mounts the Reflex backend at "" inside our app.
+    outer = make_picture_app(pictures)
+    outer.mount("", Starlette(routes=[Route("/ping", lambda request: PlainTextResponse("pong"))]))
+    client = TestClient(outer)
+    assert client.get("/ping").text == "pong"
+    assert client.get(GOOD + ".webp").status_code == 200
