@@ -3,6 +3,7 @@
 import reflex as rx
 
 from app.configurator.page import build_page
+from app.configurator.state import BuildState
 from app.home.page import home
 from app.home.state import HomeState
 from app.render import car_pictures, make_picture_app
@@ -22,6 +23,7 @@ app.add_page(
     description="Build your own car, follow it home, and join the club.",
     on_load=HomeState.load,
 )
-app.add_page(build_page, route="/build", title="Build your own · Motorjoy")
+app.add_page(build_page, route="/build", title="Build your own · Motorjoy", on_load=BuildState.load)
+app.add_page(build_page, route="/build/[code]", title="Your build · Motorjoy", on_load=BuildState.load)
 app.add_page(track_page, route="/track", title="Where's My Baby? · Motorjoy")
 app.add_page(studio_page, route="/studio", title="Studio · Motorjoy")

@@ -10,6 +10,7 @@ from types import MappingProxyType
 from PIL import Image
 
 from app import settings
+from app.catalog import rules
 from app.catalog.model import CarModel, Catalogue, Option, Slot
 
 # Slots in slot_order that are not choices: the fixed layers and the tinted body.
@@ -48,6 +49,8 @@ _OPTION_OPTIONAL = {
     "draws": bool,
     "hex": str,
     "custom": bool,
+    "requires": list,
+    "excludes": list,
 }
 
 
@@ -95,6 +98,7 @@ def parse_catalogue(data: dict, layers_dir: Path, *, check_files: bool = True) -
         layers_dir=layers_dir,
     )
     _check_defaults_and_coverage(catalogue, problems)
+    _check_rules(catalogue, data["options"], problems)
     if check_files and not problems:
         _check_layer_files(catalogue, problems)
     if problems:
@@ -223,6 +227,9 @@ def _check_options(options: list, choice_slots: tuple, model_ids: set, problems:
         if "models" in entry and not entry["models"]:
             problems.append(f"{name}: models is empty; leave it out to offer the option on every model")
         _check_colour_fields(name, entry, problems)
+        for key in ("requires", "excludes"):
+            if not all(isinstance(v, str) for v in entry.get(key, [])):
+                problems.append(f"{name}: {key} must be a list of option ids")
         if entry.get("custom"):
             customs.append(name)
         if len(problems) == before:
@@ -277,6 +284,8 @@ def _option(entry: dict) -> Option:
         draws=False if is_colour else entry.get("draws", True),
         hex=entry["hex"].upper() if "hex" in entry else None,
         custom=entry.get("custom", False),
+        requires=tuple(entry.get("requires", ())),
+        excludes=tuple(entry.get("excludes", ())),
     )
 
 
@@ -300,6 +309,59 @@ def _check_defaults_and_coverage(catalogue: Catalogue, problems: list[str]) -> N
                 problems.append(f"{name}: default {slot} {option_id!r} is not available on this model")
             elif option.custom:
                 problems.append(f"{name}: default colour cannot be the custom colour (it has no hex)")
+
+
+def _check_rules(catalogue: Catalogue, entries: list, problems: list[str]) -> None:
+    """References first; then, if they hold, that every option can be had and every default set is valid."""
+    index = {}
+    for i, entry in enumerate(entries):
+        if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+            index.setdefault(entry["id"], i)
+    names = {o.id: f"options[{index[o.id]}] {o.id!r}" for o in catalogue.options}
+    before = len(problems)
+    for option in catalogue.options:
+        name = names[option.id]
+        for key, ids in (("requires", option.requires), ("excludes", option.excludes)):
+            for other_id in ids:
+                other = next((o for o in catalogue.options if o.id == other_id), None)
+                if other_id == option.id:
+                    problems.append(f"{name}: {key} lists the option itself")
+                elif other is None:
+                    problems.append(f"{name}: {key} lists {other_id!r}, which is not an option")
+                elif key == "requires" and other.slot == option.slot:
+                    problems.append(
+                        f"{name}: requires {other_id!r} from its own slot {option.slot!r}; a build has one "
+                        f"{option.slot} option, so this one could never be chosen"
+                    )
+        for other_id in set(option.requires) & set(option.excludes):
+            problems.append(f"{name}: both requires and excludes {other_id!r}")
+    if problems:
+        return
+    for model in catalogue.models:
+        can_have = rules.reachable(catalogue, model.id)
+        for option in catalogue.options:
+            if option.available_on(model.id) and option.id not in can_have:
+                problems.append(
+                    f"{names[option.id]}: can never be chosen on the {model.name} ({model.id!r}): "
+                    + _unreachable_because(catalogue, option, model.id)
+                )
+    if len(problems) > before:
+        return
+    for i, model in enumerate(catalogue.models):
+        for problem in rules.problems(catalogue, catalogue.build_from(model.id)):
+            problems.append(f"models[{i}] {model.id!r}: the defaults break a rule: {problem}")
+
+
+def _unreachable_because(catalogue: Catalogue, option: Option, model_id: str) -> str:
+    missing = [r for r in option.requires if not catalogue.option(r).available_on(model_id)]
+    if missing:
+        return f"it requires {', '.join(map(repr, missing))}, not offered on that model; set its models to match"
+    rules_text = "; ".join(
+        f"{key} {', '.join(map(repr, ids))}"
+        for key, ids in (("requires", option.requires), ("excludes", option.excludes))
+        if ids
+    )
+    return f"no build satisfies its rules ({rules_text or 'those of the options it needs'})"
 
 
 def _check_layer_files(catalogue: Catalogue, problems: list[str]) -> None:

@@ -50,7 +50,11 @@ class CarModel:
 
 @dataclass(frozen=True)
 class Option:
-    """One option of one slot; `models` None means every model offers it."""
+    """One option of one slot; `models` None means every model offers it.
+
+    `requires`: option ids that must also be in the build; `excludes`: option ids that may not be
+    (exclusion works both ways, see `Catalogue.clashes`). app.catalog.rules applies them.
+    """
 
     id: str
     slot: str
@@ -62,6 +66,8 @@ class Option:
     draws: bool = True
     hex: str | None = None
     custom: bool = False
+    requires: tuple[str, ...] = ()
+    excludes: tuple[str, ...] = ()
 
     def available_on(self, model_id: str) -> bool:
         return self.models is None or model_id in self.models
@@ -107,6 +113,13 @@ class Catalogue:
         # Index once; frozen dataclasses need object.__setattr__ for derived fields.
         object.__setattr__(self, "_models", MappingProxyType({m.id: m for m in self.models}))
         object.__setattr__(self, "_options", MappingProxyType({o.id: o for o in self.options}))
+        # Exclusion is symmetric: "A excludes B" also keeps A out of any build that has B.
+        clashes: dict[str, set[str]] = {o.id: set() for o in self.options}
+        for option in self.options:
+            for other in option.excludes:
+                clashes[option.id].add(other)
+                clashes.setdefault(other, set()).add(option.id)
+        object.__setattr__(self, "_clashes", MappingProxyType({k: frozenset(v) for k, v in clashes.items()}))
 
     def model(self, model_id: str) -> CarModel:
         """The model with this id; BuildError if there is none."""
@@ -121,6 +134,10 @@ class Catalogue:
             return self._options[option_id]
         except (KeyError, TypeError):
             raise BuildError(f"There is no option called {option_id!r}.") from None
+
+    def clashes(self, option_id: str) -> frozenset[str]:
+        """Ids that can never share a build with this option (its `excludes` and whoever excludes it)."""
+        return self._clashes.get(option_id, frozenset())
 
     def options_for(self, model_id: str, slot: str) -> tuple[Option, ...]:
         """The options of `slot` offered on the model, in manifest order."""

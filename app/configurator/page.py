@@ -1,21 +1,282 @@
-"""/build: the configurator."""
+"""/build: the configurator. Every number and rule on it comes from the catalogue via BuildState."""
 
 import reflex as rx
 
-from app.ui.shell_page import coming_page
+from app.configurator.panel import OptionCard, OptionGroup, PriceRow
+from app.configurator.state import BuildState, catalogue
+from app.ui.car_picture import car_img
+from app.ui.layout import page_shell
+
+
+def picture_panel() -> rx.Component:
+    return rx.vstack(
+        rx.box(
+            car_img(
+                [BuildState.picture_paths[i] for i in range(len(catalogue().widths))],
+                BuildState.picture_alt,
+                sizes="(min-width: 64em) 40rem, 100vw",
+                id="car-picture",
+            ),
+            width="100%",
+            background=rx.color("gray", 3),
+            border_radius="var(--radius-5)",
+        ),
+        rx.segmented_control.root(
+            rx.foreach(BuildState.views, lambda v: rx.segmented_control.item(v.capitalize(), value=v)),
+            value=BuildState.view,
+            on_change=BuildState.pick_view,
+            aria_label="View",
+        ),
+        spacing="3",
+        align="center",
+        width="100%",
+    )
+
+
+def price_row(row: PriceRow) -> rx.Component:
+    return rx.flex(
+        rx.text(row.label, size="2", color=rx.color("gray", 11)),
+        rx.text(row.amount, size="2", weight="medium", style={"font_variant_numeric": "tabular-nums"}),
+        justify="between",
+        gap="1rem",
+        width="100%",
+    )
+
+
+def price_panel() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading("Your price", as_="h2", size="4"),
+            rx.vstack(rx.foreach(BuildState.price_lines, price_row), spacing="1", width="100%"),
+            rx.separator(size="4"),
+            rx.flex(
+                rx.text("Total", weight="bold", size="4"),
+                rx.text(BuildState.total, weight="bold", size="5", id="total"),
+                justify="between",
+                align="baseline",
+                width="100%",
+            ),
+            # Screen readers hear the new total after each change, without having to look for it.
+            rx.text(f"Total {BuildState.total}", class_name="sr-only", role="status", aria_live="polite"),
+            save_controls(),
+            spacing="3",
+            width="100%",
+        ),
+        size="3",
+        width="100%",
+    )
+
+
+def save_controls() -> rx.Component:
+    return rx.vstack(
+        rx.flex(
+            rx.button(rx.icon("bookmark", size=16), "Save this build", on_click=BuildState.save, size="3"),
+            rx.button(
+                rx.icon("link", size=16), "Copy link", on_click=BuildState.copy_link, size="3", variant="soft"
+            ),
+            gap="0.5rem",
+            wrap="wrap",
+        ),
+        rx.cond(
+            BuildState.saved_code != "",
+            rx.text("Build code ", rx.code(BuildState.saved_code, id="build-code"), size="2"),
+        ),
+        spacing="2",
+    )
+
+
+def option_item(option: OptionCard) -> rx.Component:
+    return rx.radio_cards.item(
+        rx.hstack(
+            rx.cond(
+                option.swatch != "",
+                rx.box(
+                    width="1.5rem",
+                    height="1.5rem",
+                    border_radius="999px",
+                    background=option.swatch,
+                    border=f"1px solid {rx.color('gray', 7)}",
+                    flex_shrink="0",
+                    aria_hidden="true",
+                ),
+            ),
+            rx.vstack(
+                rx.text(option.name, size="2", weight="medium"),
+                rx.text(option.price, size="1", color=rx.color("gray", 11)),
+                spacing="0",
+                align="start",
+            ),
+            align="center",
+            spacing="2",
+            width="100%",
+        ),
+        value=option.id,
+        disabled=option.blocked != "",
+        aria_label=option.name,
+        title=rx.cond(option.blocked != "", option.blocked, option.description),
+    )
+
+
+def blocked_note(option: OptionCard) -> rx.Component:
+    return rx.cond(
+        option.blocked != "",
+        rx.flex(
+            rx.text(rx.text.strong(option.name), f": {option.blocked}", size="2", color=rx.color("gray", 11)),
+            rx.cond(
+                option.fix != "",
+                rx.button(
+                    option.fix,
+                    on_click=BuildState.pick(option.id),
+                    size="1",
+                    variant="soft",
+                    aria_label=f"Make {option.name} possible: {option.fix}",
+                ),
+            ),
+            gap="0.5rem",
+            align="center",
+            wrap="wrap",
+        ),
+    )
+
+
+def custom_colour_form() -> rx.Component:
+    return rx.form(
+        rx.flex(
+            rx.el.input(
+                type="color",
+                value=BuildState.hex,
+                on_change=BuildState.pick_custom_colour.debounce(250),
+                aria_label="Pick any colour",
+                style={"width": "2.75rem", "height": "2.25rem", "border": "none", "background": "none"},
+            ),
+            rx.input(
+                name="hex",
+                placeholder="#1A2B3C",
+                default_value=rx.cond(BuildState.custom_colour, BuildState.hex, ""),
+                max_length=7,
+                aria_label="Colour code (hex)",
+                aria_describedby="hex-error",
+                size="2",
+                width="8rem",
+            ),
+            rx.button("Paint it", type="submit", size="2", variant="soft"),
+            gap="0.5rem",
+            align="center",
+            wrap="wrap",
+        ),
+        rx.text(BuildState.hex_error, id="hex-error", size="2", color=rx.color("red", 11), role="alert"),
+        on_submit=BuildState.paint_form,
+        reset_on_submit=False,
+    )
+
+
+def option_group(group: OptionGroup) -> rx.Component:
+    return rx.el.section(
+        rx.heading(group.label, as_="h2", size="4", id=f"slot-{group.slot}"),
+        rx.radio_cards.root(
+            rx.foreach(group.options, option_item),
+            value=group.selected,
+            on_value_change=BuildState.pick,
+            columns=rx.breakpoints(initial="2", sm="3"),
+            gap="0.5rem",
+            size="1",
+            aria_labelledby=f"slot-{group.slot}",
+        ),
+        rx.text(group.detail, size="2", color=rx.color("gray", 11), padding_top="0.5rem"),
+        rx.cond(group.slot == "colour", rx.box(custom_colour_form(), padding_top="0.5rem")),
+        rx.vstack(rx.foreach(group.options, blocked_note), spacing="1", padding_top="0.5rem"),
+        padding_bottom="1.25rem",
+    )
+
+
+def model_picker() -> rx.Component:
+    return rx.el.section(
+        rx.heading("Model", as_="h2", size="4", id="slot-model"),
+        rx.radio_cards.root(
+            *(
+                rx.radio_cards.item(
+                    rx.vstack(
+                        rx.text(model.name, weight="bold"),
+                        rx.text(model.tagline, size="1", color=rx.color("gray", 11)),
+                        spacing="0",
+                        align="start",
+                    ),
+                    value=model.id,
+                    aria_label=model.name,
+                )
+                for model in catalogue().models
+            ),
+            value=BuildState.model_id,
+            on_value_change=BuildState.pick_model,
+            columns="2",
+            gap="0.5rem",
+            aria_labelledby="slot-model",
+        ),
+        padding_bottom="1.25rem",
+    )
+
+
+def nickname_field() -> rx.Component:
+    return rx.el.section(
+        rx.heading("Name your car", as_="h2", size="4"),
+        rx.text("Optional, but a car called McGregor gets called McGregor everywhere.", size="2", color="gray"),
+        rx.input(
+            default_value=BuildState.nickname,
+            on_blur=BuildState.set_nickname,
+            placeholder="McGregor",
+            max_length=40,
+            aria_label="Nickname",
+            aria_describedby="nickname-error",
+            size="3",
+            margin_top="0.5rem",
+        ),
+        rx.text(BuildState.nickname_error, id="nickname-error", size="2", color=rx.color("red", 11), role="alert"),
+    )
+
+
+def notes() -> rx.Component:
+    return rx.box(
+        rx.foreach(
+            BuildState.notes,
+            lambda note: rx.callout(note, icon="info", size="1", margin_bottom="0.5rem"),
+        ),
+        aria_live="polite",
+        width="100%",
+    )
+
+
+def configurator() -> rx.Component:
+    # On a wide screen the picture and price stay in view beside the options; on a phone the column
+    # dissolves (display: contents) so the price can follow the options instead of pushing them down.
+    return rx.grid(
+        rx.flex(
+            rx.box(picture_panel(), notes(), order="1", width="100%"),
+            rx.box(price_panel(), order=rx.breakpoints(initial="3", lg="0"), width="100%"),
+            display=rx.breakpoints(initial="contents", lg="flex"),
+            direction="column",
+            gap="1rem",
+            position="sticky",
+            top="5rem",
+            align_self="start",
+        ),
+        rx.box(
+            model_picker(),
+            rx.foreach(BuildState.groups, option_group),
+            nickname_field(),
+            order=rx.breakpoints(initial="2", lg="0"),
+        ),
+        columns=rx.breakpoints(initial="1", lg="2"),
+        gap="2rem",
+    )
 
 
 def build_page() -> rx.Component:
-    return coming_page(
-        "/build",
-        "Build your own",
-        "Your car, exactly as you dream it.",
-        "Pick a body, a colour (any colour, even one we never thought of), a roof, stripes, badges "
-        "and wheels, and watch the picture and the price change the moment you click.",
-        [
-            "A live picture of your exact build, from the side and from the front.",
-            "Every price line in full: base price, each option, delivery, the total.",
-            "Save your build, give your car a name, and share the link.",
-            "Your dealer orders from the very same build: nothing lost in translation.",
-        ],
+    return page_shell(
+        rx.heading("Build your own", as_="h1", size=rx.breakpoints(initial="7", md="8"), margin_bottom="1.5rem"),
+        rx.cond(
+            BuildState.ready,
+            configurator(),
+            rx.skeleton(rx.box(height="24rem", width="100%"), loading=True),
+        ),
+        current="/build",
     )

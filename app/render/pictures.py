@@ -63,6 +63,11 @@ class CarPictures:
     def alt(self, key: RenderKey) -> str:
         return alt_text(self.catalogue, key)
 
+    def paths_and_alt(self, build: Build, view: str) -> tuple[list[str], str]:
+        """The picture's path at every width (in `catalogue.widths` order) and its alt text."""
+        keys = [self.key(build, view, width) for width in self.catalogue.widths]
+        return [key.url() for key in keys], self.alt(keys[0])
+
     def precompute_keys(self, format: str = "webp") -> Iterator[RenderKey]:
         """Each model's default build, then every build one choice away from it, for every view and width."""
         catalogue = self.catalogue

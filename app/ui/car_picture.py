@@ -1,5 +1,7 @@
 """The car's picture as the page shows it: served by the backend's picture route, sized per screen."""
 
+from collections.abc import Sequence
+
 import reflex as rx
 from reflex.vars import Var, VarData
 
@@ -15,28 +17,23 @@ _BACKEND_ORIGIN = Var(
 ).to(str)
 
 
-def picture_urls(build: Build, view: str) -> dict[int, str]:
-    """The picture's path at every width the renderer makes."""
-    pictures = car_pictures()
-    return {width: pictures.key(build, view, width).url() for width in pictures.catalogue.widths}
-
-
-def picture_alt(build: Build, view: str) -> str:
-    pictures = car_pictures()
-    return pictures.alt(pictures.key(build, view, pictures.catalogue.widths[0]))
-
-
-def car_picture(build: Build, view: str, sizes: str = "100vw", **props) -> rx.Component:
-    """A picture of one build: the smallest file that is sharp on the screen it lands on."""
-    urls = picture_urls(build, view)
-    srcset = ", ".join(f"{_BACKEND_ORIGIN}{url} {width}w" for width, url in sorted(urls.items()))
+def car_img(paths: Sequence[str | Var[str]], alt: str | Var[str], sizes: str = "100vw", **props) -> rx.Component:
+    """A car picture from its paths at each of the catalogue's widths (static strings or state vars)."""
+    widths = car_pictures().catalogue.widths
+    srcset = ", ".join(f"{_BACKEND_ORIGIN}{path} {width}w" for width, path in zip(widths, paths, strict=True))
     return rx.el.img(
-        src=f"{_BACKEND_ORIGIN}{urls[max(urls)]}",
+        src=f"{_BACKEND_ORIGIN}{paths[0]}",
         src_set=srcset,
         sizes=sizes,
-        alt=picture_alt(build, view),
+        alt=alt,
         width="100%",
         height="auto",
         style={"aspect_ratio": "16 / 9", "display": "block", "border_radius": "var(--radius-5)"},
         **props,
     )
+
+
+def car_picture(build: Build, view: str, sizes: str = "100vw", **props) -> rx.Component:
+    """A fixed build's picture, worked out when the page is compiled."""
+    paths, alt = car_pictures().paths_and_alt(build, view)
+    return car_img(paths, alt, sizes, **props)

@@ -12,6 +12,15 @@ GLOBAL_STYLE = {
     "::selection": {"background": "var(--accent-a5)"},
     # Everyone who navigates by keyboard sees where they are.
     ":focus-visible": {"outline": "3px solid var(--accent-9)", "outline_offset": "3px"},
+    # Read aloud by screen readers, invisible on screen.
+    ".sr-only": {
+        "position": "absolute",
+        "width": "1px",
+        "height": "1px",
+        "overflow": "hidden",
+        "clip": "rect(0 0 0 0)",
+        "white_space": "nowrap",
+    },
     "@media (prefers-reduced-motion: reduce)": {
         "*": {"animation_duration": "0.01ms !important", "transition_duration": "0.01ms !important"}
     },

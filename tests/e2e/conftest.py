@@ -2,7 +2,6 @@
 
 import os
 import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,11 +13,12 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 
 @pytest.fixture(scope="session")
-def app_url() -> Iterator[str]:
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from reflex.testing import AppHarnessProd
 
-    data_dir = tempfile.mkdtemp(prefix="motorjoy-e2e-")
-    os.environ["MOTORJOY_DATA_DIR"] = data_dir  # a database of its own, seeded like a fresh install
+    # A data directory of its own, seeded like a fresh install. pytest keeps it after the session,
+    # so the picture precompute thread (a daemon) never writes into a folder that just vanished.
+    os.environ["MOTORJOY_DATA_DIR"] = str(tmp_path_factory.mktemp("data"))
     os.environ.pop("REFLEX_DB_URL", None)
     from app.cli import main as motorjoy
 
@@ -26,7 +26,6 @@ def app_url() -> Iterator[str]:
     with AppHarnessProd.create(root=ROOT, app_name="app") as harness:
         assert harness.frontend_url
         yield harness.frontend_url.rstrip("/")
-    shutil.rmtree(data_dir, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,93 @@
+"""Saving, opening and sharing builds: a build's URL and its code always reproduce it exactly."""
+
+import re
+from collections.abc import Mapping
+from urllib.parse import urlencode
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from app.catalog import Build, Catalogue
+from app.catalog.pricing import money, quote
+from app.catalog.rules import nearest_valid
+from app.configurator.codes import new_code, normalise_code
+from app.configurator.models import SavedBuild
+
+NICKNAME_MAX = 24
+# Letters in any script, digits, spaces and a little punctuation: enough for "McGregor" or "Señor Zoom".
+_NICKNAME = re.compile(r"[\w '’.\-&!]+")
+
+
+class NicknameError(ValueError):
+    """A nickname we can't paint on the car; the message is for the customer."""
+
+
+def clean_nickname(text: str) -> str:
+    """The nickname trimmed and checked: at most 24 characters, no markup, no control characters."""
+    name = " ".join((text or "").split())
+    if len(name) > NICKNAME_MAX:
+        raise NicknameError(f"Nicknames fit on a keyring: {NICKNAME_MAX} characters at most.")
+    if name and not _NICKNAME.fullmatch(name):
+        raise NicknameError("Letters, numbers, spaces and simple punctuation only, please.")
+    return name
+
+
+def query_of(catalogue: Catalogue, build: Build, view: str) -> str:
+    """The page URL's query for a build: model, one option per slot, the custom hex, the view."""
+    params = {"model": build.model, **dict(build.choices), "view": view}
+    if catalogue.option(build.choice("colour")).custom:
+        params["hex"] = build.hex.lstrip("#")
+    return urlencode(params)
+
+
+def build_from_query(catalogue: Catalogue, params: Mapping[str, str]) -> tuple[Build, str, list[str]]:
+    """The build a URL asks for, or the nearest valid one, with a note for each correction."""
+    model_id = params.get("model") or catalogue.models[0].id
+    choices = {slot: params[slot] for slot in catalogue.choice_slots if slot in params}
+    hex_text = params.get("hex")
+    build, notes = nearest_valid(catalogue, model_id, choices, f"#{hex_text}" if hex_text else None)
+    views = catalogue.model(build.model).views
+    view = params.get("view", views[0])
+    if view not in views:
+        notes.append(f"We don't have a {view!r} view, so here is the {views[0]} view.")
+        view = views[0]
+    return build, view, notes
+
+
+def save_build(session: Session, catalogue: Catalogue, build: Build, nickname: str = "") -> str:
+    """Store the build under a fresh code and return the code."""
+    for _ in range(5):  # a clash is about one in a billion; try again rather than fail
+        code = new_code()
+        row = SavedBuild(
+            code=code,
+            model_id=build.model,
+            options="+".join(build.option_ids),
+            hex=build.hex,
+            nickname=clean_nickname(nickname),
+            asset_version=catalogue.asset_version,
+            total_price=quote(catalogue, build).total,
+        )
+        try:
+            with session.begin_nested():
+                session.add(row)
+            return code
+        except IntegrityError:
+            continue
+    raise RuntimeError("Could not find a free build code")
+
+
+def open_saved(session: Session, catalogue: Catalogue, code_text: str) -> tuple[Build, str, list[str]] | None:
+    """A saved build by its code, as close as today's catalogue allows, with notes on what changed."""
+    code = normalise_code(code_text)
+    row = session.exec(select(SavedBuild).where(SavedBuild.code == code)).first() if code else None
+    if row is None:
+        return None
+    choices = dict(zip(catalogue.choice_slots, row.options.split("+"), strict=False))
+    build, notes = nearest_valid(catalogue, row.model_id, choices, row.hex)
+    total = quote(catalogue, build).total
+    if not notes and total != row.total_price:
+        notes.append(
+            f"Prices have moved since you saved this build: it was {money(row.total_price, catalogue.currency)}, "
+            f"today it is {money(total, catalogue.currency)}."
+        )
+    return build, row.nickname, notes

@@ -1,0 +1,175 @@
+"""Thin state for /build: it holds the choices (small strings) and asks the catalogue for the rest."""
+
+import reflex as rx
+
+from app import db
+from app.catalog import Build, BuildError, normalise_hex
+from app.catalog.rules import choose, nearest_valid
+from app.configurator import builds
+from app.configurator.codes import normalise_code
+from app.configurator.panel import OptionGroup, PriceRow, option_groups, price_rows
+from app.render import car_pictures
+
+
+def catalogue():
+    return car_pictures().catalogue
+
+
+def _replace_url(url: str):
+    # Replace, not push: every click would otherwise add a history entry to wade back through.
+    return rx.call_script(f"window.history.replaceState(null, '', {url!r})")
+
+
+class BuildState(rx.State):
+    model_id: str = ""
+    choice_ids: dict[str, str] = {}
+    hex: str = ""
+    view: str = "side"
+    nickname: str = ""
+    nickname_error: str = ""
+    hex_error: str = ""
+    notes: list[str] = []
+    saved_code: str = ""
+
+    # ---- the build, from the small values the state keeps
+    def _build(self) -> Build:
+        return catalogue().build_from(self.model_id, self.choice_ids, self.hex if self._is_custom() else None)
+
+    def _is_custom(self) -> bool:
+        colour = self.choice_ids.get("colour", "")
+        return bool(colour) and catalogue().option(colour).custom
+
+    def _show(self, build: Build, notes: list[str], saved_code: str = ""):
+        """Make `build` the one on screen, say what changed, and keep the page URL in step."""
+        self.model_id, self.choice_ids, self.hex = build.model, dict(build.choices), build.hex
+        self.notes = notes
+        self.saved_code = saved_code
+        url = f"/build/{saved_code}" if saved_code else "/build?" + builds.query_of(catalogue(), build, self.view)
+        return _replace_url(url)
+
+    # ---- what the page shows
+    @rx.var
+    def ready(self) -> bool:
+        return bool(self.model_id)
+
+    @rx.var
+    def groups(self) -> list[OptionGroup]:
+        return option_groups(catalogue(), self._build()) if self.model_id else []
+
+    @rx.var
+    def price_lines(self) -> list[PriceRow]:
+        return price_rows(catalogue(), self._build())[0] if self.model_id else []
+
+    @rx.var
+    def total(self) -> str:
+        return price_rows(catalogue(), self._build())[1] if self.model_id else ""
+
+    @rx.var
+    def picture_paths(self) -> list[str]:
+        if not self.model_id:
+            return [""] * len(catalogue().widths)
+        return car_pictures().paths_and_alt(self._build(), self.view)[0]
+
+    @rx.var
+    def picture_alt(self) -> str:
+        return car_pictures().paths_and_alt(self._build(), self.view)[1] if self.model_id else ""
+
+    @rx.var
+    def model_name(self) -> str:
+        return catalogue().model(self.model_id).name if self.model_id else ""
+
+    @rx.var
+    def views(self) -> list[str]:
+        return list(catalogue().model(self.model_id).views) if self.model_id else []
+
+    @rx.var
+    def custom_colour(self) -> bool:
+        return bool(self.model_id) and self._is_custom()
+
+    # ---- events
+    @rx.event
+    def load(self):
+        """Open the build the URL names: a saved code, or the choices in the query (corrected if need be)."""
+        path = self.router.url.path.rstrip("/")
+        params = dict(self.router.url.query_parameters)
+        self.nickname, self.nickname_error, self.hex_error = "", "", ""
+        if path.startswith("/build/"):
+            code = path.removeprefix("/build/")
+            with db.session() as s:
+                opened = builds.open_saved(s, catalogue(), code)
+            if opened is not None:
+                build, self.nickname, notes = opened
+                self.view = catalogue().model(build.model).views[0]
+                yield self._show(build, notes, normalise_code(code) or "")
+                return
+            params = {}
+            missing = f"We couldn't find a build with the code {code[:12]!r}, so here is a fresh one to start from."
+        else:
+            missing = ""
+        build, self.view, notes = builds.build_from_query(catalogue(), params)
+        yield self._show(build, [missing, *notes] if missing else notes)
+
+    @rx.event
+    def pick(self, option_id: str):
+        try:
+            build, notes = choose(catalogue(), self._build(), str(option_id))
+        except BuildError as error:  # a forged event for an option this model doesn't have
+            return rx.toast.error(str(error))
+        return self._show(build, notes)
+
+    @rx.event
+    def pick_model(self, model_id: str):
+        build, notes = nearest_valid(catalogue(), model_id, self.choice_ids, self.hex if self._is_custom() else None)
+        if self.view not in catalogue().model(build.model).views:
+            self.view = catalogue().model(build.model).views[0]
+        return self._show(build, notes)
+
+    @rx.event
+    def pick_view(self, view: str | list[str]):
+        if view in catalogue().model(self.model_id).views:
+            self.view = view
+            return self._show(self._build(), [], self.saved_code)
+
+    @rx.event
+    def paint_form(self, form: dict):
+        return BuildState.pick_custom_colour(str(form.get("hex", "")))
+
+    @rx.event
+    def pick_custom_colour(self, text: str):
+        """Any colour you like: a hex from the picker or typed; a bad one changes nothing and says why."""
+        try:
+            hex_colour = normalise_hex(str(text).strip())
+        except BuildError as error:
+            self.hex_error = str(error)
+            return
+        self.hex_error = ""
+        custom = next(o.id for o in catalogue().options_for(self.model_id, "colour") if o.custom)
+        build, notes = choose(catalogue(), self._build(), custom)
+        build = catalogue().build_from(build.model, dict(build.choices), hex_colour)
+        return self._show(build, notes)
+
+    @rx.event
+    def set_nickname(self, text: str):
+        try:
+            self.nickname = builds.clean_nickname(text)
+            self.nickname_error = ""
+        except builds.NicknameError as error:
+            self.nickname_error = str(error)
+
+    @rx.event
+    def save(self):
+        if self.nickname_error:
+            return rx.toast.error("Let's fix the nickname first.")
+        with db.session() as s:
+            code = builds.save_build(s, catalogue(), self._build(), self.nickname)
+        self.saved_code = code
+        return [_replace_url(f"/build/{code}"), rx.toast.success(f"Saved! Your build code is {code}.")]
+
+    @rx.event
+    def copy_link(self):
+        if not self.saved_code:
+            return rx.toast.info("Save your build first, then the link is yours to share.")
+        return [
+            rx.call_script(f"navigator.clipboard.writeText(window.location.origin + '/build/{self.saved_code}')"),
+            rx.toast.success("Link copied. Go on, show someone."),
+        ]

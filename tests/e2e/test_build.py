@@ -1,0 +1,111 @@
+"""Build your own in a real browser: pick, paint, fix, save, share, and do it all by keyboard."""
+
+import re
+
+from playwright.sync_api import Browser, Page, expect
+
+
+def open_build(page: Page, app_url: str, query: str = "") -> None:
+    page.goto(f"{app_url}/build{query}")
+    expect(page.locator("#car-picture")).to_be_visible()
+
+
+def picture(page: Page):
+    return page.locator("#car-picture")
+
+
+def test_choosing_a_colour_changes_the_picture_and_the_total(page: Page, app_url: str, console_errors: list[str]):
+    open_build(page, app_url, "?model=hatch")
+    total_before = page.locator("#total").inner_text()
+    expect(picture(page)).to_have_attribute("alt", re.compile("^Hatch in Chili Red"))
+    page.get_by_role("radio", name="Racing Green").click()
+    expect(picture(page)).to_have_attribute("alt", re.compile("^Hatch in Racing Green"))
+    expect(page.locator("#total")).not_to_have_text(total_before)
+    expect(page.get_by_text("Racing Green", exact=True).last).to_be_visible()
+    # The picture really arrived and decoded.
+    page.wait_for_function("document.querySelector('#car-picture').complete")
+    assert page.evaluate("document.querySelector('#car-picture').naturalWidth") > 0
+    assert console_errors == []
+
+
+def test_any_colour_you_like_by_hex(page: Page, app_url: str):
+    open_build(page, app_url, "?model=hatch")
+    page.get_by_label("Colour code (hex)").fill("#2a9d8f")
+    page.get_by_role("button", name="Paint it").click()
+    expect(picture(page)).to_have_attribute("alt", re.compile("custom colour, #2A9D8F"))
+    expect(page.get_by_text(re.compile(r"\(#2A9D8F\)"))).to_be_visible()
+    assert "hex=2A9D8F" in page.url
+
+
+def test_a_bad_hex_says_why_and_changes_nothing(page: Page, app_url: str):
+    open_build(page, app_url, "?model=hatch")
+    alt_before = picture(page).get_attribute("alt")
+    page.get_by_label("Colour code (hex)").fill("#12345G")
+    page.get_by_role("button", name="Paint it").click()
+    expect(page.locator("#hex-error")).to_contain_text("not a colour code")
+    expect(picture(page)).to_have_attribute("alt", alt_before)
+
+
+def test_a_blocked_option_offers_the_smallest_fix(page: Page, app_url: str):
+    open_build(page, app_url, "?model=hatch&colour=chili-red")
+    stripe = page.get_by_role("radio", name="Red offset stripe")
+    expect(stripe).to_be_disabled()
+    page.get_by_role("button", name=re.compile("^Make Red offset stripe possible")).click()
+    expect(page.get_by_role("radio", name="Red offset stripe")).to_be_checked()
+    expect(page.get_by_role("radio", name="Chili Red")).not_to_be_checked()
+    expect(picture(page)).to_have_attribute("alt", re.compile("red offset stripe", re.IGNORECASE))
+
+
+def test_saved_build_reopens_exactly_in_a_new_browser(page: Page, app_url: str, browser: Browser):
+    open_build(page, app_url, "?model=convertible")
+    page.get_by_role("radio", name="Seafoam").click()
+    page.get_by_role("radio", name="Tan soft top").click()
+    page.get_by_label("Nickname").fill("McGregor")
+    page.get_by_label("Nickname").blur()
+    expect(picture(page)).to_have_attribute("alt", re.compile("Seafoam"))
+    page.get_by_role("button", name="Save this build").click()
+    code = page.locator("#build-code").inner_text()
+    assert re.fullmatch(r"[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{8}", code)
+    expect(page).to_have_url(re.compile(f"/build/{code}$"))
+    src, total = picture(page).get_attribute("src"), page.locator("#total").inner_text()
+
+    other = browser.new_context().new_page()
+    other.goto(f"{app_url}/build/{code}")
+    expect(other.locator("#car-picture")).to_have_attribute("src", src)
+    expect(other.locator("#total")).to_have_text(total)
+    expect(other.get_by_label("Nickname")).to_have_value("McGregor")
+    other.context.close()
+
+
+def test_tampered_url_opens_the_nearest_valid_build(page: Page, app_url: str, console_errors: list[str]):
+    open_build(page, app_url, "?model=hatch&roof=roof-gold&colour=chili-red&stripes=stripes-single-red&view=top")
+    expect(page.get_by_role("radio", name="White roof")).to_be_checked()
+    expect(page.get_by_text(re.compile("roof-gold"))).to_be_visible()
+    expect(picture(page)).to_have_attribute("alt", re.compile("^Hatch in"))
+    assert console_errors == []
+
+
+def test_unknown_build_code_starts_fresh_with_a_note(page: Page, app_url: str):
+    page.goto(f"{app_url}/build/NOPE0000")
+    expect(page.get_by_text(re.compile("couldn't find a build with the code"))).to_be_visible()
+    expect(picture(page)).to_be_visible()
+
+
+def test_keyboard_only_build(page: Page, app_url: str):
+    open_build(page, app_url, "?model=hatch")
+    page.wait_for_load_state("networkidle")
+    chili = page.get_by_role("radio", name="Chili Red")
+    chili.focus()
+    expect(chili).to_be_focused()
+    # Arrow keys move between the colours, as in any radio group; Space takes the one in focus.
+    # (Radix also checks on arrow-focus while the key is held; a synthetic press is too quick for that.)
+    page.keyboard.press("ArrowRight")
+    expect(page.get_by_role("radio", name="Pepper White")).to_be_focused()
+    page.keyboard.press("Space")
+    expect(picture(page)).to_have_attribute("alt", re.compile("^Hatch in Pepper White"))
+    page.get_by_role("radio", name="Black roof").focus()
+    page.keyboard.press("Space")
+    expect(page.get_by_role("radio", name="Black roof")).to_be_checked()
+    page.get_by_role("button", name="Save this build").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#build-code")).to_be_visible()

@@ -1,0 +1,138 @@
+"""Saved builds, shareable URLs and nicknames: the URL and the code reproduce the build exactly."""
+
+from urllib.parse import parse_qsl
+
+import pytest
+from sqlmodel import select
+
+from app import db
+from app.catalog import load_catalogue
+from app.catalog.pricing import quote
+from app.configurator import builds
+from app.configurator.models import SavedBuild
+from app.configurator.panel import option_groups, price_rows
+
+
+@pytest.fixture(scope="module")
+def catalogue():
+    return load_catalogue()
+
+
+@pytest.fixture
+def session(tmp_path):
+    url = f"sqlite:///{tmp_path / 'builds.db'}"
+    db.migrate(url)
+    with db.session(url) as s:
+        yield s
+
+
+def test_query_round_trip_reproduces_the_build(catalogue):
+    build = catalogue.build_from("hatch", {"colour": "custom", "stripes": "stripes-twin-black"}, "#12ab9c")
+    params = dict(parse_qsl(builds.query_of(catalogue, build, "front")))
+    assert params["hex"] == "12AB9C"
+    again, view, notes = builds.build_from_query(catalogue, params)
+    assert (again, view, notes) == (build, "front", [])
+
+
+def test_query_without_custom_colour_carries_no_hex(catalogue):
+    build = catalogue.build_from("convertible")
+    assert "hex" not in dict(parse_qsl(builds.query_of(catalogue, build, "side")))
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"model": "tank"},
+        {"model": "hatch", "roof": "roof-gold"},
+        {"model": "hatch", "colour": "custom", "hex": "XYZ123"},
+        {"model": "hatch", "colour": "chili-red", "stripes": "stripes-single-red"},
+        {"model": "convertible", "roof": "roof-white"},
+        {"model": "hatch", "view": "../../etc"},
+        {"model": "<script>", "wheels": "x" * 5000},
+    ],
+)
+def test_tampered_queries_open_a_valid_build_with_a_note(catalogue, params):
+    from app.catalog.rules import problems
+
+    build, view, notes = builds.build_from_query(catalogue, params)
+    assert problems(catalogue, build) == []
+    assert view in catalogue.model(build.model).views
+    assert notes, "every correction is explained"
+
+
+def test_save_and_open_round_trip(session, catalogue):
+    build = catalogue.build_from("convertible", {"colour": "seafoam", "roof": "softtop-tan"})
+    code = builds.save_build(session, catalogue, build, "  McGregor ")
+    opened = builds.open_saved(session, catalogue, code.lower())
+    assert opened == (build, "McGregor", [])
+    row = session.exec(select(SavedBuild).where(SavedBuild.code == code)).one()
+    assert row.total_price == quote(catalogue, build).total
+    assert row.asset_version == catalogue.asset_version
+
+
+def test_open_unknown_or_malformed_code_is_none(session, catalogue):
+    assert builds.open_saved(session, catalogue, "ABCDEFGH") is None
+    assert builds.open_saved(session, catalogue, "'; DROP TABLE saved_builds; --") is None
+
+
+def test_saved_build_with_a_retired_option_says_what_changed(session, catalogue):
+    session.add(
+        SavedBuild(
+            code="RETRD234",
+            model_id="hatch",
+            options="lavender+roof-black+mirrors-body+stripes-none+badgebar-none+badge-classic+wheels-spoke",
+            hex="#B497D6",
+            asset_version="2020-01-a",
+            total_price=1,
+        )
+    )
+    session.flush()
+    build, _nickname, notes = builds.open_saved(session, catalogue, "RETRD234")
+    assert build.choice("roof") == "roof-black"
+    assert build.choice("colour") == catalogue.defaults("hatch")["colour"]
+    assert any("lavender" in note for note in notes)
+
+
+def test_saved_build_that_was_repriced_says_so(session, catalogue):
+    build = catalogue.build_from("hatch")
+    code = builds.save_build(session, catalogue, build)
+    row = session.exec(select(SavedBuild).where(SavedBuild.code == code)).one()
+    row.total_price -= 500
+    session.add(row)
+    session.flush()
+    _build, _nickname, notes = builds.open_saved(session, catalogue, code)
+    assert len(notes) == 1 and "Prices have moved" in notes[0]
+
+
+@pytest.mark.parametrize("name", ["McGregor", "Señor Zoom", "R2-D2", "Mrs. O'Hara", ""])
+def test_good_nicknames(name):
+    assert builds.clean_nickname(name) == name
+
+
+@pytest.mark.parametrize("name", ["<b>Bold</b>", "x" * 25, "javascript:alert(1)", "tab\there\x00"])
+def test_bad_nicknames_are_refused(name):
+    with pytest.raises(builds.NicknameError):
+        builds.clean_nickname(name)
+
+
+def test_a_bad_nickname_saves_nothing(session, catalogue):
+    with pytest.raises(builds.NicknameError):
+        builds.save_build(session, catalogue, catalogue.build_from("hatch"), "<script>")
+    assert session.exec(select(SavedBuild)).all() == []
+
+
+def test_blocked_options_say_why_and_offer_a_fix(catalogue):
+    build = catalogue.build_from("hatch", {"colour": "chili-red"})
+    stripes = next(g for g in option_groups(catalogue, build) if g.slot == "stripes")
+    red = next(o for o in stripes.options if o.id == "stripes-single-red")
+    assert "Chili Red" in red.blocked
+    assert red.fix.startswith("Switch Chili Red to")
+    assert all(not o.blocked for o in stripes.options if o.id != "stripes-single-red")
+
+
+def test_price_rows_add_up_to_the_quote(catalogue):
+    build = catalogue.build_from("hatch", {"wheels": "wheels-dish"})
+    rows, total = price_rows(catalogue, build)
+    assert rows[0].label == "Hatch base price"
+    assert rows[-1].label == "Destination charge"
+    assert total == f"£{quote(catalogue, build).total:,}"
