@@ -39,10 +39,7 @@ def grey(v: float) -> str:
 
 
 def lin(id_, x1, y1, x2, y2, stops, extra=""):
-    s = "".join(
-        f'<stop offset="{o:.4f}" stop-color="{c}" stop-opacity="{a}"/>'
-        for o, c, a in _stops(stops)
-    )
+    s = "".join(f'<stop offset="{o:.4f}" stop-color="{c}" stop-opacity="{a}"/>' for o, c, a in _stops(stops))
     return (
         f'<linearGradient id="{id_}" gradientUnits="userSpaceOnUse" '
         f'x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" {extra}>{s}</linearGradient>'
@@ -52,10 +49,7 @@ def lin(id_, x1, y1, x2, y2, stops, extra=""):
 def rad(id_, cx, cy, r, stops, fx=None, fy=None, extra=""):
     fx = cx if fx is None else fx
     fy = cy if fy is None else fy
-    s = "".join(
-        f'<stop offset="{o:.4f}" stop-color="{c}" stop-opacity="{a}"/>'
-        for o, c, a in _stops(stops)
-    )
+    s = "".join(f'<stop offset="{o:.4f}" stop-color="{c}" stop-opacity="{a}"/>' for o, c, a in _stops(stops))
     return (
         f'<radialGradient id="{id_}" gradientUnits="userSpaceOnUse" cx="{cx}" '
         f'cy="{cy}" r="{r}" fx="{fx}" fy="{fy}" {extra}>{s}</radialGradient>'
@@ -93,10 +87,7 @@ def clip(id_, content):
 
 
 def circle_path(cx, cy, r):
-    return (
-        f"M {cx - r:.2f},{cy:.2f} A {r},{r} 0 1 0 {cx + r:.2f},{cy:.2f} "
-        f"A {r},{r} 0 1 0 {cx - r:.2f},{cy:.2f} Z"
-    )
+    return f"M {cx - r:.2f},{cy:.2f} A {r},{r} 0 1 0 {cx + r:.2f},{cy:.2f} A {r},{r} 0 1 0 {cx - r:.2f},{cy:.2f} Z"
 
 
 def mirror_path(d: str) -> str:
@@ -191,49 +182,31 @@ SIDE_LOWER = (
     "C 282,520 278,580 280,640 C 281,680 288,700 300,700 Z"
 )
 # top surface sliver of the bonnet (seen from a slightly raised camera)
-SIDE_BONNET_TOP = (
-    "M 1005,470 Q 1180,478 1322,505 C 1330,505 1337,507 1343,513 "
-    "Q 1180,505 1005,498 Z"
-)
+SIDE_BONNET_TOP = "M 1005,470 Q 1180,478 1322,505 C 1330,505 1337,507 1343,513 Q 1180,505 1005,498 Z"
 SIDE_BONNET_MID = "M 1005,481 Q 1180,488 1334,509"  # bonnet centre line
 SIDE_REAR_TOP = "M 365,470 Q 312,472 294,500 Q 320,492 365,490 Z"
 SIDE_SHOULDER = "M 296,496 Q 322,490 365,490 L 1005,497 Q 1180,505 1340,514"
 
 # hatch glasshouse
-SIDE_GH_HATCH = (
-    "M 1005,472 L 944,298 C 938,282 930,273 912,272 Q 668,258 424,272 "
-    "C 406,274 398,282 395,296 L 363,472 Z"
-)
+SIDE_GH_HATCH = "M 1005,472 L 944,298 C 938,282 930,273 912,272 Q 668,258 424,272 C 406,274 398,282 395,296 L 363,472 Z"
 SIDE_ROOF_HATCH = (  # roof panel (top sliver + gutter band) for roof options
     "M 946,302 L 944,298 C 938,282 930,273 912,272 Q 668,258 424,272 "
     "C 406,274 398,282 395,296 L 394,302 Q 668,296 946,302 Z"
 )
 SIDE_ROOF_TOP_HATCH = (
-    "M 938,284 C 932,276 926,273 912,272 Q 668,258 424,272 C 414,273 406,277 402,283 "
-    "Q 668,276 938,284 Z"
+    "M 938,284 C 932,276 926,273 912,272 Q 668,258 424,272 C 414,273 406,277 402,283 Q 668,276 938,284 Z"
 )
-SIDE_WIN_FRONT = (
-    "M 672,474 L 672,309 Q 672,304 677,304 L 916,304 Q 921,304 922,309 "
-    "L 930,340 L 930,474 Z"
-)
+SIDE_WIN_FRONT = "M 672,474 L 672,309 Q 672,304 677,304 L 916,304 Q 921,304 922,309 L 930,340 L 930,474 Z"
 SIDE_SAIL = "M 930,340 L 930,474 L 977,474 L 924,320 Z"
-SIDE_WIN_REAR_HATCH = (
-    "M 648,474 L 648,309 Q 648,304 643,304 L 428,304 Q 422,304 421,310 L 394,474 Z"
-)
+SIDE_WIN_REAR_HATCH = "M 648,474 L 648,309 Q 648,304 643,304 L 428,304 Q 422,304 421,310 L 394,474 Z"
 
 # convertible
-SIDE_APILLAR_CONV = (
-    "M 1005,472 L 946,300 C 942,289 936,285 926,285 L 918,285 L 922,309 "
-    "L 930,340 L 930,474 L 978,474 Z"
-)
+SIDE_APILLAR_CONV = "M 1005,472 L 946,300 C 942,289 936,285 926,285 L 918,285 L 922,309 L 930,340 L 930,474 L 978,474 Z"
 SIDE_TOP_CONV = (  # outline of the soft top (down to the belt line)
     "M 946,302 C 942,290 934,284 920,283 Q 760,273 600,279 "
     "C 505,283 440,312 402,360 C 380,390 362,430 350,472 L 946,472 Z"
 )
-SIDE_WIN_REAR_CONV = (
-    "M 650,474 L 650,309 Q 650,304 645,304 L 566,304 "
-    "C 528,308 494,336 474,380 L 448,474 Z"
-)
+SIDE_WIN_REAR_CONV = "M 650,474 L 650,309 Q 650,304 645,304 L 566,304 C 528,308 494,336 474,380 L 448,474 Z"
 
 SIDE_MIRROR_CAP = (
     "M 934,452 L 934,422 C 934,415 938,412 945,412 L 968,412 "
@@ -242,9 +215,7 @@ SIDE_MIRROR_CAP = (
 )
 SIDE_MIRROR_STALK = "M 948,452 L 972,452 L 976,474 L 956,474 Z"
 
-SIDE_DOOR = (
-    "M 660,477 L 660,668 Q 660,693 685,693 L 962,693 Q 988,693 988,668 L 988,477"
-)
+SIDE_DOOR = "M 660,477 L 660,668 Q 660,693 685,693 L 962,693 Q 988,693 988,668 L 988,477"
 
 
 # ==========================================================================
@@ -262,8 +233,7 @@ F_LOWER = sym(
     ]
 )
 F_TOPZONE = (  # everything above the front-face break line
-    "M 380,400 L 1220,400 L 1220,482 Q 1180,466 1130,466 L 1038,470 "
-    "Q 800,487 562,470 L 470,466 Q 420,466 380,482 Z"
+    "M 380,400 L 1220,400 L 1220,482 Q 1180,466 1130,466 L 1038,470 Q 800,487 562,470 L 470,466 Q 420,466 380,482 Z"
 )
 F_BONNET = "M 562,470 L 590,415 L 1010,415 L 1038,470 Q 800,487 562,470 Z"
 F_EDGE = "M 470,467 L 562,470 Q 800,487 1038,470 L 1130,467"
@@ -277,10 +247,7 @@ F_GH = sym(
     ]
 )
 F_ROOF_CLIP_Y = 254
-F_ROOF_TOP = (
-    "M 588,236 C 594,228 600,224 612,221 Q 800,200 988,221 C 1000,224 1006,228 1012,236 "
-    "Q 800,226 588,236 Z"
-)
+F_ROOF_TOP = "M 588,236 C 594,228 600,224 612,221 Q 800,200 988,221 C 1000,224 1006,228 1012,236 Q 800,226 588,236 Z"
 F_DLO = (
     "M 548,404 L 590,273 Q 594,263 606,263 L 994,263 Q 1006,263 1010,273 "
     "L 1052,404 Q 1054,410 1046,410 L 554,410 Q 546,410 548,404 Z"
@@ -293,10 +260,7 @@ F_BUMPER = (
     "M 430,620 L 1170,620 C 1188,620 1200,626 1203,636 C 1200,646 1188,651 1170,651 "
     "L 430,651 C 412,651 400,646 397,636 C 400,626 412,620 430,620 Z"
 )
-F_INTAKE = (
-    "M 712,664 L 888,664 Q 904,664 904,676 Q 904,690 888,690 L 712,690 "
-    "Q 696,690 696,676 Q 696,664 712,664 Z"
-)
+F_INTAKE = "M 712,664 L 888,664 Q 904,664 904,676 Q 904,690 888,690 L 712,690 Q 696,690 696,676 Q 696,664 712,664 Z"
 F_HL = [(492, 530), (1108, 530)]
 F_HL_R = 54
 F_MIRROR_CAP_L = (
@@ -373,24 +337,16 @@ def backdrop(view):
         )
         for cx in (cx0, cx1):
             g.append(
-                f'<ellipse cx="{cx}" cy="{GROUND}" rx="110" ry="9" fill="#0e0c0a" '
-                f'opacity="0.6" filter="url(#b5)"/>'
+                f'<ellipse cx="{cx}" cy="{GROUND}" rx="110" ry="9" fill="#0e0c0a" opacity="0.6" filter="url(#b5)"/>'
             )
             g.append(
-                f'<ellipse cx="{cx}" cy="{GROUND - 1}" rx="62" ry="4" fill="#050505" '
-                f'opacity="0.85" filter="url(#b2)"/>'
+                f'<ellipse cx="{cx}" cy="{GROUND - 1}" rx="62" ry="4" fill="#050505" opacity="0.85" filter="url(#b2)"/>'
             )
         body.append(f'<g transform="translate({SIDE_DX} 0)">' + "".join(g) + "</g>")
     else:
-        body.append(
-            '<ellipse cx="800" cy="764" rx="480" ry="44" fill="#2a241e" opacity="0.25" filter="url(#b30)"/>'
-        )
-        body.append(
-            '<ellipse cx="800" cy="758" rx="420" ry="20" fill="#1e1a16" opacity="0.5" filter="url(#b12)"/>'
-        )
-        body.append(
-            '<rect x="440" y="716" width="720" height="40" fill="#161310" opacity="0.45" filter="url(#b12)"/>'
-        )
+        body.append('<ellipse cx="800" cy="764" rx="480" ry="44" fill="#2a241e" opacity="0.25" filter="url(#b30)"/>')
+        body.append('<ellipse cx="800" cy="758" rx="420" ry="20" fill="#1e1a16" opacity="0.5" filter="url(#b12)"/>')
+        body.append('<rect x="440" y="716" width="720" height="40" fill="#161310" opacity="0.45" filter="url(#b12)"/>')
         for x0, x1 in F_TYRES:
             cx = (x0 + x1) / 2
             body.append(
@@ -518,24 +474,15 @@ def side_body(model, mask=False):
         parts.append(f'<path d="{SIDE_REAR_TOP}" fill="{grey(196)}"/>')
         if model == "hatch":
             parts.append(f'<path d="{SIDE_ROOF_TOP_HATCH}" fill="{grey(206)}"/>')
-            parts.append(
-                '<path d="M 946,302 Q 668,296 394,302" fill="none" '
-                f'stroke="{grey(90)}" stroke-width="2"/>'
-            )
+            parts.append(f'<path d="M 946,302 Q 668,296 394,302" fill="none" stroke="{grey(90)}" stroke-width="2"/>')
         # nose / tail roll-off
         parts.append('<g clip-path="url(#cLower)">')
         parts.append('<rect x="1262" y="470" width="100" height="240" fill="url(#gNose)"/>')
         parts.append('<rect x="276" y="470" width="70" height="240" fill="url(#gTail)"/>')
         # soft studio reflections on the flanks
-        parts.append(
-            '<ellipse cx="800" cy="530" rx="300" ry="12" fill="#fff" opacity="0.22" filter="url(#b6)"/>'
-        )
-        parts.append(
-            '<ellipse cx="1180" cy="540" rx="120" ry="10" fill="#fff" opacity="0.22" filter="url(#b6)"/>'
-        )
-        parts.append(
-            '<ellipse cx="420" cy="535" rx="90" ry="10" fill="#fff" opacity="0.2" filter="url(#b6)"/>'
-        )
+        parts.append('<ellipse cx="800" cy="530" rx="300" ry="12" fill="#fff" opacity="0.22" filter="url(#b6)"/>')
+        parts.append('<ellipse cx="1180" cy="540" rx="120" ry="10" fill="#fff" opacity="0.22" filter="url(#b6)"/>')
+        parts.append('<ellipse cx="420" cy="535" rx="90" ry="10" fill="#fff" opacity="0.2" filter="url(#b6)"/>')
         # waist crease between the arches
         parts.append(
             f'<path d="M {RA1 - 10:.0f},612 L {FA0 + 8:.0f},612" stroke="{grey(190)}" '
@@ -547,8 +494,7 @@ def side_body(model, mask=False):
         )
         # crisp shoulder highlight
         parts.append(
-            f'<path d="{SIDE_SHOULDER}" fill="none" stroke="{grey(252)}" stroke-width="3" '
-            'stroke-linecap="round"/>'
+            f'<path d="{SIDE_SHOULDER}" fill="none" stroke="{grey(252)}" stroke-width="3" stroke-linecap="round"/>'
         )
         parts.append(
             f'<path d="{SIDE_SHOULDER}" fill="none" stroke="#fff" stroke-width="9" opacity="0.25" '
@@ -556,9 +502,7 @@ def side_body(model, mask=False):
         )
         parts.append("</g>")
         # door shut lines + bevel
-        parts.append(
-            f'<path d="{SIDE_DOOR}" fill="none" stroke="{grey(40)}" stroke-width="2.2"/>'
-        )
+        parts.append(f'<path d="{SIDE_DOOR}" fill="none" stroke="{grey(40)}" stroke-width="2.2"/>')
         parts.append(
             f'<path d="{SIDE_DOOR}" fill="none" stroke="{grey(200)}" stroke-width="1.2" '
             'transform="translate(2 1)" opacity="0.6"/>'
@@ -571,20 +515,15 @@ def side_body(model, mask=False):
         if model == "hatch":
             # tailgate shut line
             parts.append(
-                f'<path d="M 372,474 L 366,484 Q 320,488 298,510" fill="none" '
-                f'stroke="{grey(60)}" stroke-width="1.8"/>'
+                f'<path d="M 372,474 L 366,484 Q 320,488 298,510" fill="none" stroke="{grey(60)}" stroke-width="1.8"/>'
             )
         else:
-            parts.append(
-                f'<path d="M 352,478 Q 320,482 298,508" fill="none" '
-                f'stroke="{grey(60)}" stroke-width="1.8"/>'
-            )
+            parts.append(f'<path d="M 352,478 Q 320,482 298,508" fill="none" stroke="{grey(60)}" stroke-width="1.8"/>')
     # --- wheel wells and arch flares (trim)
     for cx, cy in (RW, FW):
         well = circle_path(cx, cy, ARCH_R + 1) + " " + circle_path(cx, cy, TYRE_R - 1)
         parts.append(
-            f'<path d="{well}" fill-rule="evenodd" fill="{K if mask else grey(24)}" '
-            'clip-path="url(#cAbove700)"/>'
+            f'<path d="{well}" fill-rule="evenodd" fill="{K if mask else grey(24)}" clip-path="url(#cAbove700)"/>'
         )
         flare = circle_path(cx, cy, ARCH_R + 11) + " " + circle_path(cx, cy, ARCH_R - 1)
         parts.append(
@@ -619,9 +558,7 @@ def side_body(model, mask=False):
             f'<path d="M 700,474 L 706,384 C 708,362 722,350 744,352 C 764,354 770,366 768,384 '
             f'L 752,474 Z" fill="{grey(52)}"/>'
         )
-        parts.append(
-            f'<path d="M 712,350 C 712,330 722,322 738,322 C 754,322 762,332 760,350 Z" fill="{grey(58)}"/>'
-        )
+        parts.append(f'<path d="M 712,350 C 712,330 722,322 738,322 C 754,322 762,332 760,350 Z" fill="{grey(58)}"/>')
         parts.append(
             f'<path d="M 470,474 L 478,392 C 480,374 494,366 512,368 C 530,370 536,380 534,396 '
             f'L 526,474 Z" fill="{grey(46)}"/>'
@@ -633,16 +570,10 @@ def side_body(model, mask=False):
         parts.append(f'<path d="M 890,440 L 930,428 L 930,474 L 880,474 Z" fill="{grey(40)}"/>')
     parts.append(f'<path d="{SIDE_SAIL}" fill="{K if mask else grey(22)}"/>')
     # --- door handle
-    parts.append(
-        f'<rect x="684" y="503" width="46" height="9" rx="4.5" fill="{K if mask else grey(200)}"/>'
-    )
+    parts.append(f'<rect x="684" y="503" width="46" height="9" rx="4.5" fill="{K if mask else grey(200)}"/>')
     if not mask:
-        parts.append(
-            f'<rect x="684" y="510" width="46" height="3" rx="1.5" fill="{grey(70)}"/>'
-        )
-        parts.append(
-            '<rect x="686" y="503" width="40" height="2" rx="1" fill="#fff"/>'
-        )
+        parts.append(f'<rect x="684" y="510" width="46" height="3" rx="1.5" fill="{grey(70)}"/>')
+        parts.append('<rect x="686" y="503" width="40" height="2" rx="1" fill="#fff"/>')
     # --- mirror (body coloured cap + black stalk)
     parts.append(f'<path d="{SIDE_MIRROR_STALK}" fill="{K if mask else grey(26)}"/>')
     parts.append(f'<path d="{SIDE_MIRROR_CAP}" fill="{fill(0) if mask else "url(#gMir)"}"/>')
@@ -790,9 +721,7 @@ def front_body(model, mask=False):
                 f'<path d="{d}" stroke="{grey(230)}" stroke-width="1" fill="none" transform="translate(2 0)" opacity="0.7"/>'
             )
         # crisp front-edge highlight
-        parts.append(
-            f'<path d="{F_EDGE}" fill="none" stroke="{grey(250)}" stroke-width="3" stroke-linecap="round"/>'
-        )
+        parts.append(f'<path d="{F_EDGE}" fill="none" stroke="{grey(250)}" stroke-width="3" stroke-linecap="round"/>')
         parts.append(
             f'<path d="{F_EDGE}" fill="none" stroke="#000" stroke-width="6" opacity="0.12" '
             'filter="url(#b3)" transform="translate(0 8)"/>'
@@ -808,9 +737,7 @@ def front_body(model, mask=False):
                 'stroke="#fff" stroke-width="3" opacity="0.45" filter="url(#b1)"/>'
             )
         # soft reflection on the valance
-        parts.append(
-            '<ellipse cx="800" cy="662" rx="300" ry="6" fill="#fff" opacity="0.18" filter="url(#b3)"/>'
-        )
+        parts.append('<ellipse cx="800" cy="662" rx="300" ry="6" fill="#fff" opacity="0.18" filter="url(#b3)"/>')
         parts.append("</g>")
     # windscreen opening: interior
     parts.append(f'<path d="{F_DLO}" fill="{K if mask else grey(30)}"/>')
@@ -824,21 +751,15 @@ def front_body(model, mask=False):
                 f'<path d="M {sx - 58},404 L {sx - 52},330 C {sx - 50},312 {sx - 36},304 {sx},304 '
                 f'C {sx + 36},304 {sx + 50},312 {sx + 52},330 L {sx + 58},404 Z" fill="{grey(48)}"/>'
             )
-            parts.append(
-                f'<rect x="{sx - 30}" y="288" width="60" height="30" rx="12" fill="{grey(56)}"/>'
-            )
+            parts.append(f'<rect x="{sx - 30}" y="288" width="60" height="30" rx="12" fill="{grey(56)}"/>')
         # dashboard + steering wheel (right-hand drive: viewer's left)
         parts.append(f'<path d="M 550,410 L 560,380 Q 800,368 1040,380 L 1050,410 Z" fill="{grey(36)}"/>')
-        parts.append(
-            f'<ellipse cx="670" cy="372" rx="62" ry="20" fill="none" stroke="{grey(20)}" stroke-width="7"/>'
-        )
+        parts.append(f'<ellipse cx="670" cy="372" rx="62" ry="20" fill="none" stroke="{grey(20)}" stroke-width="7"/>')
         parts.append("</g>")
     # grille
     parts.append(f'<path d="{F_GRILLE}" fill="{K if mask else "url(#mesh)"}"/>')
     if not mask:
-        parts.append(
-            f'<path d="{F_GRILLE}" fill="none" stroke="url(#gGrilleRim)" stroke-width="8"/>'
-        )
+        parts.append(f'<path d="{F_GRILLE}" fill="none" stroke="url(#gGrilleRim)" stroke-width="8"/>')
         parts.append(
             f'<path d="{F_GRILLE}" fill="none" stroke="#000" stroke-width="14" opacity="0.35" '
             'filter="url(#b3)" transform="translate(0 -4) scale(1 1)" clip-path="url(#cGr)"/>'
@@ -858,17 +779,13 @@ def front_body(model, mask=False):
     # bumper
     parts.append(f'<path d="{F_BUMPER}" fill="{K if mask else "url(#gChrome)"}"/>')
     if not mask:
-        parts.append(
-            '<path d="M 440,621.5 L 1160,621.5" stroke="#fff" stroke-width="1.6" opacity="0.9"/>'
-        )
+        parts.append('<path d="M 440,621.5 L 1160,621.5" stroke="#fff" stroke-width="1.6" opacity="0.9"/>')
         for ox in (640, 960):  # overriders
             parts.append(
                 f'<rect x="{ox - 9}" y="612" width="18" height="44" rx="9" fill="url(#gChrome)" '
                 f'stroke="{grey(80)}" stroke-width="1"/>'
             )
-            parts.append(
-                f'<rect x="{ox - 5}" y="615" width="4" height="30" rx="2" fill="#fff" opacity="0.8"/>'
-            )
+            parts.append(f'<rect x="{ox - 5}" y="615" width="4" height="30" rx="2" fill="#fff" opacity="0.8"/>')
     else:
         for ox in (640, 960):
             parts.append(f'<rect x="{ox - 9}" y="612" width="18" height="44" rx="9" fill="{K}"/>')
@@ -911,8 +828,14 @@ def side_glass(model):
             300,
             920,
             476,
-            [(0, "#ffffff", 0.0), (0.35, "#ffffff", 0.0), (0.36, "#ffffff", 0.32),
-             (0.55, "#ffffff", 0.10), (0.56, "#ffffff", 0.0), (1, "#ffffff", 0)],
+            [
+                (0, "#ffffff", 0.0),
+                (0.35, "#ffffff", 0.0),
+                (0.36, "#ffffff", 0.32),
+                (0.55, "#ffffff", 0.10),
+                (0.56, "#ffffff", 0.0),
+                (1, "#ffffff", 0),
+            ],
         ),
         lin(
             "gSky",
@@ -931,7 +854,14 @@ def side_glass(model):
             [(0, "#ffffff"), (0.5, "#a9adb2"), (1, "#5b5f63")],
         ),
         lin("gHL", 0, 515, 0, 565, [(0, "#ffffff"), (0.4, "#e6eef3"), (1, "#8696a1")]),
-        lin("gBucket", 0, 510, 0, 570, [(0, "#f4f6f7"), (0.3, "#c3c8cc"), (0.55, "#6e7478"), (0.8, "#aab0b4"), (1, "#50555a")]),
+        lin(
+            "gBucket",
+            0,
+            510,
+            0,
+            570,
+            [(0, "#f4f6f7"), (0.3, "#c3c8cc"), (0.55, "#6e7478"), (0.8, "#aab0b4"), (1, "#50555a")],
+        ),
         lin("gBezel", 0, 510, 0, 570, [(0, "#ffffff"), (0.5, "#9aa0a5"), (1, "#e4e7e9")]),
         lin("gTail", 280, 505, 300, 565, [(0, "#ff6b5a"), (0.5, "#c0201a"), (1, "#6e0d0a")]),
         rad("gFuel", 414, 522, 16, [(0, "#ffffff"), (0.6, "#b8bcc0"), (1, "#5d6165")]),
@@ -945,9 +875,7 @@ def side_glass(model):
         p.append(f'<g clip-path="url(#cw{i})">')
         p.append('<rect x="380" y="300" width="560" height="180" fill="url(#gSky)"/>')
         p.append('<rect x="380" y="300" width="560" height="180" fill="url(#gRefl)"/>')
-        p.append(
-            '<path d="M 380,430 L 940,418 L 940,480 L 380,480 Z" fill="#ffffff" opacity="0.07"/>'
-        )
+        p.append('<path d="M 380,430 L 940,418 L 940,480 L 380,480 Z" fill="#ffffff" opacity="0.07"/>')
         p.append("</g>")
         # chrome window surround
         p.append(f'<path d="{w}" fill="none" stroke="#d9dde0" stroke-width="2.5" opacity="0.9"/>')
@@ -959,14 +887,10 @@ def side_glass(model):
     x0 = 394 if model == "hatch" else 450
     p.append(f'<rect x="{x0}" y="469" width="{978 - x0}" height="8" rx="3" fill="url(#gCh)"/>')
     # front quarter: windscreen edge glint along the A pillar
-    p.append(
-        '<path d="M 1000,468 L 942,302" stroke="#ffffff" stroke-width="2" opacity="0.55"/>'
-    )
+    p.append('<path d="M 1000,468 L 942,302" stroke="#ffffff" stroke-width="2" opacity="0.55"/>')
     if model == "hatch":
         # tailgate glass seen edge-on
-        p.append(
-            '<path d="M 392,300 L 365,468" stroke="#1d2833" stroke-width="7" opacity="0.75"/>'
-        )
+        p.append('<path d="M 392,300 L 365,468" stroke="#1d2833" stroke-width="7" opacity="0.75"/>')
         p.append('<path d="M 394,302 L 367,466" stroke="#ffffff" stroke-width="1.5" opacity="0.6"/>')
     # headlamp in profile: chrome bucket + bezel + lens sliver
     p.append(
@@ -1003,9 +927,18 @@ def front_glass(model):
             262,
             1040,
             410,
-            [(0, "#fff", 0.0), (0.18, "#fff", 0.0), (0.19, "#fff", 0.28), (0.42, "#fff", 0.1),
-             (0.43, "#fff", 0), (0.6, "#fff", 0), (0.61, "#fff", 0.14), (0.7, "#fff", 0.04),
-             (0.71, "#fff", 0), (1, "#fff", 0)],
+            [
+                (0, "#fff", 0.0),
+                (0.18, "#fff", 0.0),
+                (0.19, "#fff", 0.28),
+                (0.42, "#fff", 0.1),
+                (0.43, "#fff", 0),
+                (0.6, "#fff", 0),
+                (0.61, "#fff", 0.14),
+                (0.7, "#fff", 0.04),
+                (0.71, "#fff", 0),
+                (1, "#fff", 0),
+            ],
         ),
         lin("gSkyF", 0, 262, 0, 330, [(0, "#ffffff", 0.45), (1, "#ffffff", 0)]),
         rad("gBezel", 0, 0, 1, [(0.80, "#5e6468"), (0.86, "#f4f6f7"), (0.92, "#9ca2a6"), (1, "#404448")]),
@@ -1029,16 +962,32 @@ def front_glass(model):
     for i, (cx, cy) in enumerate(F_HL):
         r = F_HL_R
         defs.append(
-            rad(f"gLens{i}", cx, cy, r, [(0, "#ffffff"), (0.35, "#eef4f8"), (0.75, "#b9c8d2"), (1, "#6f7f8a")],
-                fx=cx - 12, fy=cy - 14)
+            rad(
+                f"gLens{i}",
+                cx,
+                cy,
+                r,
+                [(0, "#ffffff"), (0.35, "#eef4f8"), (0.75, "#b9c8d2"), (1, "#6f7f8a")],
+                fx=cx - 12,
+                fy=cy - 14,
+            )
         )
         defs.append(
-            lin(f"gBz{i}", cx - r, cy - r, cx + r, cy + r, [(0, "#ffffff"), (0.35, "#c4c9cc"), (0.6, "#6c7276"), (1, "#e0e4e6")])
+            lin(
+                f"gBz{i}",
+                cx - r,
+                cy - r,
+                cx + r,
+                cy + r,
+                [(0, "#ffffff"), (0.35, "#c4c9cc"), (0.6, "#6c7276"), (1, "#e0e4e6")],
+            )
         )
         p.append(f'<circle cx="{cx}" cy="{cy}" r="{r}" fill="url(#gBz{i})"/>')
         p.append(f'<circle cx="{cx}" cy="{cy}" r="{r - 8}" fill="url(#gLens{i})"/>')
         for rr, op in ((r - 16, 0.25), (r - 26, 0.2), (r - 36, 0.18)):
-            p.append(f'<circle cx="{cx}" cy="{cy}" r="{rr}" fill="none" stroke="#7f909b" stroke-width="1.2" opacity="{op}"/>')
+            p.append(
+                f'<circle cx="{cx}" cy="{cy}" r="{rr}" fill="none" stroke="#7f909b" stroke-width="1.2" opacity="{op}"/>'
+            )
         # fluting
         for k in range(-3, 4):
             p.append(
@@ -1108,7 +1057,14 @@ def wheel_side(opt, cx, cy, uid):
     )
     if opt == "wheels-spoke":
         defs.append(
-            lin(f"rim{uid}", cx - r, cy - r, cx + r, cy + r, [(0, "#ffffff"), (0.45, "#c9cdd1"), (0.7, "#8b9095"), (1, "#dfe2e5")])
+            lin(
+                f"rim{uid}",
+                cx - r,
+                cy - r,
+                cx + r,
+                cy + r,
+                [(0, "#ffffff"), (0.45, "#c9cdd1"), (0.7, "#8b9095"), (1, "#dfe2e5")],
+            )
         )
         # 12 slim spokes
         n = 12
@@ -1126,15 +1082,31 @@ def wheel_side(opt, cx, cy, uid):
             )
         d.append(f'<circle cx="{cx}" cy="{cy}" r="{r}" fill="none" stroke="url(#rim{uid})" stroke-width="9"/>')
         d.append(f'<circle cx="{cx}" cy="{cy}" r="{r - 5}" fill="none" stroke="#4e5358" stroke-width="1.5"/>')
-        d.append(f'<circle cx="{cx}" cy="{cy}" r="{r * 0.3}" fill="url(#rim{uid})" stroke="#6a6f74" stroke-width="1.5"/>')
+        d.append(
+            f'<circle cx="{cx}" cy="{cy}" r="{r * 0.3}" fill="url(#rim{uid})" stroke="#6a6f74" stroke-width="1.5"/>'
+        )
         d.append(f'<circle cx="{cx}" cy="{cy}" r="{r * 0.14}" fill="#2c2f33"/>')
         d.append(f'<circle cx="{cx - 2}" cy="{cy - 2}" r="{r * 0.07}" fill="#c8ccd0"/>')
     elif opt == "wheels-minilite":
         defs.append(
-            lin(f"rim{uid}", cx - r, cy - r, cx + r, cy + r, [(0, "#7c8186"), (0.4, "#4a4e53"), (0.75, "#2e3135"), (1, "#5c6166")])
+            lin(
+                f"rim{uid}",
+                cx - r,
+                cy - r,
+                cx + r,
+                cy + r,
+                [(0, "#7c8186"), (0.4, "#4a4e53"), (0.75, "#2e3135"), (1, "#5c6166")],
+            )
         )
         defs.append(
-            lin(f"lip{uid}", cx - r, cy - r, cx + r, cy + r, [(0, "#ffffff"), (0.4, "#d4d8db"), (0.7, "#8a8f94"), (1, "#eef0f2")])
+            lin(
+                f"lip{uid}",
+                cx - r,
+                cy - r,
+                cx + r,
+                cy + r,
+                [(0, "#ffffff"), (0.4, "#d4d8db"), (0.7, "#8a8f94"), (1, "#eef0f2")],
+            )
         )
         # solid gunmetal face, then 8 rounded windows cut through (drawn dark)
         d.append(f'<circle cx="{cx}" cy="{cy}" r="{r}" fill="url(#rim{uid})"/>')
@@ -1168,10 +1140,23 @@ def wheel_side(opt, cx, cy, uid):
         d.append(f'<circle cx="{cx}" cy="{cy}" r="{r * 0.09}" fill="#e8eaec"/>')
     else:  # dish
         defs.append(
-            rad(f"rim{uid}", cx - r * 0.3, cy - r * 0.35, r * 1.3, [(0, "#ffffff"), (0.5, "#f1f1ee"), (0.85, "#cfcfcb"), (1, "#a9a9a5")])
+            rad(
+                f"rim{uid}",
+                cx - r * 0.3,
+                cy - r * 0.35,
+                r * 1.3,
+                [(0, "#ffffff"), (0.5, "#f1f1ee"), (0.85, "#cfcfcb"), (1, "#a9a9a5")],
+            )
         )
         defs.append(
-            lin(f"lip{uid}", cx - r, cy - r, cx + r, cy + r, [(0, "#ffffff"), (0.4, "#d6dadd"), (0.7, "#7e8388"), (1, "#f2f3f4")])
+            lin(
+                f"lip{uid}",
+                cx - r,
+                cy - r,
+                cx + r,
+                cy + r,
+                [(0, "#ffffff"), (0.4, "#d6dadd"), (0.7, "#7e8388"), (1, "#f2f3f4")],
+            )
         )
         d.append(f'<circle cx="{cx}" cy="{cy}" r="{r}" fill="url(#rim{uid})"/>')
         d.append(f'<circle cx="{cx}" cy="{cy}" r="{r * 0.8}" fill="none" stroke="#b3b3ae" stroke-width="2"/>')
@@ -1185,7 +1170,9 @@ def wheel_side(opt, cx, cy, uid):
                 'fill="none" stroke="#7b7b78" stroke-width="2"/>'
             )
         d.append(f'<circle cx="{cx}" cy="{cy}" r="{r - 3}" fill="none" stroke="url(#lip{uid})" stroke-width="8"/>')
-        d.append(f'<circle cx="{cx}" cy="{cy}" r="{r * 0.26}" fill="url(#lip{uid})" stroke="#8a8f94" stroke-width="1.5"/>')
+        d.append(
+            f'<circle cx="{cx}" cy="{cy}" r="{r * 0.26}" fill="url(#lip{uid})" stroke="#8a8f94" stroke-width="1.5"/>'
+        )
         d.append(f'<circle cx="{cx}" cy="{cy}" r="{r * 0.12}" fill="#d0d3d6" stroke="#7a7f84" stroke-width="1"/>')
         for k in range(4):
             a = 2 * math.pi * k / 4
@@ -1193,9 +1180,7 @@ def wheel_side(opt, cx, cy, uid):
                 f'<circle cx="{cx + math.cos(a) * r * 0.19:.1f}" cy="{cy + math.sin(a) * r * 0.19:.1f}" r="2.4" fill="#6f7479"/>'
             )
     # subtle overall light falloff across the wheel
-    defs.append(
-        lin(f"wsh{uid}", cx - R, cy - R, cx + R * 0.6, cy + R, [(0, "#000", 0), (1, "#000", 0.28)])
-    )
+    defs.append(lin(f"wsh{uid}", cx - R, cy - R, cx + R * 0.6, cy + R, [(0, "#000", 0), (1, "#000", 0.28)]))
     d.append(f'<circle cx="{cx}" cy="{cy}" r="{R}" fill="url(#wsh{uid})"/>')
     return "".join(defs), "\n".join(d)
 
@@ -1218,8 +1203,15 @@ def wheels_front(opt):
     top = 598
     defs = [
         lin("tread", 0, top, 0, GROUND, [(0, "#111112"), (0.6, "#2a2a2d"), (0.9, "#1c1c1e"), (1, "#0a0a0a")]),
-        lin("side", 0, 0, 1, 0, [(0, "#000", 0.55), (0.2, "#000", 0), (0.8, "#000", 0), (1, "#000", 0.55)],
-            extra='gradientUnits="objectBoundingBox"'),
+        lin(
+            "side",
+            0,
+            0,
+            1,
+            0,
+            [(0, "#000", 0.55), (0.2, "#000", 0), (0.8, "#000", 0), (1, "#000", 0.55)],
+            extra='gradientUnits="objectBoundingBox"',
+        ),
     ]
     # re-declare side gradient in bbox units (lin() forces userSpaceOnUse; override)
     defs[-1] = (
@@ -1280,8 +1272,20 @@ def roof_side(opt):
     p.append(f'<path d="{SIDE_ROOF_HATCH}" fill="{base}"/>')
     # light: top sliver bright, side band darker
     defs.append(
-        lin("rsh", 0, 258, 0, 303,
-            [(0, "#ffffff", 0.45), (0.45, "#ffffff", 0.12), (0.5, "#000000", 0.0), (0.62, "#000000", 0.18), (1, "#000000", 0.38)])
+        lin(
+            "rsh",
+            0,
+            258,
+            0,
+            303,
+            [
+                (0, "#ffffff", 0.45),
+                (0.45, "#ffffff", 0.12),
+                (0.5, "#000000", 0.0),
+                (0.62, "#000000", 0.18),
+                (1, "#000000", 0.38),
+            ],
+        )
     )
     p.append(f'<path d="{SIDE_ROOF_HATCH}" fill="url(#rsh)"/>')
     p.append(
@@ -1304,8 +1308,14 @@ def roof_front(opt):
     else:
         base = ROOF_COL[opt][0]
     defs.append(
-        lin("rsh", 0, 205, 0, F_ROOF_CLIP_Y,
-            [(0, "#ffffff", 0.35), (0.55, "#ffffff", 0.1), (0.62, "#000", 0.05), (1, "#000", 0.38)])
+        lin(
+            "rsh",
+            0,
+            205,
+            0,
+            F_ROOF_CLIP_Y,
+            [(0, "#ffffff", 0.35), (0.55, "#ffffff", 0.1), (0.62, "#000", 0.05), (1, "#000", 0.38)],
+        )
     )
     p = [
         '<g clip-path="url(#cRoofY)"><g clip-path="url(#cRoof)">',
@@ -1345,8 +1355,20 @@ def softtop_side(opt):
     defs = [
         fabric_defs(SOFT_COL[opt]),
         clip("cTop", f'<path d="{top}" clip-rule="evenodd"/>'),
-        lin("tsh", 0, 272, 0, 474,
-            [(0, "#ffffff", 0.28), (0.08, "#ffffff", 0.08), (0.15, "#000", 0.05), (0.6, "#000", 0.18), (1, "#000", 0.35)]),
+        lin(
+            "tsh",
+            0,
+            272,
+            0,
+            474,
+            [
+                (0, "#ffffff", 0.28),
+                (0.08, "#ffffff", 0.08),
+                (0.15, "#000", 0.05),
+                (0.6, "#000", 0.18),
+                (1, "#000", 0.35),
+            ],
+        ),
         lin("tshx", 340, 0, 960, 0, [(0, "#000", 0.35), (0.25, "#000", 0.0), (1, "#000", 0)]),
         blur("b2", 2),
         blur("b5", 5),
@@ -1359,7 +1381,9 @@ def softtop_side(opt):
         p.append(f'<rect x="{bx - 30}" y="270" width="34" height="40" fill="#000" opacity="0.16" filter="url(#b5)"/>')
         p.append(f'<rect x="{bx + 4}" y="270" width="10" height="40" fill="#fff" opacity="0.12" filter="url(#b2)"/>')
         p.append(f'<path d="M {bx},276 L {bx + 1},306" stroke="{dark}" stroke-width="2"/>')
-        p.append(f'<path d="M {bx + 4},278 L {bx + 5},304" stroke="{light}" stroke-width="1" stroke-dasharray="3 3" opacity="0.8"/>')
+        p.append(
+            f'<path d="M {bx + 4},278 L {bx + 5},304" stroke="{light}" stroke-width="1" stroke-dasharray="3 3" opacity="0.8"/>'
+        )
     # top highlight along the crown
     p.append(
         f'<path d="M 930,286 Q 760,277 600,283 C 520,287 458,312 420,350" fill="none" stroke="{light}" '
@@ -1375,9 +1399,7 @@ def softtop_side(opt):
     )
     p.append("</g>")
     # roof rail edge / weather seal
-    p.append(
-        f'<path d="M 946,302 Q 760,296 600,300" fill="none" stroke="{dark}" stroke-width="3" opacity="0.9"/>'
-    )
+    p.append(f'<path d="M 946,302 Q 760,296 600,300" fill="none" stroke="{dark}" stroke-width="3" opacity="0.9"/>')
     p.append(
         '<path d="M 946,302 C 942,290 934,284 920,283 Q 760,273 600,279 C 505,283 440,312 402,360 '
         'C 380,390 362,430 350,472" fill="none" stroke="#000" stroke-width="1.5" opacity="0.5"/>'
@@ -1399,8 +1421,9 @@ def softtop_front(opt):
     defs = [
         fabric_defs(SOFT_COL[opt]),
         clip("cS", f'<path d="{SOFT_F}"/>'),
-        lin("fsh", 0, 195, 0, 256,
-            [(0, "#ffffff", 0.3), (0.35, "#ffffff", 0.05), (0.6, "#000", 0.1), (1, "#000", 0.45)]),
+        lin(
+            "fsh", 0, 195, 0, 256, [(0, "#ffffff", 0.3), (0.35, "#ffffff", 0.05), (0.6, "#000", 0.1), (1, "#000", 0.45)]
+        ),
         blur("b2", 2),
         blur("b4", 4),
     ]
@@ -1422,7 +1445,9 @@ def softtop_front(opt):
     p.append('<path d="M 560,256 Q 800,246 1040,256 L 1038,264 Q 800,254 562,264 Z" fill="#161617"/>')
     p.append('<path d="M 566,257 Q 800,247.5 1034,257" stroke="#6a6d70" stroke-width="1" fill="none"/>')
     for lx in (640, 960):
-        p.append(f'<rect x="{lx - 12}" y="252" width="24" height="9" rx="3" fill="#c3c7ca" stroke="#55595c" stroke-width="1"/>')
+        p.append(
+            f'<rect x="{lx - 12}" y="252" width="24" height="9" rx="3" fill="#c3c7ca" stroke="#55595c" stroke-width="1"/>'
+        )
     return svg("\n".join(p), "".join(defs))
 
 
@@ -1501,15 +1526,11 @@ def stripes_front(opt, model):
     for u0, u1 in s["bands"]:
         # bonnet front edge half-width ~238 (bonnet ends at 562/1038), back ~210
         xf0, xf1, xb0, xb1 = _bonnet_quad(u0, u1, 0, 0, 238, 210)
-        dq = (
-            f"M {xb0:.1f},410 L {xb1:.1f},410 L {xf1:.1f},504 L {xf0:.1f},504 Z"
-        )
+        dq = f"M {xb0:.1f},410 L {xb1:.1f},410 L {xf1:.1f},504 L {xf0:.1f},504 Z"
         p.append(f'<g clip-path="url(#cBon)"><path d="{dq}" fill="{s["col"]}"/>')
         if s["edge"]:
             for a, b in ((xb0, xf0), (xb1, xf1)):
-                p.append(
-                    f'<path d="M {a:.1f},410 L {b:.1f},500" stroke="{s["edge"]}" stroke-width="3.5"/>'
-                )
+                p.append(f'<path d="M {a:.1f},410 L {b:.1f},500" stroke="{s["edge"]}" stroke-width="3.5"/>')
         p.append(f'<path d="{dq}" fill="url(#ssh)"/></g>')
         # the same band carries on over the front edge and down the nose to the grille
         p.append(f'<g clip-path="url(#cNose)"><path d="{dq}" fill="#000" opacity="0.2"/></g>')
@@ -1520,12 +1541,15 @@ def stripes_front(opt, model):
             p.append(f'<g clip-path="url(#cRoofF)"><path d="{rq}" fill="{s["col"]}"/>')
             p.append(f'<path d="{rq}" fill="#000" opacity="0.08"/></g>')
     # bonnet front-edge highlight over the stripes
-    p.append(f'<g clip-path="url(#cBon)"><path d="{F_EDGE}" fill="none" stroke="#fff" stroke-width="2.5" opacity="0.55"/></g>')
+    p.append(
+        f'<g clip-path="url(#cBon)"><path d="{F_EDGE}" fill="none" stroke="#fff" stroke-width="2.5" opacity="0.55"/></g>'
+    )
     return svg("\n".join(p), "".join(defs))
 
 
 def stripes_side(opt, model):
     s = STRIPE[opt]
+
     # The bonnet top sliver spans from the far edge (silhouette, y~470..505)
     # to the near shoulder (y~492..526). Centre line is SIDE_BONNET_MID.
     # Map a lateral fraction u in [-1, 1] to a vertical offset inside the sliver.
@@ -1559,8 +1583,10 @@ def stripes_side(opt, model):
         # bands nearest the viewer are the positive-u ones (driver side = far side for a RHD car
         # seen from its left): we mirror u so the offset stripe sits on the far half.
         u0, u1 = u0 * 1.3, u1 * 1.3
-        p.append(f'<g clip-path="url(#cBT)"><path d="{band(bonnet_curve, u0, u1)}" fill="{s["col"]}" '
-                 'stroke="#000" stroke-opacity="0.22" stroke-width="0.8"/>')
+        p.append(
+            f'<g clip-path="url(#cBT)"><path d="{band(bonnet_curve, u0, u1)}" fill="{s["col"]}" '
+            'stroke="#000" stroke-opacity="0.22" stroke-width="0.8"/>'
+        )
         if s["edge"]:
             p.append(f'<path d="{band(bonnet_curve, u0 - 0.06, u0)}" fill="{s["edge"]}"/>')
             p.append(f'<path d="{band(bonnet_curve, u1, u1 + 0.06)}" fill="{s["edge"]}"/>')
@@ -1593,13 +1619,21 @@ def stripes_side(opt, model):
 # BADGE BAR
 # ==========================================================================
 def _chrome_lin(id_, x1, y1, x2, y2):
-    return lin(id_, x1, y1, x2, y2, [(0, "#ffffff"), (0.3, "#d5d9dc"), (0.55, "#6d7378"), (0.75, "#b9bec2"), (1, "#eef0f1")])
+    return lin(
+        id_, x1, y1, x2, y2, [(0, "#ffffff"), (0.3, "#d5d9dc"), (0.55, "#6d7378"), (0.75, "#b9bec2"), (1, "#eef0f1")]
+    )
 
 
 def enamel_roundel(cx, cy, r, scheme, uid):
     ring, field, motif = scheme
     d = [
-        rad(f"en{uid}", cx - r * 0.3, cy - r * 0.35, r * 1.2, [(0, "#ffffff", 0.55), (0.35, "#ffffff", 0.0), (1, "#000", 0.25)]),
+        rad(
+            f"en{uid}",
+            cx - r * 0.3,
+            cy - r * 0.35,
+            r * 1.2,
+            [(0, "#ffffff", 0.55), (0.35, "#ffffff", 0.0), (1, "#000", 0.25)],
+        ),
         _chrome_lin(f"ech{uid}", cx - r, cy - r, cx + r, cy + r),
     ]
     p = [
@@ -1608,7 +1642,9 @@ def enamel_roundel(cx, cy, r, scheme, uid):
         f'<circle cx="{cx}" cy="{cy}" r="{r * 0.62}" fill="{field}" stroke="#e8e2cf" stroke-width="{r * 0.05:.2f}"/>',
     ]
     if motif == "wheel":
-        p.append(f'<circle cx="{cx}" cy="{cy}" r="{r * 0.38}" fill="none" stroke="#e8e2cf" stroke-width="{r * 0.08:.2f}"/>')
+        p.append(
+            f'<circle cx="{cx}" cy="{cy}" r="{r * 0.38}" fill="none" stroke="#e8e2cf" stroke-width="{r * 0.08:.2f}"/>'
+        )
         for k in range(6):
             a = math.pi * k / 3
             p.append(
@@ -1644,10 +1680,10 @@ def _m_glyph(cx, cy, s, col):
     """Our own stylised 'M': two rounded peaks like a pair of hills / a smile upside down."""
     return (
         f'<path d="M {cx - s * 0.9:.1f},{cy + s * 0.55:.1f} L {cx - s * 0.9:.1f},{cy - s * 0.15:.1f} '
-        f'Q {cx - s * 0.9:.1f},{cy - s * 0.6:.1f} {cx - s * 0.45:.1f},{cy - s * 0.6:.1f} '
-        f'Q {cx:.1f},{cy - s * 0.6:.1f} {cx:.1f},{cy - s * 0.1:.1f} '
-        f'Q {cx:.1f},{cy - s * 0.6:.1f} {cx + s * 0.45:.1f},{cy - s * 0.6:.1f} '
-        f'Q {cx + s * 0.9:.1f},{cy - s * 0.6:.1f} {cx + s * 0.9:.1f},{cy - s * 0.15:.1f} '
+        f"Q {cx - s * 0.9:.1f},{cy - s * 0.6:.1f} {cx - s * 0.45:.1f},{cy - s * 0.6:.1f} "
+        f"Q {cx:.1f},{cy - s * 0.6:.1f} {cx:.1f},{cy - s * 0.1:.1f} "
+        f"Q {cx:.1f},{cy - s * 0.6:.1f} {cx + s * 0.45:.1f},{cy - s * 0.6:.1f} "
+        f"Q {cx + s * 0.9:.1f},{cy - s * 0.6:.1f} {cx + s * 0.9:.1f},{cy - s * 0.15:.1f} "
         f'L {cx + s * 0.9:.1f},{cy + s * 0.55:.1f}" fill="none" stroke="{col}" stroke-width="{s * 0.28:.2f}" '
         'stroke-linecap="round" stroke-linejoin="round"/>'
     )
@@ -1667,8 +1703,12 @@ def badgebar_front(opt):
     # shadow cast on the grille
     p.append('<rect x="606" y="584" width="388" height="10" rx="5" fill="#000" opacity="0.45" filter="url(#b3)"/>')
     for sx in (654, 946):
-        p.append(f'<rect x="{sx - 5}" y="578" width="10" height="46" rx="3" fill="url(#stay)" stroke="#55595d" stroke-width="1"/>')
-    p.append('<rect x="600" y="567" width="400" height="16" rx="8" fill="url(#bar)" stroke="#4e5357" stroke-width="1"/>')
+        p.append(
+            f'<rect x="{sx - 5}" y="578" width="10" height="46" rx="3" fill="url(#stay)" stroke="#55595d" stroke-width="1"/>'
+        )
+    p.append(
+        '<rect x="600" y="567" width="400" height="16" rx="8" fill="url(#bar)" stroke="#4e5357" stroke-width="1"/>'
+    )
     p.append('<rect x="606" y="569" width="388" height="3" rx="1.5" fill="#fff" opacity="0.9"/>')
     if opt == "badgebar-rally":
         for i, lx in enumerate((700, 900)):
@@ -1676,7 +1716,15 @@ def badgebar_front(opt):
             r = 40
             defs.append(_chrome_lin(f"hs{i}", lx - r, cy - r, lx + r, cy + r))
             defs.append(
-                rad(f"ln{i}", lx, cy, r - 7, [(0, "#fffbe8"), (0.4, "#f6efcf"), (0.8, "#d5c99a"), (1, "#8c815c")], fx=lx - 10, fy=cy - 12)
+                rad(
+                    f"ln{i}",
+                    lx,
+                    cy,
+                    r - 7,
+                    [(0, "#fffbe8"), (0.4, "#f6efcf"), (0.8, "#d5c99a"), (1, "#8c815c")],
+                    fx=lx - 10,
+                    fy=cy - 12,
+                )
             )
             defs.append(clip(f"cln{i}", f'<circle cx="{lx}" cy="{cy}" r="{r - 7}"/>'))
             p.append(f'<circle cx="{lx}" cy="{cy + 5}" r="{r + 3}" fill="#000" opacity="0.4" filter="url(#b3)"/>')
@@ -1699,12 +1747,16 @@ def badgebar_front(opt):
                 'fill="none" stroke-linecap="round" opacity="0.9"/>'
             )
             # black grille cover strap look: thin cross
-            p.append(f'<line x1="{lx - r + 8}" y1="{cy}" x2="{lx + r - 8}" y2="{cy}" stroke="#2a2c2e" stroke-width="2" opacity="0.5"/>')
+            p.append(
+                f'<line x1="{lx - r + 8}" y1="{cy}" x2="{lx + r - 8}" y2="{cy}" stroke="#2a2c2e" stroke-width="2" opacity="0.5"/>'
+            )
     else:
         for i, (bx, sch) in enumerate(zip((724, 800, 876), CLUB_SCHEMES, strict=False)):
             cy, r = 540, 27
             p.append(f'<circle cx="{bx}" cy="{cy + 4}" r="{r + 2}" fill="#000" opacity="0.45" filter="url(#b3)"/>')
-            p.append(f'<rect x="{bx - 3.5}" y="{cy + r - 4}" width="7" height="{570 - cy - r + 8}" fill="#8d9297" stroke="#55595d" stroke-width="0.8"/>')
+            p.append(
+                f'<rect x="{bx - 3.5}" y="{cy + r - 4}" width="7" height="{570 - cy - r + 8}" fill="#8d9297" stroke="#55595d" stroke-width="0.8"/>'
+            )
             dd, pp = enamel_roundel(bx, cy, r, sch, f"c{i}")
             defs.append(dd)
             p.append(pp)
@@ -1715,7 +1767,9 @@ def badgebar_side(opt):
     defs = [_chrome_lin("bar", 0, 584, 0, 600), _chrome_lin("stay", 1366, 0, 1378, 0), blur("b2", 2)]
     p = []
     # the bar is seen end-on just ahead of the grille, on a stay down to the bumper
-    p.append('<rect x="1369" y="596" width="7" height="26" rx="2" fill="url(#stay)" stroke="#55595d" stroke-width="0.8"/>')
+    p.append(
+        '<rect x="1369" y="596" width="7" height="26" rx="2" fill="url(#stay)" stroke="#55595d" stroke-width="0.8"/>'
+    )
     p.append('<circle cx="1372.5" cy="592" r="8" fill="url(#bar)" stroke="#4b4f53" stroke-width="1"/>')
     p.append('<circle cx="1370.5" cy="589.5" r="2.5" fill="#fff" opacity="0.9"/>')
     if opt == "badgebar-rally":
@@ -1728,7 +1782,9 @@ def badgebar_side(opt):
             'fill="url(#drum)" stroke="#45494d" stroke-width="1.2"/>'
         )
         p.append('<ellipse cx="1391" cy="558" rx="5" ry="25" fill="url(#lens)" stroke="#8d8f88" stroke-width="1.2"/>')
-        p.append('<path d="M 1360,540 C 1366,536 1374,534 1384,534" stroke="#fff" stroke-width="2" fill="none" opacity="0.9"/>')
+        p.append(
+            '<path d="M 1360,540 C 1366,536 1374,534 1384,534" stroke="#fff" stroke-width="2" fill="none" opacity="0.9"/>'
+        )
     else:
         # three badges on posts, seen nearly edge-on: only the nearest one shows
         defs.append(_chrome_lin("disc", 0, 512, 0, 568))
@@ -1760,7 +1816,7 @@ def winged_m(cx, cy, w, uid):
             y1 = y0 - h * 0.18
             p.append(
                 f'<path d="M {x0:.1f},{y0 - h * 0.12:.1f} L {x1:.1f},{y1 - h * 0.06:.1f} '
-                f'Q {x1 + sgn * w * 0.02:.1f},{y1 + h * 0.06:.1f} {x1 - sgn * w * 0.02:.1f},{y1 + h * 0.12:.1f} '
+                f"Q {x1 + sgn * w * 0.02:.1f},{y1 + h * 0.06:.1f} {x1 - sgn * w * 0.02:.1f},{y1 + h * 0.12:.1f} "
                 f'L {x0:.1f},{y0 + h * 0.14:.1f} Z" fill="url(#wmr{uid})" stroke="#4a4f54" stroke-width="0.8"/>'
             )
     # centre roundel
@@ -1799,7 +1855,9 @@ def badge_side(opt):
     else:
         dd, pp = enamel_roundel(cx, cy, 13, ENAMEL_MAIN, "s")
     defs.append(dd)
-    p.append(f'<ellipse cx="{cx}" cy="{cy + 3}" rx="{22 if opt == "badge-classic" else 11}" ry="8" fill="#000" opacity="0.3" filter="url(#b2)"/>')
+    p.append(
+        f'<ellipse cx="{cx}" cy="{cy + 3}" rx="{22 if opt == "badge-classic" else 11}" ry="8" fill="#000" opacity="0.3" filter="url(#b2)"/>'
+    )
     p.append(pp)
     # nose badge edge-on
     p.append('<rect x="1340" y="504" width="7" height="16" rx="2" fill="#c9ced2" stroke="#5a5f63" stroke-width="0.8"/>')
@@ -1810,7 +1868,10 @@ def badge_side(opt):
 # ==========================================================================
 # write everything
 # ==========================================================================
-ROOFS = {"hatch": ["roof-white", "roof-black", "roof-union"], "convertible": ["softtop-black", "softtop-tan", "softtop-navy"]}
+ROOFS = {
+    "hatch": ["roof-white", "roof-black", "roof-union"],
+    "convertible": ["softtop-black", "softtop-tan", "softtop-navy"],
+}
 MIRRORS = ["mirrors-white", "mirrors-black", "mirrors-chequer"]
 STRIPES = ["stripes-twin-white", "stripes-twin-black", "stripes-single-red"]
 BADGEBARS = ["badgebar-rally", "badgebar-club"]

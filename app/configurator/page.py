@@ -71,9 +71,7 @@ def save_controls() -> rx.Component:
     return rx.vstack(
         rx.flex(
             rx.button(rx.icon("bookmark", size=16), "Save this build", on_click=BuildState.save, size="3"),
-            rx.button(
-                rx.icon("link", size=16), "Copy link", on_click=BuildState.copy_link, size="3", variant="soft"
-            ),
+            rx.button(rx.icon("link", size=16), "Copy link", on_click=BuildState.copy_link, size="3", variant="soft"),
             gap="0.5rem",
             wrap="wrap",
         ),
