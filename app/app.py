@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from app.configurator.compare_page import CompareState, compare_page
 from app.configurator.page import build_page
 from app.configurator.state import BuildState
 from app.home.page import home
@@ -25,5 +26,6 @@ app.add_page(
 )
 app.add_page(build_page, route="/build", title="Build your own · Motorjoy", on_load=BuildState.load)
 app.add_page(build_page, route="/build/[code]", title="Your build · Motorjoy", on_load=BuildState.load)
+app.add_page(compare_page, route="/compare", title="Compare builds · Motorjoy", on_load=CompareState.load)
 app.add_page(track_page, route="/track", title="Where's My Baby? · Motorjoy")
 app.add_page(studio_page, route="/studio", title="Studio · Motorjoy")

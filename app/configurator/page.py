@@ -26,6 +26,7 @@ def picture_panel() -> rx.Component:
             value=BuildState.view,
             on_change=BuildState.pick_view,
             aria_label="View",
+            class_name="no-print",
         ),
         spacing="3",
         align="center",
@@ -46,7 +47,12 @@ def price_row(row: PriceRow) -> rx.Component:
 def price_panel() -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.heading("Your price", as_="h2", size="4"),
+            rx.heading(
+                rx.cond(BuildState.nickname != "", f"{BuildState.nickname}, your ", "Your "),
+                BuildState.model_name,
+                as_="h2",
+                size="4",
+            ),
             rx.vstack(rx.foreach(BuildState.price_lines, price_row), spacing="1", width="100%"),
             rx.separator(size="4"),
             rx.flex(
@@ -72,12 +78,25 @@ def save_controls() -> rx.Component:
         rx.flex(
             rx.button(rx.icon("bookmark", size=16), "Save this build", on_click=BuildState.save, size="3"),
             rx.button(rx.icon("link", size=16), "Copy link", on_click=BuildState.copy_link, size="3", variant="soft"),
+            rx.button(
+                rx.icon("printer", size=16),
+                "Print summary",
+                on_click=rx.call_script("window.print()"),
+                size="3",
+                variant="soft",
+            ),
             gap="0.5rem",
             wrap="wrap",
+            class_name="no-print",
         ),
         rx.cond(
             BuildState.saved_code != "",
-            rx.text("Build code ", rx.code(BuildState.saved_code, id="build-code"), size="2"),
+            rx.flex(
+                rx.text("Build code ", rx.code(BuildState.saved_code, id="build-code"), size="2"),
+                rx.link("Compare it with another build", href=f"/compare?codes={BuildState.saved_code}", size="2"),
+                gap="1rem",
+                wrap="wrap",
+            ),
         ),
         spacing="2",
     )
@@ -110,6 +129,7 @@ def option_item(option: OptionCard) -> rx.Component:
         ),
         value=option.id,
         disabled=option.blocked != "",
+        on_mouse_enter=BuildState.preload(option.id).debounce(120),
         aria_label=option.name,
         title=rx.cond(option.blocked != "", option.blocked, option.description),
     )
@@ -249,7 +269,7 @@ def configurator() -> rx.Component:
     return rx.grid(
         rx.flex(
             rx.box(picture_panel(), notes(), order="1", width="100%"),
-            rx.box(price_panel(), order=rx.breakpoints(initial="3", lg="0"), width="100%"),
+            rx.box(price_panel(), order=rx.breakpoints(initial="3", lg="2"), width="100%"),
             display=rx.breakpoints(initial="contents", lg="flex"),
             direction="column",
             gap="1rem",
@@ -262,9 +282,11 @@ def configurator() -> rx.Component:
             rx.foreach(BuildState.groups, option_group),
             nickname_field(),
             order=rx.breakpoints(initial="2", lg="0"),
+            class_name="no-print",
         ),
         columns=rx.breakpoints(initial="1", lg="2"),
         gap="2rem",
+        class_name="print-single",
     )
 
 

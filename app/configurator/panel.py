@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from app.catalog import Build, Catalogue, Option
 from app.catalog.pricing import money, quote
 from app.catalog.rules import why_not
+from app.render import CarPictures
 
 
 @dataclass
@@ -76,3 +77,25 @@ def price_rows(catalogue: Catalogue, build: Build) -> tuple[list[PriceRow], str]
     bill = quote(catalogue, build)
     rows = [PriceRow(line.label, money(line.amount, bill.currency)) for line in bill.lines]
     return rows, money(bill.total, bill.currency)
+
+
+@dataclass
+class BuildSummary:
+    """A saved build at a glance, for comparing side by side."""
+
+    code: str
+    title: str
+    alt: str
+    total: str
+    paths: list[str] = field(default_factory=list)
+    lines: list[PriceRow] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def build_summary(pictures: CarPictures, code: str, build: Build, nickname: str, notes: list[str]) -> BuildSummary:
+    catalogue = pictures.catalogue
+    model = catalogue.model(build.model)
+    paths, alt = pictures.paths_and_alt(build, model.views[0])
+    rows, total = price_rows(catalogue, build)
+    title = f"{nickname} · {model.name}" if nickname else model.name
+    return BuildSummary(code, title, alt, total, paths, rows, notes)

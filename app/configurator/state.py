@@ -1,5 +1,7 @@
 """Thin state for /build: it holds the choices (small strings) and asks the catalogue for the rest."""
 
+import json
+
 import reflex as rx
 
 from app import db
@@ -13,6 +15,16 @@ from app.render import car_pictures
 
 def catalogue():
     return car_pictures().catalogue
+
+
+def _preload_script(paths: list[str]) -> str:
+    # Same origin and `sizes` as the picture on screen, so the browser fetches exactly the file it will show.
+    candidates = json.dumps([[path, width] for path, width in zip(paths, catalogue().widths, strict=True)])
+    return (
+        "(() => { const pic = document.getElementById('car-picture'); if (!pic) return;"
+        " const origin = new URL(pic.currentSrc || pic.src).origin; const img = new Image(); img.sizes = pic.sizes;"
+        f" img.srcset = {candidates}.map(([p, w]) => origin + p + ' ' + w + 'w').join(', '); }})()"
+    )
 
 
 def _replace_url(url: str):
@@ -116,6 +128,17 @@ class BuildState(rx.State):
         except BuildError as error:  # a forged event for an option this model doesn't have
             return rx.toast.error(str(error))
         return self._show(build, notes)
+
+    @rx.event
+    def preload(self, option_id: str):
+        """Fetch the picture an option would give before it is clicked, so the click feels instant."""
+        try:
+            build, _notes = choose(catalogue(), self._build(), str(option_id))
+        except BuildError:
+            return
+        if build != self._build():
+            paths, _alt = car_pictures().paths_and_alt(build, self.view)
+            return rx.call_script(_preload_script(paths))
 
     @rx.event
     def pick_model(self, model_id: str):

@@ -21,6 +21,12 @@ GLOBAL_STYLE = {
         "clip": "rect(0 0 0 0)",
         "white_space": "nowrap",
     },
+    # A printed build summary: the picture, the price and the options, none of the page's controls.
+    "@media print": {
+        "header, footer, nav, .no-print": {"display": "none !important"},
+        "body": {"background": "white"},
+        ".print-single": {"display": "block !important"},
+    },
     "@media (prefers-reduced-motion: reduce)": {
         "*": {"animation_duration": "0.01ms !important", "transition_duration": "0.01ms !important"}
     },

@@ -109,3 +109,21 @@ def test_keyboard_only_build(page: Page, app_url: str):
     page.get_by_role("button", name="Save this build").focus()
     page.keyboard.press("Enter")
     expect(page.locator("#build-code")).to_be_visible()
+
+
+def test_compare_two_saved_builds(page: Page, app_url: str):
+    codes = []
+    for query in ("?model=hatch&colour=sherbet-yellow", "?model=convertible&colour=midnight-blue"):
+        open_build(page, app_url, query)
+        page.get_by_role("button", name="Save this build").click()
+        codes.append(page.locator("#build-code").inner_text())
+    page.get_by_role("link", name="Compare it with another build").click()
+    expect(page.get_by_label("Build codes")).to_have_value(codes[1])
+    page.get_by_label("Build codes").fill(f"{codes[0]}, {codes[1]}")
+    page.get_by_role("button", name="Compare").click()
+    expect(page.get_by_role("img", name="Hatch in Sherbet Yellow", exact=False)).to_be_visible()
+    expect(page.get_by_role("img", name="Convertible in Midnight Blue", exact=False)).to_be_visible()
+    page.get_by_label("Build codes").fill("NOTACODE ZZZZZZZZ")
+    page.get_by_role("button", name="Compare").click()
+    expect(page.locator("#compare-error")).to_contain_text("couldn't find")
+    expect(page.get_by_role("img", name="Hatch in Sherbet Yellow", exact=False)).to_be_visible()
