@@ -268,7 +268,7 @@ def configurator() -> rx.Component:
     # dissolves (display: contents) so the price can follow the options instead of pushing them down.
     return rx.grid(
         rx.flex(
-            rx.box(picture_panel(), notes(), order="1", width="100%"),
+            rx.box(picture_panel(), notes(), order="1", width="100%", class_name="print-first"),
             rx.box(price_panel(), order=rx.breakpoints(initial="3", lg="2"), width="100%"),
             display=rx.breakpoints(initial="contents", lg="flex"),
             direction="column",

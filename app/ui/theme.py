@@ -25,7 +25,8 @@ GLOBAL_STYLE = {
     "@media print": {
         "header, footer, nav, .no-print": {"display": "none !important"},
         "body": {"background": "white"},
-        ".print-single": {"display": "block !important"},
+        ".print-single": {"display": "flex !important", "flex_direction": "column"},
+        ".print-first": {"order": "-1 !important"},
     },
     "@media (prefers-reduced-motion: reduce)": {
         "*": {"animation_duration": "0.01ms !important", "transition_duration": "0.01ms !important"}
