@@ -5,9 +5,12 @@ import reflex as rx
 from app.configurator.compare_page import CompareState, compare_page
 from app.configurator.page import build_page
 from app.configurator.state import BuildState
+from app.dealer.page import dealer_page, order_page
+from app.dealer.state import DeskState, OrderViewState
 from app.home.page import home
 from app.home.state import HomeState
 from app.render import car_pictures, make_picture_app
+from app.signin.page import signin_page
 from app.studio.page import studio_page
 from app.tracking.page import track_page
 from app.ui.theme import GLOBAL_STYLE
@@ -28,4 +31,7 @@ app.add_page(build_page, route="/build", title="Build your own · Motorjoy", on_
 app.add_page(build_page, route="/build/[code]", title="Your build · Motorjoy", on_load=BuildState.load)
 app.add_page(compare_page, route="/compare", title="Compare builds · Motorjoy", on_load=CompareState.load)
 app.add_page(track_page, route="/track", title="Where's My Baby? · Motorjoy")
+app.add_page(signin_page, route="/signin", title="Staff sign-in · Motorjoy")
+app.add_page(dealer_page, route="/dealer", title="Dealer desk · Motorjoy", on_load=DeskState.load)
+app.add_page(order_page, route="/dealer/order/[number]", title="Order · Motorjoy", on_load=OrderViewState.load)
 app.add_page(studio_page, route="/studio", title="Studio · Motorjoy")

@@ -1,10 +1,13 @@
 """The operator's command line: `motorjoy demo`, `motorjoy migrate`, ..."""
 
 import argparse
+import getpass
+import os
 import sys
 
 from app import db
 from app.render.commands import add_bench_arguments, add_render_arguments, run_bench, run_render
+from app.staff.models import ROLES
 
 
 def cmd_migrate(_args: argparse.Namespace) -> int:
@@ -14,12 +17,41 @@ def cmd_migrate(_args: argparse.Namespace) -> int:
 
 
 def cmd_demo(_args: argparse.Namespace) -> int:
+    from app.catalog import load_catalogue
     from app.orders.demo import seed_demo_orders
+    from app.staff.demo import seed_demo_staff
 
     db.migrate()
     with db.session() as s:
-        added = seed_demo_orders(s)
+        created = seed_demo_staff(s)
+        added = seed_demo_orders(s, load_catalogue())
     print(f"Demo data ready ({added} demo orders added; the catalogue comes from layers/manifest.toml).")
+    if created:
+        print("Demo sign-ins (demo only): " + "; ".join(f"{role} {email} / {pw}" for email, role, pw in created))
+    return 0
+
+
+NEW_PASSWORD_ENV = "MOTORJOY_NEW_PASSWORD"
+
+
+def cmd_create_user(args: argparse.Namespace) -> int:
+    """Add a staff account; the password comes from the environment or a hidden prompt, never argv."""
+    from app.staff.accounts import AccountError, create_user
+
+    password = os.environ.get(NEW_PASSWORD_ENV)
+    if password is None:
+        password = getpass.getpass("Password for the new account: ")
+        if getpass.getpass("Same password again: ") != password:
+            print("The two passwords don't match; nothing was changed.", file=sys.stderr)
+            return 2
+    try:
+        with db.session() as s:
+            user = create_user(s, args.email, args.name, args.role, password, dealership_name=args.dealership)
+            summary = f"Created {user.role} account for {user.email}"
+    except AccountError as error:
+        print(f"{error} Nothing was changed.", file=sys.stderr)
+        return 2
+    print(summary + ".")
     return 0
 
 
@@ -28,6 +60,14 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands.add_parser("migrate", help="apply database migrations").set_defaults(run=cmd_migrate)
     commands.add_parser("demo", help="migrate and seed the demo data (idempotent)").set_defaults(run=cmd_demo)
+    create_user = commands.add_parser(
+        "create-user", help=f"add a staff account (password from ${NEW_PASSWORD_ENV} or a prompt)"
+    )
+    create_user.add_argument("--email", required=True)
+    create_user.add_argument("--name", required=True)
+    create_user.add_argument("--role", required=True, choices=ROLES)
+    create_user.add_argument("--dealership", help="the dealership's name; dealers only")
+    create_user.set_defaults(run=cmd_create_user)
     render = commands.add_parser("render", help="write one car picture and print its alt text")
     add_render_arguments(render)
     render.set_defaults(run=run_render)

@@ -15,10 +15,14 @@ from app import settings
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
-@cache
 def engine(url: str | None = None) -> sa.Engine:
     """One engine per URL per process, so every request shares its connection pool."""
-    url = url or settings.db_url()
+    # Resolve the default before the cache, so a changed REFLEX_DB_URL doesn't get a stale engine.
+    return _engine(url or settings.db_url())
+
+
+@cache
+def _engine(url: str) -> sa.Engine:
     if url.startswith("sqlite"):
         eng = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         sa.event.listen(eng, "connect", _sqlite_pragmas)
@@ -37,7 +41,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 @contextmanager
 def session(url: str | None = None) -> Iterator[Session]:
     """A session that commits when the block ends cleanly and rolls back everything otherwise."""
-    with Session(engine(url)) as s:
+    # Rows stay readable after the block commits: state handlers copy plain values out of them.
+    with Session(engine(url), expire_on_commit=False) as s:
         try:
             yield s
             s.commit()

@@ -1,6 +1,18 @@
 """Every table in one import, for Alembic and for tests that build a schema from scratch."""
 
+from app.club.outbox import OutboxMail
 from app.configurator.models import SavedBuild
-from app.orders.models import Order, StageEvent
+from app.orders.models import Order, OrderNote, StageEvent
+from app.staff.models import Dealership, SignInFailure, StaffSession, StaffUser
 
-__all__ = ["Order", "SavedBuild", "StageEvent"]
+__all__ = [
+    "Dealership",
+    "Order",
+    "OrderNote",
+    "OutboxMail",
+    "SavedBuild",
+    "SignInFailure",
+    "StaffSession",
+    "StaffUser",
+    "StageEvent",
+]

@@ -1,6 +1,7 @@
 """Where Motorjoy keeps its files and how the environment overrides the embedded defaults."""
 
 import os
+import secrets
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -22,3 +23,26 @@ def db_url() -> str:
 def redis_url() -> str | None:
     """Redis for shared state between workers; unset means one process with the disk state manager."""
     return os.environ.get("REFLEX_REDIS_URL") or None
+
+
+def public_url() -> str:
+    """Where customers reach the site, for links in mail: `MOTORJOY_PUBLIC_URL`."""
+    return os.environ.get("MOTORJOY_PUBLIC_URL", "http://localhost:3000").rstrip("/")
+
+
+def secret_key() -> bytes:
+    """The key that signs private links: `MOTORJOY_SECRET_KEY`, else one made once for this data directory.
+
+    Several servers must share one key, so production sets the variable.
+    """
+    if key := os.environ.get("MOTORJOY_SECRET_KEY"):
+        return key.encode()
+    path = data_dir() / "secret.key"
+    try:  # O_EXCL: when two processes start at once, exactly one writes the key
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(32))
+    return path.read_text().strip().encode()

@@ -1,4 +1,4 @@
-"""The order tables: one row per ordered car, one row per stage it has reached."""
+"""The order tables: the ordered car with its frozen spec, the stages it reached, staff notes."""
 
 from datetime import UTC, datetime
 
@@ -10,7 +10,11 @@ def utcnow() -> datetime:
 
 
 class Order(SQLModel, table=True):
-    """A car a customer has ordered; `number` is what the customer and dealer quote."""
+    """A car a customer has ordered; `number` is what the customer and dealer quote.
+
+    `spec` is the build exactly as ordered (options, colour, price lines, total, price-list and asset
+    version) as canonical JSON, and `spec_hash` its SHA-256: later catalogue changes never alter it.
+    """
 
     __tablename__ = "orders"
 
@@ -19,16 +23,38 @@ class Order(SQLModel, table=True):
     nickname: str = Field(default="", max_length=40)
     customer_name: str = Field(max_length=120)
     customer_email: str = Field(max_length=254)
+    customer_phone: str = Field(default="", max_length=40)
     model_id: str = Field(max_length=40)
+    dealership_id: int | None = Field(default=None, foreign_key="dealerships.id", index=True)
+    placed_by_id: int | None = Field(default=None, foreign_key="staff_users.id")
+    build_code: str = Field(default="", max_length=8)
+    spec: str = Field(default="{}")
+    spec_hash: str = Field(default="", max_length=64)
+    total_price: int = 0
+    # One order per form submission: a double click or a retry sends the same key.
+    idempotency_key: str | None = Field(default=None, unique=True, max_length=64)
     placed_at: datetime = Field(default_factory=utcnow)
 
 
 class StageEvent(SQLModel, table=True):
-    """The day an order reached a stage of its journey (ordered, built, at sea, ...)."""
+    """The day an order reached a stage of its journey, and who said so (plant feed, dealer, ...)."""
 
     __tablename__ = "stage_events"
 
     id: int | None = Field(default=None, primary_key=True)
     order_id: int = Field(foreign_key="orders.id", index=True)
     stage: str = Field(max_length=40)
+    source: str = Field(default="", max_length=60)
     reached_at: datetime = Field(default_factory=utcnow)
+
+
+class OrderNote(SQLModel, table=True):
+    """A note staff leave on an order, so the next person helping the customer knows the story."""
+
+    __tablename__ = "order_notes"
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="orders.id", index=True)
+    author: str = Field(max_length=120)
+    text: str = Field(max_length=2000)
+    created_at: datetime = Field(default_factory=utcnow)

@@ -78,7 +78,11 @@ def footer() -> rx.Component:
     return rx.el.footer(
         rx.flex(
             rx.text("Motorjoy · a small car club with a big heart", size="2", color=rx.color("gray", 11)),
-            rx.text("Save your retinas for the road.", size="2", color=rx.color("gray", 11)),
+            rx.flex(
+                rx.text("Save your retinas for the road.", size="2", color=rx.color("gray", 11)),
+                rx.link("Staff sign-in", href="/signin", size="2"),
+                gap="1rem",
+            ),
             justify="between",
             wrap="wrap",
             gap="0.5rem",

@@ -3,13 +3,14 @@
 import pytest
 
 from app import cli
+from app.orders.demo import DEMO_ORDERS
 
 
 def test_demo_twice_on_a_fresh_data_dir(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("MOTORJOY_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("REFLEX_DB_URL", raising=False)
     assert cli.main(["demo"]) == 0
-    assert "3 demo orders added" in capsys.readouterr().out
+    assert f"{len(DEMO_ORDERS)} demo orders added" in capsys.readouterr().out
     assert cli.main(["demo"]) == 0
     assert "0 demo orders added" in capsys.readouterr().out
     assert (tmp_path / "motorjoy.db").exists()

@@ -4,9 +4,13 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from app import db
+from app.catalog import load_catalogue
 from app.orders.demo import DEMO_ORDERS, seed_demo_orders
 from app.orders.fleet import cars_on_their_way
 from app.orders.models import Order, StageEvent
+from app.tracking.stages import JOURNEY
+
+CATALOGUE = load_catalogue()
 
 
 def test_migrations_create_every_table(tmp_path):
@@ -20,13 +24,13 @@ def test_demo_seed_is_idempotent(tmp_path):
     url = f"sqlite:///{tmp_path / 'demo.db'}"
     db.migrate(url)
     with db.session(url) as s:
-        assert seed_demo_orders(s) == len(DEMO_ORDERS)
+        assert seed_demo_orders(s, CATALOGUE) == len(DEMO_ORDERS)
     with db.session(url) as s:
-        assert seed_demo_orders(s) == 0
+        assert seed_demo_orders(s, CATALOGUE) == 0
         assert len(s.exec(select(Order)).all()) == len(DEMO_ORDERS)
         first_events = len(s.exec(select(StageEvent)).all())
     with db.session(url) as s:
-        seed_demo_orders(s)
+        seed_demo_orders(s, CATALOGUE)
         assert len(s.exec(select(StageEvent)).all()) == first_events
 
 
@@ -34,8 +38,8 @@ def test_delivered_cars_are_not_on_their_way(tmp_path):
     url = f"sqlite:///{tmp_path / 'fleet.db'}"
     db.migrate(url)
     with db.session(url) as s:
-        seed_demo_orders(s)
-        delivered = sum(1 for *_, reached, _age in DEMO_ORDERS if reached == 8)
+        seed_demo_orders(s, CATALOGUE)
+        delivered = sum(1 for *_, reached in DEMO_ORDERS if reached == len(JOURNEY))
         assert cars_on_their_way(s) == len(DEMO_ORDERS) - delivered
 
 
@@ -44,7 +48,7 @@ def test_failed_block_writes_nothing(tmp_path):
     db.migrate(url)
     try:
         with db.session(url) as s:
-            seed_demo_orders(s)
+            seed_demo_orders(s, CATALOGUE)
             raise RuntimeError("the power went out mid-seed")
     except RuntimeError:
         pass

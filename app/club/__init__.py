@@ -1,0 +1,1 @@
+"""Club mail: what we send owners and buyers, exactly once."""

@@ -1,0 +1,140 @@
+"""Thin state for /dealer and /dealer/order/<number>: every handler checks the role on the server."""
+
+import uuid
+
+import reflex as rx
+from sqlmodel import select
+
+from app import db
+from app.configurator.builds import open_saved
+from app.configurator.panel import BuildSummary, build_summary
+from app.orders.models import OrderNote
+from app.orders.placement import Customer, OrderError, place_order
+from app.orders.story import OrderRow, OrderStory, find_order, order_story, visible_orders
+from app.render import car_pictures
+from app.signin.state import NotAllowed, StaffState
+from app.staff.models import Dealership
+
+NOT_ALLOWED = "You're not allowed to see this. Sign in with a dealer account."
+
+
+class DeskState(StaffState):
+    allowed: bool = False
+    denied: str = ""
+    orders: list[OrderRow] = []
+    dealerships: list[list[str]] = []  # [id, name] pairs, for admins who order on a dealership's behalf
+    is_admin: bool = False
+    preview: list[BuildSummary] = []  # zero or one: the customer's build being ordered
+    nickname: str = ""
+    form_error: str = ""
+    code_error: str = ""
+    submission: str = ""  # one key per opened order form, so a double submit places one order
+
+    def _refuse(self) -> None:
+        self.allowed, self.denied = False, NOT_ALLOWED
+        self.orders, self.preview, self.dealerships = [], [], []
+
+    @rx.event
+    def load(self):
+        self.form_error = self.code_error = ""
+        self.preview = []
+        with db.session() as s:
+            try:
+                user = self._staff(s, "dealer")
+            except NotAllowed:
+                return self._refuse()
+            self.allowed, self.denied, self.staff_name = True, "", user.name
+            self.is_admin = user.role == "admin"
+            self.orders = visible_orders(s, user)
+            if self.is_admin:
+                self.dealerships = [[str(d.id), d.name] for d in s.exec(select(Dealership).order_by(Dealership.name))]
+
+    @rx.event
+    def open_build(self, form: dict):
+        with db.session() as s:
+            try:
+                self._staff(s, "dealer")
+            except NotAllowed:
+                return self._refuse()
+            opened = open_saved(s, car_pictures().catalogue, str(form.get("code", "")))
+        if opened is None:
+            self.code_error, self.preview = "There is no saved build with that code. Check it with the customer.", []
+            return
+        code = str(form.get("code", "")).strip().upper()
+        build, self.nickname, notes = opened
+        self.code_error, self.form_error = "", ""
+        self.preview = [build_summary(car_pictures(), code, build, self.nickname, notes)]
+        self.submission = uuid.uuid4().hex
+
+    @rx.event
+    def place(self, form: dict):
+        if not self.preview:
+            return
+        customer = Customer(str(form.get("name", "")), str(form.get("email", "")), str(form.get("phone", "")))
+        dealership = str(form.get("dealership", ""))
+        try:
+            with db.session() as s:
+                user = self._staff(s, "dealer")
+                order = place_order(
+                    s,
+                    car_pictures().catalogue,
+                    user,
+                    self.preview[0].code,
+                    customer,
+                    str(form.get("nickname", "")),
+                    self.submission,
+                    int(dealership) if dealership.isdigit() else None,
+                )
+                number = order.number
+        except NotAllowed:
+            return self._refuse()
+        except OrderError as error:
+            self.form_error = str(error)
+            return
+        return rx.redirect(f"/dealer/order/{number}")
+
+
+class OrderViewState(StaffState):
+    found: bool = False
+    message: str = ""
+    story: list[OrderStory] = []  # zero or one
+    note_error: str = ""
+
+    def _number(self) -> str:
+        return self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
+
+    @rx.event
+    def load(self):
+        self.note_error = ""
+        with db.session() as s:
+            try:
+                user = self._staff(s, "dealer")
+            except NotAllowed:
+                self.found, self.story, self.message = False, [], NOT_ALLOWED
+                return
+            order = find_order(s, user, self._number())
+            if order is None:
+                # The same words whether it doesn't exist or isn't this dealer's: numbers can't be probed.
+                self.found, self.story, self.message = False, [], "We couldn't find that order."
+                return
+            self.found, self.message, self.staff_name = True, "", user.name
+            self.story = [order_story(s, car_pictures(), order)]
+
+    @rx.event
+    def add_note(self, form: dict):
+        text = " ".join(str(form.get("note", "")).split())
+        if not 1 <= len(text) <= 2000:
+            self.note_error = "A note needs a few words (and at most 2,000 characters)."
+            return
+        with db.session() as s:
+            try:
+                user = self._staff(s, "dealer")
+            except NotAllowed:
+                self.found, self.story, self.message = False, [], NOT_ALLOWED
+                return
+            order = find_order(s, user, self._number())
+            if order is None:
+                return
+            s.add(OrderNote(order_id=order.id, author=user.name, text=text))
+        self.note_error = ""
+        return OrderViewState.load

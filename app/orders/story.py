@@ -1,0 +1,134 @@
+"""The whole story of an order in one place, for whoever helps the customer (plain Python)."""
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from app.catalog import BuildError
+from app.catalog.pricing import money
+from app.club.outbox import OutboxMail
+from app.orders.models import Order, OrderNote, StageEvent
+from app.orders.numbers import normalise_order_number
+from app.render import CarPictures
+from app.staff.accounts import can_see_dealership
+from app.staff.models import Dealership, StaffUser
+from app.tracking.stages import JOURNEY
+
+STAGE_LABELS = {stage.id: stage.label for stage in JOURNEY}
+
+
+@dataclass
+class Line:
+    """A labelled entry of the story: a price line, a stage reached, a note, a mail."""
+
+    label: str
+    value: str
+    detail: str = ""
+
+
+@dataclass
+class OrderRow:
+    number: str
+    customer: str
+    car: str
+    stage: str
+    placed: str
+
+
+@dataclass
+class OrderStory:
+    number: str
+    title: str
+    customer: str
+    contact: str
+    dealership: str
+    placed: str
+    total: str
+    alt: str = ""
+    paths: list[str] = field(default_factory=list)
+    spec: list[Line] = field(default_factory=list)
+    prices: list[Line] = field(default_factory=list)
+    stages: list[Line] = field(default_factory=list)
+    notes: list[Line] = field(default_factory=list)
+    mails: list[Line] = field(default_factory=list)
+
+
+def when(moment: datetime) -> str:
+    return moment.strftime("%-d %b %Y, %H:%M")
+
+
+def _visible(user: StaffUser, order: Order) -> bool:
+    return can_see_dealership(user, order.dealership_id)
+
+
+def find_order(session: Session, user: StaffUser, number_text: str) -> Order | None:
+    """The order if it exists AND this user may see it; None otherwise, so both look the same."""
+    number = normalise_order_number(number_text)
+    order = session.exec(select(Order).where(Order.number == number)).first() if number else None
+    return order if order is not None and _visible(user, order) else None
+
+
+def latest_stage(session: Session, order: Order) -> str:
+    events = session.exec(select(StageEvent).where(StageEvent.order_id == order.id)).all()
+    reached = {event.stage for event in events}
+    current = [stage.label for stage in JOURNEY if stage.id in reached]
+    return current[-1] if current else "Ordered"
+
+
+def visible_orders(session: Session, user: StaffUser) -> list[OrderRow]:
+    """The orders this user may see, newest first."""
+    orders = session.exec(select(Order).order_by(Order.placed_at.desc())).all()
+    return [
+        OrderRow(o.number, o.customer_name, _car_title(o), latest_stage(session, o), when(o.placed_at))
+        for o in orders
+        if _visible(user, o)
+    ]
+
+
+def _car_title(order: Order) -> str:
+    spec = json.loads(order.spec or "{}")
+    model = spec.get("model_name", order.model_id.capitalize())
+    return f"{order.nickname} · {model}" if order.nickname else model
+
+
+def order_story(session: Session, pictures: CarPictures, order: Order) -> OrderStory:
+    spec = json.loads(order.spec or "{}")
+    currency = spec.get("currency", pictures.catalogue.currency)
+    dealership = session.get(Dealership, order.dealership_id) if order.dealership_id else None
+    story = OrderStory(
+        number=order.number,
+        title=_car_title(order),
+        customer=order.customer_name,
+        contact=" · ".join(part for part in (order.customer_email, order.customer_phone) if part),
+        dealership=dealership.name if dealership else "",
+        placed=when(order.placed_at),
+        total=money(order.total_price, currency),
+    )
+    _add_picture(story, pictures, spec)
+    names = spec.get("option_names", {})
+    story.spec = [
+        Line(pictures.catalogue.slots[s].label if s in pictures.catalogue.slots else s, names.get(o, o))
+        for s, o in spec.get("choices", {}).items()
+    ]
+    story.prices = [Line(label, money(amount, currency)) for label, amount in spec.get("lines", [])]
+    events = session.exec(select(StageEvent).where(StageEvent.order_id == order.id).order_by(StageEvent.reached_at))
+    story.stages = [Line(STAGE_LABELS.get(e.stage, e.stage), when(e.reached_at), e.source) for e in events]
+    notes = session.exec(select(OrderNote).where(OrderNote.order_id == order.id).order_by(OrderNote.created_at))
+    story.notes = [Line(n.author, n.text, when(n.created_at)) for n in notes]
+    mails = session.exec(select(OutboxMail).where(OutboxMail.order_id == order.id).order_by(OutboxMail.created_at))
+    story.mails = [Line(m.subject, m.status, when(m.created_at)) for m in mails]
+    return story
+
+
+def _add_picture(story: OrderStory, pictures: CarPictures, spec: dict) -> None:
+    """The car as ordered; if the catalogue has since retired one of its options, the spec still stands."""
+    try:
+        colour = pictures.catalogue.option(spec["choices"]["colour"])
+        build = pictures.catalogue.build_from(spec["model"], spec["choices"], spec["hex"] if colour.custom else None)
+    except (BuildError, KeyError):
+        story.alt = "No picture: an option of this car has since left the catalogue."
+        return
+    view = pictures.catalogue.model(build.model).views[0]
+    story.paths, story.alt = pictures.paths_and_alt(build, view)

@@ -1,0 +1,1 @@
+"""Staff sign-in: one door for dealers, marketing and admins."""

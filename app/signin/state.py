@@ -1,0 +1,43 @@
+"""Who the staff member in this browser is. The cookie holds only a random token; the server decides."""
+
+import reflex as rx
+
+from app import db
+from app.staff.accounts import NotAllowed, SignInError, current_user, require_role, sign_in, sign_out
+from app.staff.models import StaffUser
+
+SESSION_SECONDS = 12 * 3600
+HOME_OF_ROLE = {"dealer": "/dealer", "admin": "/dealer", "marketing": "/studio"}
+
+
+class StaffState(rx.State):
+    token: str = rx.Cookie("", name="motorjoy_staff", max_age=SESSION_SECONDS, same_site="strict")
+    staff_name: str = ""
+    signin_error: str = ""
+
+    def _staff(self, s, *roles: str) -> StaffUser:
+        """The signed-in user if they hold one of `roles` (admin always does); raises NotAllowed otherwise."""
+        return require_role(current_user(s, self.token), *roles)
+
+    @rx.event
+    def sign_in(self, form: dict):
+        client = self.router.session.client_ip or self.router.session.client_token
+        try:
+            with db.session() as s:
+                self.token = sign_in(s, str(form.get("email", "")), str(form.get("password", "")), client)
+                user = current_user(s, self.token)
+        except SignInError as error:
+            self.signin_error = str(error)
+            return
+        self.signin_error, self.staff_name = "", user.name
+        return rx.redirect(HOME_OF_ROLE.get(user.role, "/"))
+
+    @rx.event
+    def sign_out(self):
+        with db.session() as s:
+            sign_out(s, self.token)
+        self.token, self.staff_name = "", ""
+        return rx.redirect("/signin")
+
+
+__all__ = ["NotAllowed", "StaffState"]

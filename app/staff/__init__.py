@@ -1,0 +1,1 @@
+"""Staff accounts: dealers, marketing and admins sign in to see orders and tune the site."""

@@ -1,0 +1,243 @@
+"""Staff sign-in, sessions and permissions: plain Python that the pages and the CLI call.
+
+Every function takes the caller's SQLModel session and leaves committing to the caller, with one
+exception: a failed sign-in commits its failure count before raising, because the SignInError would
+otherwise roll the count back as it unwinds the caller's `db.session()` block.
+"""
+
+import contextlib
+import hashlib
+import math
+import re
+import secrets
+from datetime import UTC, datetime, timedelta
+from functools import cache
+
+from sqlmodel import Session, col, delete, select, update
+
+from app.staff.models import ROLES, Dealership, SignInFailure, StaffSession, StaffUser
+from app.staff.passwords import PasswordError, hash_password, needs_rehash, verify_password
+
+SESSION_LIFETIME = timedelta(hours=12)  # one working day; the desk signs in again tomorrow
+FREE_FAILURES = 5  # typos are human: the first five failures cost nothing
+MAX_DELAY = timedelta(minutes=15)
+FORGET_FAILURES_AFTER = timedelta(days=1)  # a typo last month shouldn't slow down today's sign-in
+
+NO_MATCH = "That email and password don't match."
+NOT_ALLOWED = "You're not allowed to see this."
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+
+
+class AccountError(ValueError):
+    """A staff account that can't be created as asked; the message is for the operator."""
+
+
+class SignInError(ValueError):
+    """A refused sign-in; the message is safe to show on the sign-in page as it is."""
+
+
+class NotAllowed(PermissionError):
+    """The signed-in person (or nobody) may not see or do this."""
+
+    def __init__(self, message: str = NOT_ALLOWED) -> None:
+        super().__init__(message)
+
+
+def _now(now: datetime | None) -> datetime:
+    return _as_utc(now) if now else datetime.now(UTC)
+
+
+def _as_utc(moment: datetime) -> datetime:
+    """SQLite hands datetimes back without a zone; everything Motorjoy stores is UTC."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def token_hash(token: str) -> str:
+    """What the sessions table keeps instead of the token itself."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+# --- accounts -------------------------------------------------------------------------------------
+
+
+def create_user(
+    session: Session,
+    email: str,
+    name: str,
+    role: str,
+    password: str,
+    dealership_name: str | None = None,
+) -> StaffUser:
+    """Add a staff user after checking everything first, so a refusal writes nothing."""
+    email = normalise_email(email)
+    name = name.strip()
+    if not _EMAIL.match(email) or len(email) > 254:
+        raise AccountError(f"“{email}” doesn't look like an email address.")
+    if not name:
+        raise AccountError("Give the person a name, so colleagues know who did what.")
+    if role not in ROLES:
+        raise AccountError(f"Unknown role “{role}”; choose one of {', '.join(ROLES)}.")
+    dealership_id = _dealership_for(session, role, dealership_name)
+    if session.exec(select(StaffUser.id).where(StaffUser.email == email)).first() is not None:
+        raise AccountError(f"There is already a staff account for {email}.")
+    try:
+        password_hash = hash_password(password)
+    except PasswordError as error:
+        raise AccountError(str(error)) from None
+    user = StaffUser(email=email, name=name, role=role, dealership_id=dealership_id, password_hash=password_hash)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def _dealership_for(session: Session, role: str, dealership_name: str | None) -> int | None:
+    """Dealers belong to exactly one existing dealership; nobody else belongs to one."""
+    dealership_name = (dealership_name or "").strip()
+    if role != "dealer":
+        if dealership_name:
+            raise AccountError("Only dealers belong to a dealership; leave the dealership out.")
+        return None
+    if not dealership_name:
+        raise AccountError("A dealer needs a dealership (for example “Motorjoy Glasgow”).")
+    dealership = session.exec(select(Dealership).where(Dealership.name == dealership_name)).first()
+    if dealership is None:
+        known = ", ".join(session.exec(select(Dealership.name).order_by(Dealership.name)).all()) or "none yet"
+        raise AccountError(f"No dealership called “{dealership_name}” (known: {known}).")
+    return dealership.id
+
+
+# --- signing in and out ---------------------------------------------------------------------------
+
+
+@cache
+def _dummy_hash() -> str:
+    """A real argon2 hash to check unknown emails against, so they take as long as known ones."""
+    return hash_password(secrets.token_urlsafe(16))
+
+
+def sign_in(session: Session, email: str, password: str, client_id: str, now: datetime | None = None) -> str:
+    """Check the password and start a session; returns the token for the browser's cookie.
+
+    `client_id` identifies the caller (IP address or browser id); an empty one is only throttled
+    per account, so unidentified clients don't share, and lock, one bucket.
+    """
+    now = _now(now)
+    email = normalise_email(email)
+    keys = [f"email:{email}"] + ([f"client:{client_id}"] if client_id else [])
+    wait = max(_seconds_to_wait(session, key, now) for key in keys)
+    if wait > 0:
+        raise SignInError(f"Too many tries. Take a breather and try again in {wait} seconds.")
+
+    user = session.exec(select(StaffUser).where(StaffUser.email == email)).first()
+    matches = verify_password(user.password_hash if user else _dummy_hash(), password)
+    if user is None or not matches or not user.active:
+        for key in keys:
+            _record_failure(session, key, now)
+        session.commit()  # the error below must not roll the count back
+        raise SignInError(NO_MATCH)
+
+    session.exec(delete(SignInFailure).where(col(SignInFailure.key).in_(keys)))
+    if needs_rehash(user.password_hash):
+        # An old password from before today's rules keeps its old hash; it still works.
+        with contextlib.suppress(PasswordError):
+            user.password_hash = hash_password(password)
+        session.add(user)
+    token = secrets.token_urlsafe(32)
+    session.add(
+        StaffSession(
+            token_hash=token_hash(token),
+            user_id=user.id,
+            created_at=now,
+            expires_at=now + SESSION_LIFETIME,
+            last_seen_at=now,
+        )
+    )
+    session.flush()
+    return token
+
+
+def throttle_delay(failures: int) -> timedelta:
+    """How long after the last failure the next try must wait: 1 s, 2 s, 4 s, ... up to 15 minutes."""
+    if failures < FREE_FAILURES:
+        return timedelta(0)
+    exponent = failures - FREE_FAILURES
+    if exponent >= 20:  # 2**20 s is far past the cap; don't build huge numbers
+        return MAX_DELAY
+    return min(timedelta(seconds=2**exponent), MAX_DELAY)
+
+
+def _seconds_to_wait(session: Session, key: str, now: datetime) -> int:
+    row = session.exec(select(SignInFailure).where(SignInFailure.key == key)).first()
+    if row is None:
+        return 0
+    last = _as_utc(row.last_failure_at)
+    if now - last > FORGET_FAILURES_AFTER:
+        return 0
+    remaining = (last + throttle_delay(row.failures) - now).total_seconds()
+    return max(0, math.ceil(remaining))
+
+
+def _record_failure(session: Session, key: str, now: datetime) -> None:
+    """Count one failure; the increment happens in SQL so two workers can't lose one."""
+    row = session.exec(select(SignInFailure).where(SignInFailure.key == key)).first()
+    if row is None:
+        session.add(SignInFailure(key=key, failures=1, last_failure_at=now))
+        session.flush()
+        return
+    stale = now - _as_utc(row.last_failure_at) > FORGET_FAILURES_AFTER
+    new_count = 1 if stale else SignInFailure.failures + 1
+    session.exec(
+        update(SignInFailure)
+        .where(col(SignInFailure.key) == key)
+        .values(failures=new_count, last_failure_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    session.expire(row)
+
+
+def current_user(session: Session, token: str | None, now: datetime | None = None) -> StaffUser | None:
+    """The active staff user a token belongs to, or None; notes when they were last seen."""
+    if not token:
+        return None
+    now = _now(now)
+    staff_session = session.exec(select(StaffSession).where(StaffSession.token_hash == token_hash(token))).first()
+    if staff_session is None:
+        return None
+    if _as_utc(staff_session.expires_at) <= now:
+        session.delete(staff_session)  # tidy up; the browser will be asked to sign in again
+        return None
+    user = session.get(StaffUser, staff_session.user_id)
+    if user is None or not user.active:
+        return None
+    staff_session.last_seen_at = now
+    session.add(staff_session)
+    return user
+
+
+def sign_out(session: Session, token: str | None) -> None:
+    """End the session the token belongs to; signing out twice is fine."""
+    if token:
+        session.exec(delete(StaffSession).where(col(StaffSession.token_hash) == token_hash(token)))
+
+
+# --- permissions ----------------------------------------------------------------------------------
+
+
+def require_role(user: StaffUser | None, *roles: str) -> StaffUser:
+    """The user, if they are active and have one of the roles; admins may do everything."""
+    if user is None or not user.active or (user.role != "admin" and user.role not in roles):
+        raise NotAllowed()
+    return user
+
+
+def can_see_dealership(user: StaffUser | None, dealership_id: int | None) -> bool:
+    """Whether the user may see a dealership's orders: admins all, dealers their own, marketing none."""
+    if user is None or not user.active:
+        return False
+    if user.role == "admin":
+        return True
+    return user.role == "dealer" and user.dealership_id is not None and user.dealership_id == dealership_id

@@ -1,0 +1,307 @@
+"""Creating staff accounts, signing in and out, throttling, sessions and permissions."""
+
+from datetime import timedelta
+
+import pytest
+from sqlmodel import select
+
+from app import db
+from app.staff.accounts import (
+    NO_MATCH,
+    NOT_ALLOWED,
+    SESSION_LIFETIME,
+    AccountError,
+    NotAllowed,
+    SignInError,
+    can_see_dealership,
+    create_user,
+    current_user,
+    require_role,
+    sign_in,
+    sign_out,
+    throttle_delay,
+    token_hash,
+)
+from app.staff.models import ROLES, Dealership, SignInFailure, StaffSession, StaffUser
+from tests.unit.staff.conftest import T0
+
+PW = "a long enough password"
+
+
+def make(s, email="dana@motorjoy.example", role="dealer", dealership="Motorjoy Glasgow", password=PW):
+    return create_user(s, email, "Dana", role, password, dealership_name=dealership if role == "dealer" else None)
+
+
+# --- create_user ----------------------------------------------------------------------------------
+
+
+def test_create_user_lower_cases_email_and_hashes_password(s):
+    user = make(s, email="  Dana@MotorJoy.Example ")
+    assert user.id is not None
+    assert user.email == "dana@motorjoy.example"
+    assert user.password_hash != PW and user.password_hash.startswith("$argon2id$")
+    assert user.active
+    glasgow = s.exec(select(Dealership).where(Dealership.name == "Motorjoy Glasgow")).one()
+    assert user.dealership_id == glasgow.id
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"email": "not-an-email"}, "doesn't look like an email"),
+        ({"email": "a@b"}, "doesn't look like an email"),
+        ({"role": "boss"}, "Unknown role"),
+        ({"dealership": None}, "needs a dealership"),
+        ({"dealership": "Motorjoy Atlantis"}, "No dealership called"),
+        ({"password": "short"}, "at least 10 characters"),
+        ({"name": "  "}, "Give the person a name"),
+    ],
+)
+def test_create_user_refuses_clearly_and_writes_nothing(url, s, kwargs, message):
+    args = {
+        "email": "x@motorjoy.example",
+        "name": "X",
+        "role": "dealer",
+        "password": PW,
+        "dealership": "Motorjoy Leeds",
+    } | kwargs
+    with pytest.raises(AccountError, match=message):
+        create_user(s, args["email"], args["name"], args["role"], args["password"], args["dealership"])
+    assert s.exec(select(StaffUser)).all() == []
+
+
+def test_non_dealer_with_a_dealership_is_refused(s):
+    with pytest.raises(AccountError, match="Only dealers"):
+        create_user(s, "m@motorjoy.example", "M", "marketing", PW, dealership_name="Motorjoy Leeds")
+
+
+def test_duplicate_email_is_refused_whatever_its_case(s):
+    make(s)
+    with pytest.raises(AccountError, match="already a staff account"):
+        make(s, email="DANA@motorjoy.example")
+    assert len(s.exec(select(StaffUser)).all()) == 1
+
+
+def test_failed_create_in_a_block_leaves_the_database_untouched(url):
+    with pytest.raises(AccountError), db.session(url) as s:
+        create_user(s, "bad", "X", "admin", PW)
+    with db.session(url) as s:
+        assert s.exec(select(StaffUser)).all() == []
+
+
+# --- sign_in --------------------------------------------------------------------------------------
+
+
+def test_sign_in_returns_a_token_that_is_stored_only_as_a_hash(s):
+    user = make(s)
+    token = sign_in(s, "DANA@motorjoy.example", PW, "client-1", now=T0)
+    assert len(token) >= 40
+    stored = s.exec(select(StaffSession)).one()
+    assert stored.token_hash == token_hash(token) != token
+    assert stored.user_id == user.id
+    assert current_user(s, token, now=T0) == user
+
+
+def test_each_sign_in_gets_a_fresh_token(s):
+    make(s)
+    assert sign_in(s, "dana@motorjoy.example", PW, "c", now=T0) != sign_in(s, "dana@motorjoy.example", PW, "c", now=T0)
+
+
+def test_unknown_email_and_wrong_password_get_the_same_message(s):
+    make(s)
+    with pytest.raises(SignInError) as unknown:
+        sign_in(s, "nobody@motorjoy.example", PW, "c1", now=T0)
+    with pytest.raises(SignInError) as wrong:
+        sign_in(s, "dana@motorjoy.example", "wrong password!", "c2", now=T0)
+    assert str(unknown.value) == str(wrong.value) == NO_MATCH
+
+
+def test_unknown_email_still_checks_a_password(s, monkeypatch):
+    """Timing: an unknown email costs one argon2 verification too."""
+    from app.staff import accounts
+
+    calls = []
+    real = accounts.verify_password
+    monkeypatch.setattr(accounts, "verify_password", lambda h, p: calls.append(h) or real(h, p))
+    with pytest.raises(SignInError):
+        sign_in(s, "nobody@motorjoy.example", PW, "c", now=T0)
+    assert len(calls) == 1 and calls[0].startswith("$argon2id$")
+
+
+def test_inactive_user_cannot_sign_in(s):
+    user = make(s)
+    user.active = False
+    s.add(user)
+    with pytest.raises(SignInError, match=NO_MATCH):
+        sign_in(s, user.email, PW, "c", now=T0)
+
+
+def test_failures_survive_the_error_unwinding_the_callers_block(url, s):
+    make(s)
+    s.commit()
+    with pytest.raises(SignInError), db.session(url) as other:
+        sign_in(other, "dana@motorjoy.example", "wrong password!", "c", now=T0)
+    with db.session(url) as fresh:
+        counts = {row.key: row.failures for row in fresh.exec(select(SignInFailure))}
+    assert counts == {"email:dana@motorjoy.example": 1, "client:c": 1}
+
+
+def test_old_hash_is_upgraded_on_sign_in(s):
+    from argon2 import PasswordHasher
+
+    user = make(s)
+    user.password_hash = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1).hash(PW)
+    s.add(user)
+    old = user.password_hash
+    sign_in(s, user.email, PW, "c", now=T0)
+    assert user.password_hash != old and "m=65536" in user.password_hash
+
+
+# --- throttling -----------------------------------------------------------------------------------
+
+
+def fail(s, email, client, now, times=1):
+    for _ in range(times):
+        with pytest.raises(SignInError, match=NO_MATCH):
+            sign_in(s, email, "wrong password!", client, now=now)
+
+
+def test_delay_grows_and_is_capped():
+    assert [throttle_delay(n).total_seconds() for n in range(4, 9)] == [0, 1, 2, 4, 8]
+    assert throttle_delay(50) == throttle_delay(10_000) == timedelta(minutes=15)
+
+
+def test_sixth_try_waits_without_checking_the_password(s, monkeypatch):
+    from app.staff import accounts
+
+    make(s)
+    fail(s, "dana@motorjoy.example", "c", T0, times=5)
+    monkeypatch.setattr(accounts, "verify_password", lambda *_: pytest.fail("password checked while throttled"))
+    with pytest.raises(SignInError, match=r"Too many tries\. .* try again in 1 seconds\."):
+        sign_in(s, "dana@motorjoy.example", PW, "c", now=T0)
+    monkeypatch.undo()
+    assert sign_in(s, "dana@motorjoy.example", PW, "c", now=T0 + timedelta(seconds=1))
+
+
+def test_delay_grows_with_each_further_failure(s):
+    make(s)
+    fail(s, "dana@motorjoy.example", "c", T0, times=5)
+    later = T0 + timedelta(seconds=1)
+    fail(s, "dana@motorjoy.example", "c", later)  # 6th failure: now 2 s to wait
+    with pytest.raises(SignInError, match="try again in 2 seconds"):
+        sign_in(s, "dana@motorjoy.example", PW, "c", now=later)
+    with pytest.raises(SignInError, match="try again in 1 seconds"):
+        sign_in(s, "dana@motorjoy.example", PW, "c", now=later + timedelta(seconds=1))
+
+
+def test_success_clears_the_account_and_client_counts(s):
+    make(s)
+    fail(s, "dana@motorjoy.example", "c", T0, times=4)
+    sign_in(s, "dana@motorjoy.example", PW, "c", now=T0)
+    assert s.exec(select(SignInFailure)).all() == []
+    fail(s, "dana@motorjoy.example", "c", T0, times=4)  # four more are free again
+    assert sign_in(s, "dana@motorjoy.example", PW, "c", now=T0)
+
+
+def test_one_client_trying_many_emails_is_throttled(s):
+    make(s)
+    for n in range(5):
+        fail(s, f"guess{n}@motorjoy.example", "attacker", T0)
+    with pytest.raises(SignInError, match="Too many tries"):
+        sign_in(s, "dana@motorjoy.example", PW, "attacker", now=T0)
+    # Dana on her own computer is not punished for the attacker's guesses.
+    assert sign_in(s, "dana@motorjoy.example", PW, "dana-laptop", now=T0)
+
+
+def test_one_account_tried_from_many_clients_is_throttled(s):
+    make(s)
+    for n in range(5):
+        fail(s, "dana@motorjoy.example", f"bot-{n}", T0)
+    with pytest.raises(SignInError, match="Too many tries"):
+        sign_in(s, "dana@motorjoy.example", PW, "fresh-client", now=T0)
+
+
+def test_old_failures_are_forgotten(s):
+    make(s)
+    now = T0
+    for failures_so_far in range(15):
+        now += throttle_delay(failures_so_far)
+        fail(s, "dana@motorjoy.example", "c", now)
+    with pytest.raises(SignInError, match="try again in 900 seconds"):
+        sign_in(s, "dana@motorjoy.example", PW, "c", now=now)
+    assert sign_in(s, "dana@motorjoy.example", PW, "c", now=now + timedelta(days=2))
+
+
+# --- sessions -------------------------------------------------------------------------------------
+
+
+def test_current_user_refreshes_last_seen_and_expires(s):
+    user = make(s)
+    token = sign_in(s, user.email, PW, "c", now=T0)
+    later = T0 + timedelta(hours=3)
+    assert current_user(s, token, now=later) == user
+    assert s.exec(select(StaffSession)).one().last_seen_at.replace(tzinfo=later.tzinfo) == later
+    assert current_user(s, token, now=T0 + SESSION_LIFETIME) is None
+
+
+@pytest.mark.parametrize("token", [None, "", "made-up-token"])
+def test_current_user_is_none_for_missing_or_unknown_tokens(s, token):
+    make(s)
+    sign_in(s, "dana@motorjoy.example", PW, "c", now=T0)
+    assert current_user(s, token, now=T0) is None
+
+
+def test_deactivated_user_loses_their_session(s):
+    user = make(s)
+    token = sign_in(s, user.email, PW, "c", now=T0)
+    user.active = False
+    s.add(user)
+    assert current_user(s, token, now=T0) is None
+
+
+def test_sign_out_ends_only_that_session_and_is_idempotent(s):
+    user = make(s)
+    phone = sign_in(s, user.email, PW, "phone", now=T0)
+    desk = sign_in(s, user.email, PW, "desk", now=T0)
+    sign_out(s, phone)
+    sign_out(s, phone)
+    sign_out(s, None)
+    assert current_user(s, phone, now=T0) is None
+    assert current_user(s, desk, now=T0) == user
+
+
+# --- permissions ----------------------------------------------------------------------------------
+
+
+def staff(role, dealership_id=None, active=True):
+    return StaffUser(id=1, email=f"{role}@x.example", name=role, role=role, dealership_id=dealership_id,
+                     password_hash="", active=active)  # fmt: skip
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("needed", [("dealer",), ("marketing",), ("admin",), ("dealer", "marketing")])
+def test_require_role_for_every_combination(role, needed):
+    user = staff(role, dealership_id=1 if role == "dealer" else None)
+    if role == "admin" or role in needed:
+        assert require_role(user, *needed) is user
+    else:
+        with pytest.raises(NotAllowed, match=NOT_ALLOWED):
+            require_role(user, *needed)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_require_role_refuses_nobody_and_inactive(role):
+    with pytest.raises(NotAllowed):
+        require_role(None, role)
+    with pytest.raises(NotAllowed):
+        require_role(staff(role, active=False), role)
+
+
+def test_can_see_dealership():
+    assert can_see_dealership(staff("admin"), 1) and can_see_dealership(staff("admin"), 2)
+    assert can_see_dealership(staff("dealer", dealership_id=1), 1)
+    assert not can_see_dealership(staff("dealer", dealership_id=1), 2)
+    assert not can_see_dealership(staff("dealer", dealership_id=None), None)
+    assert not can_see_dealership(staff("marketing"), 1)
+    assert not can_see_dealership(staff("admin", active=False), 1)
+    assert not can_see_dealership(None, 1)
