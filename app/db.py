@@ -26,12 +26,16 @@ def _engine(url: str) -> sa.Engine:
     if url.startswith("sqlite"):
         eng = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         sa.event.listen(eng, "connect", _sqlite_pragmas)
+        # pysqlite only opens transactions before data changes, so a failed migration would leave half
+        # its tables behind. We take over: the driver autocommits, and SQLAlchemy's begin says BEGIN.
+        sa.event.listen(eng, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
         return eng
     return create_engine(url, pool_pre_ping=True)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # WAL lets readers carry on while the app writes; foreign keys are off by default in SQLite.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")

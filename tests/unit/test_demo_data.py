@@ -54,3 +54,28 @@ def test_failed_block_writes_nothing(tmp_path):
         pass
     with db.session(url) as s:
         assert s.exec(select(Order)).all() == []
+
+
+def test_upgrade_keeps_rows_that_point_at_rebuilt_tables(tmp_path):
+    # SQLite rebuilds `orders` to add columns; stage events point at it. This once failed on a demo database.
+    from alembic import command
+    from sqlalchemy import text
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    config = db.alembic_config(url)
+    command.upgrade(config, "0002")
+    with db.engine(url).begin() as c:
+        c.execute(
+            text(
+                "insert into orders (number, customer_name, customer_email, model_id, nickname, placed_at)"
+                " values ('MJ4K7QX2', 'Fiona', 'f@example.com', 'hatch', 'McGregor', '2026-01-01')"
+            )
+        )
+        c.execute(text("insert into stage_events (order_id, stage, reached_at) values (1, 'ordered', '2026-01-01')"))
+    db.migrate(url)
+    with db.session(url) as s:
+        order = s.exec(select(Order)).one()
+        assert (order.number, order.spec, order.total_price) == ("MJ4K7QX2", "{}", 0)
+        assert s.exec(select(StageEvent)).one().order_id == order.id
+    with db.engine(url).connect() as c:
+        assert c.execute(text("pragma foreign_keys")).scalar() == 1
