@@ -107,11 +107,10 @@ def order_story(session: Session, pictures: CarPictures, order: Order) -> OrderS
         total=money(order.total_price, currency),
     )
     _add_picture(story, pictures, spec)
-    names = spec.get("option_names", {})
-    story.spec = [
-        Line(pictures.catalogue.slots[s].label if s in pictures.catalogue.slots else s, names.get(o, o))
-        for s, o in spec.get("choices", {}).items()
-    ]
+    names, choices, slots = spec.get("option_names", {}), spec.get("choices", {}), pictures.catalogue.slots
+    # In the order a customer thinks (colour first), with any slot the catalogue no longer has at the end.
+    in_order = [s for s in pictures.catalogue.choice_slots if s in choices] + sorted(set(choices) - set(slots))
+    story.spec = [Line(slots[s].label if s in slots else s, names.get(choices[s], choices[s])) for s in in_order]
     story.prices = [Line(label, money(amount, currency)) for label, amount in spec.get("lines", [])]
     events = session.exec(select(StageEvent).where(StageEvent.order_id == order.id).order_by(StageEvent.reached_at))
     story.stages = [Line(STAGE_LABELS.get(e.stage, e.stage), when(e.reached_at), e.source) for e in events]
