@@ -82,6 +82,7 @@ def test_the_spec_survives_catalogue_changes(session, catalogue, tmp_path):
     assert (order.spec, order.spec_hash, order.total_price) == before
     assert story.prices[-1].value == f"£{catalogue.destination_charge:,}"
     assert story.total == f"£{order.total_price:,}"
+    assert story.spec[0].label == "Colour"  # in the order a customer thinks, not alphabetical
 
 
 @pytest.mark.parametrize("role", ["marketing", None])
