@@ -13,6 +13,7 @@ from app.render import car_pictures, make_picture_app
 from app.signin.page import signin_page
 from app.studio.page import studio_page
 from app.tracking.page import track_page
+from app.tracking.state import TrackState
 from app.ui.theme import GLOBAL_STYLE
 
 # Validates the manifest now (a bad entry stops the start with its name); decoding waits for the server.
@@ -30,7 +31,8 @@ app.add_page(
 app.add_page(build_page, route="/build", title="Build your own · Motorjoy", on_load=BuildState.load)
 app.add_page(build_page, route="/build/[code]", title="Your build · Motorjoy", on_load=BuildState.load)
 app.add_page(compare_page, route="/compare", title="Compare builds · Motorjoy", on_load=CompareState.load)
-app.add_page(track_page, route="/track", title="Where's My Baby? · Motorjoy")
+app.add_page(track_page, route="/track", title="Where's My Baby? · Motorjoy", on_load=TrackState.load)
+app.add_page(track_page, route="/track/[number]/[token]", title="Where's My Baby? · Motorjoy", on_load=TrackState.load)
 app.add_page(signin_page, route="/signin", title="Staff sign-in · Motorjoy")
 app.add_page(dealer_page, route="/dealer", title="Dealer desk · Motorjoy", on_load=DeskState.load)
 app.add_page(order_page, route="/dealer/order/[number]", title="Order · Motorjoy", on_load=OrderViewState.load)

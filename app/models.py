@@ -4,6 +4,7 @@ from app.club.outbox import OutboxMail
 from app.configurator.models import SavedBuild
 from app.orders.models import Order, OrderNote, StageEvent
 from app.staff.models import Dealership, SignInFailure, StaffSession, StaffUser
+from app.tracking.lookup import TrackingLookup
 
 __all__ = [
     "Dealership",
@@ -15,4 +16,5 @@ __all__ = [
     "StaffSession",
     "StaffUser",
     "StageEvent",
+    "TrackingLookup",
 ]

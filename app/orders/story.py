@@ -122,12 +122,16 @@ def order_story(session: Session, pictures: CarPictures, order: Order) -> OrderS
 
 
 def _add_picture(story: OrderStory, pictures: CarPictures, spec: dict) -> None:
-    """The car as ordered; if the catalogue has since retired one of its options, the spec still stands."""
+    story.paths, story.alt = spec_picture(pictures, spec)
+    if not story.paths:
+        story.alt = "No picture: an option of this car has since left the catalogue."
+
+
+def spec_picture(pictures: CarPictures, spec: dict) -> tuple[list[str], str]:
+    """The car as ordered; ([], "") if the catalogue has since retired one of its options (the spec stands)."""
     try:
         colour = pictures.catalogue.option(spec["choices"]["colour"])
         build = pictures.catalogue.build_from(spec["model"], spec["choices"], spec["hex"] if colour.custom else None)
     except (BuildError, KeyError):
-        story.alt = "No picture: an option of this car has since left the catalogue."
-        return
-    view = pictures.catalogue.model(build.model).views[0]
-    story.paths, story.alt = pictures.paths_and_alt(build, view)
+        return [], ""
+    return pictures.paths_and_alt(build, pictures.catalogue.model(build.model).views[0])

@@ -1,21 +1,152 @@
-"""/track: Where's My Baby?"""
+"""/track: Where's My Baby? The buyer's own car, its journey, and an honest delivery window."""
 
 import reflex as rx
 
-from app.ui.shell_page import coming_page
+from app.render import car_pictures
+from app.tracking.state import TrackState
+from app.ui.car_picture import car_img
+from app.ui.forms import field_label
+from app.ui.layout import page_shell
+
+STATUS_COLOURS = {"on_track": "grass", "running_long": "amber", "overdue": "red", "delivered": "grass"}
+
+
+def lookup_form() -> rx.Component:
+    return rx.card(
+        rx.form(
+            rx.vstack(
+                rx.heading("Find your car", as_="h2", size="5"),
+                rx.text(
+                    "Your private tracking link is in your order confirmation. No link to hand? "
+                    "Your order number and the last name (or email) on the order will do.",
+                    size="2",
+                    color="gray",
+                ),
+                field_label("Order number", "t-number"),
+                rx.input(
+                    id="t-number",
+                    name="number",
+                    placeholder="MJ4K7QX2",
+                    max_length=20,
+                    required=True,
+                    size="3",
+                    width="100%",
+                ),
+                field_label("Last name or email", "t-name"),
+                rx.input(id="t-name", name="name", max_length=254, required=True, size="3", width="100%"),
+                rx.text(TrackState.lookup_error, id="lookup-error", color=rx.color("red", 11), size="2", role="alert"),
+                rx.button("Find my car", type="submit", size="3"),
+                spacing="2",
+                width="100%",
+            ),
+            on_submit=TrackState.lookup,
+            reset_on_submit=False,
+        ),
+        size="3",
+        max_width="30rem",
+        width="100%",
+    )
+
+
+def step_item(step) -> rx.Component:
+    return rx.el.li(
+        rx.hstack(
+            rx.box(
+                width="0.9rem",
+                height="0.9rem",
+                border_radius="999px",
+                flex_shrink="0",
+                margin_top="0.25rem",
+                background=rx.match(
+                    step[2], ("done", rx.color("accent", 9)), ("current", rx.color("accent", 9)), rx.color("gray", 5)
+                ),
+                box_shadow=rx.cond(step[2] == "current", f"0 0 0 4px {rx.color('accent', 5)}", "none"),
+            ),
+            rx.vstack(
+                rx.text(
+                    step[0],
+                    weight=rx.cond(step[2] == "current", "bold", "regular"),
+                    size="3",
+                    color=rx.cond(step[2] == "upcoming", rx.color("gray", 10), rx.color("gray", 12)),
+                ),
+                rx.cond(step[1] != "", rx.text(step[1], size="1", color="gray")),
+                spacing="0",
+            ),
+            align="start",
+            spacing="3",
+        ),
+        aria_current=rx.cond(step[2] == "current", "step", None),
+        list_style="none",
+    )
+
+
+def tracker() -> rx.Component:
+    widths = car_pictures().catalogue.widths
+    return rx.vstack(
+        rx.badge(TrackState.stage_label, size="3", radius="full", id="current-stage"),
+        rx.heading(TrackState.headline, as_="h1", size=rx.breakpoints(initial="8", md="9"), id="car-name"),
+        rx.grid(
+            rx.vstack(
+                rx.cond(
+                    TrackState.paths.length() > 0,
+                    car_img(
+                        [TrackState.paths[i] for i in range(len(widths))],
+                        TrackState.alt,
+                        sizes="(min-width: 64em) 36rem, 100vw",
+                        id="tracked-car",
+                    ),
+                ),
+                rx.el.blockquote(
+                    rx.text(TrackState.narrative, size="5", id="narrative"),
+                    style={"border_left": f"4px solid {rx.color('accent', 8)}", "padding_left": "1rem", "margin": "0"},
+                ),
+                spacing="4",
+            ),
+            rx.vstack(
+                rx.callout(
+                    rx.text(rx.text.strong(TrackState.window_text), rx.el.br(), TrackState.status_text),
+                    icon="calendar-clock",
+                    color_scheme=rx.match(TrackState.status, *STATUS_COLOURS.items(), "gray"),
+                    id="window",
+                    width="100%",
+                ),
+                rx.el.ol(
+                    rx.foreach(TrackState.steps, step_item),
+                    style={"display": "grid", "gap": "0.6rem", "padding": "0", "margin": "0"},
+                    aria_label="Journey stages",
+                ),
+                spacing="4",
+            ),
+            columns=rx.breakpoints(initial="1", lg="2"),
+            gap="2rem",
+            width="100%",
+        ),
+        rx.card(rx.html(TrackState.journey_picture), width="100%", id="journey-picture"),
+        rx.card(
+            rx.vstack(
+                rx.heading("Why the ship trackers can be a step ahead of us", as_="h2", size="4"),
+                rx.text(TrackState.explainer, size="2", color=rx.color("gray", 11)),
+                spacing="2",
+            ),
+            width="100%",
+        ),
+        spacing="5",
+        width="100%",
+    )
 
 
 def track_page() -> rx.Component:
-    return coming_page(
-        "/track",
-        "Where's My Baby?",
-        "Your car is in good hands.",
-        "From the plant to your driveway, follow every stage of your car's journey, with honest "
-        "dates and a word from us at every step.",
-        [
-            "Every stage with the day it was reached: built, shipped, landed, at your dealer.",
-            "An honest delivery window that narrows as your car gets closer.",
-            "The ship at sea, and why public vessel trackers can be a step ahead of ours.",
-            "A heads-up from us when something runs late, before you have to ask.",
-        ],
+    return page_shell(
+        rx.cond(
+            TrackState.found,
+            tracker(),
+            rx.vstack(
+                rx.heading("Where's My Baby?", as_="h1", size=rx.breakpoints(initial="8", md="9")),
+                rx.text("Your car is in good hands. Come and see how it's getting on.", size="4", color="gray"),
+                rx.cond(TrackState.message != "", rx.callout(TrackState.message, icon="info", color_scheme="amber")),
+                lookup_form(),
+                spacing="4",
+            ),
+        ),
+        current="/track",
     )

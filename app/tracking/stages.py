@@ -1,22 +1,8 @@
-"""The journey every car makes, from order to driveway, in the order it happens."""
+"""The journey every car makes, from order to driveway, in the order it happens (from journey.toml)."""
 
-from typing import NamedTuple
+from app.tracking.journey import DELIVERED, Stage, journey
 
-
-class Stage(NamedTuple):
-    id: str
-    label: str
-
-
-JOURNEY = (
-    Stage("ordered", "Ordered"),
-    Stage("scheduled", "Scheduled for production"),
-    Stage("built", "Built at the plant"),
-    Stage("awaiting_transport", "Awaiting transport"),
-    Stage("at_sea", "At sea"),
-    Stage("port_processing", "Port processing"),
-    Stage("at_dealer", "At your dealer"),
-    Stage("delivered", "Delivered"),
-)
+JOURNEY: tuple[Stage, ...] = journey().stages
 STAGE_IDS = tuple(stage.id for stage in JOURNEY)
-DELIVERED = "delivered"
+
+__all__ = ["DELIVERED", "JOURNEY", "STAGE_IDS", "Stage"]

@@ -10,7 +10,7 @@ from app.orders.fleet import cars_on_their_way
 
 SECTIONS = [
     ("Build your own", "/build", "Build your own"),
-    ("Where's My Baby?", "/track", "Your car is in good hands."),
+    ("Where's My Baby?", "/track", "Where's My Baby?"),
     ("Studio", "/studio", "Tune the words and the pictures."),
 ]
 

@@ -1,0 +1,89 @@
+"""Thin state for /track: only this order's own story ever reaches the browser."""
+
+import json
+
+import reflex as rx
+from sqlmodel import select
+
+from app import db
+from app.orders.models import Order, StageEvent
+from app.orders.numbers import tracking_link
+from app.orders.story import spec_picture
+from app.render import car_pictures
+from app.tracking.journey import journey
+from app.tracking.lookup import TooManyLookups, find_order_for_customer, order_from_link
+from app.tracking.notices import queue_delay_notice
+from app.tracking.picture import journey_svg
+from app.tracking.progress import progress
+
+NOT_FOUND = "We couldn't find a car with those details. Check the order number and the name on the order."
+
+
+class TrackState(rx.State):
+    found: bool = False
+    message: str = ""
+    lookup_error: str = ""
+    headline: str = ""
+    stage_label: str = ""
+    order_number: str = ""
+    paths: list[str] = []
+    alt: str = ""
+    steps: list[list[str]] = []  # [label, date or "", state]
+    narrative: str = ""
+    status: str = ""
+    status_text: str = ""
+    window_text: str = ""
+    journey_picture: str = ""
+    explainer: str = ""
+
+    @rx.event
+    def load(self):
+        parts = self.router.url.path.strip("/").split("/")
+        self.lookup_error = ""
+        if len(parts) != 3:  # /track: the look-up form
+            self.found, self.message = False, ""
+            return
+        with db.session() as s:
+            order = order_from_link(s, parts[1], parts[2])
+            if order is None:
+                self.found, self.message = False, "This tracking link doesn't work. Look your car up below instead."
+                return
+            self._show(s, order)
+
+    @rx.event
+    def lookup(self, form: dict):
+        client = self.router.session.client_ip or self.router.session.client_token
+        try:
+            with db.session() as s:
+                order = find_order_for_customer(s, str(form.get("number", "")), str(form.get("name", "")), client)
+                number = order.number if order else ""
+        except TooManyLookups as error:
+            self.lookup_error = str(error)
+            return
+        if not number:
+            self.lookup_error = NOT_FOUND
+            return
+        return rx.redirect(tracking_link(number))
+
+    def _show(self, s, order: Order) -> None:
+        events = s.exec(select(StageEvent).where(StageEvent.order_id == order.id)).all()
+        state = progress([(e.stage, e.reached_at) for e in events], order.nickname, order.number)
+        queue_delay_notice(s, order, state)  # tell them before they have to ask
+        self.found, self.message, self.order_number = True, "", order.number
+        self.narrative, self.status, self.status_text = state.narrative, state.status, state.status_text
+        self.window_text = state.window_text
+        self.headline = order.nickname or "Your car"
+        self.stage_label = state.current_label
+        self.steps = [[step.label, _day(step.reached_at), step.state] for step in state.steps]
+        self.journey_picture = journey_svg(state.current, state.current_label, _sea_fraction(state))
+        self.explainer = journey().port_lag_explainer
+        self.paths, self.alt = spec_picture(car_pictures(), json.loads(order.spec or "{}"))
+
+
+def _day(moment) -> str:
+    return moment.strftime("%-d %b") if moment else ""
+
+
+def _sea_fraction(state) -> float:
+    typical = next((stage.typical_days for stage in journey().stages if stage.id == "at_sea"), 24)
+    return state.days_in_stage / typical if state.current == "at_sea" else 0.5
