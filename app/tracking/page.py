@@ -8,6 +8,7 @@ from app.ui.car_picture import car_img
 from app.ui.forms import field_label
 from app.ui.layout import page_shell
 
+REFRESH_MS = 20_000
 STATUS_COLOURS = {"on_track": "grass", "running_long": "amber", "overdue": "red", "delivered": "grass"}
 
 
@@ -130,6 +131,8 @@ def tracker() -> rx.Component:
             ),
             width="100%",
         ),
+        # Ticks on the page (hidden) so news from the feed appears while the buyer is looking.
+        rx.moment(interval=REFRESH_MS, on_change=TrackState.refresh, display="none"),
         spacing="5",
         width="100%",
     )

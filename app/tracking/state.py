@@ -51,6 +51,12 @@ class TrackState(rx.State):
             self._show(s, order)
 
     @rx.event
+    def refresh(self, _now: str = ""):
+        """Called every little while on an open tracker, so a new stage shows up without a reload."""
+        if self.found:
+            return TrackState.load
+
+    @rx.event
     def lookup(self, form: dict):
         client = self.router.session.client_ip or self.router.session.client_token
         try:
