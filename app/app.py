@@ -1,6 +1,7 @@
 """Builds the Reflex app: registers pages and HTTP routes; nothing else."""
 
 import reflex as rx
+from starlette.applications import Starlette
 
 from app.configurator.compare_page import CompareState, compare_page
 from app.configurator.page import build_page
@@ -9,9 +10,10 @@ from app.dealer.page import dealer_page, order_page
 from app.dealer.state import DeskState, OrderViewState
 from app.home.page import home
 from app.home.state import HomeState
-from app.render import car_pictures, make_picture_app
+from app.render import car_pictures, picture_routes
 from app.signin.page import signin_page
 from app.studio.page import studio_page
+from app.tracking.feed_route import feed_routes
 from app.tracking.page import track_page
 from app.tracking.state import TrackState
 from app.ui.theme import GLOBAL_STYLE
@@ -19,7 +21,9 @@ from app.ui.theme import GLOBAL_STYLE
 # Validates the manifest now (a bad entry stops the start with its name); decoding waits for the server.
 pictures = car_pictures()
 
-app = rx.App(style=GLOBAL_STYLE, api_transformer=make_picture_app(pictures))
+# Plain HTTP next to the app: the car pictures and the stage feed from the plant and shipping lines.
+http_routes = Starlette(routes=[*picture_routes(pictures), *feed_routes()])
+app = rx.App(style=GLOBAL_STYLE, api_transformer=http_routes)
 app.register_lifespan_task(pictures.start)
 app.add_page(
     home,

@@ -8,6 +8,7 @@ import sys
 from app import db
 from app.render.commands import add_bench_arguments, add_render_arguments, run_bench, run_render
 from app.staff.models import ROLES
+from app.tracking.feed_commands import add_feed_arguments, run_feed_bench
 
 
 def cmd_migrate(_args: argparse.Namespace) -> int:
@@ -55,6 +56,10 @@ def cmd_create_user(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    return run_feed_bench(args) if args.what == "feed" else run_bench(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="motorjoy", description="Run Motorjoy's operator tasks.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -71,10 +76,11 @@ def build_parser() -> argparse.ArgumentParser:
     render = commands.add_parser("render", help="write one car picture and print its alt text")
     add_render_arguments(render)
     render.set_defaults(run=run_render)
-    bench = commands.add_parser("bench", help="measure the renderer (prints a JSON last line)")
-    bench.add_argument("what", choices=["render"], help="what to measure")
+    add_feed_arguments(commands.add_parser("feed", help="stage-event feed: add-source, import, simulate"))
+    bench = commands.add_parser("bench", help="measure the renderer or the feed (prints a JSON last line)")
+    bench.add_argument("what", choices=["render", "feed"], help="what to measure")
     add_bench_arguments(bench)
-    bench.set_defaults(run=run_bench)
+    bench.set_defaults(run=cmd_bench)
     return parser
 
 

@@ -4,10 +4,12 @@ from app.club.outbox import OutboxMail
 from app.configurator.models import SavedBuild
 from app.orders.models import Order, OrderNote, StageEvent
 from app.staff.models import Dealership, SignInFailure, StaffSession, StaffUser
+from app.tracking.feed import FeedSource
 from app.tracking.lookup import TrackingLookup
 
 __all__ = [
     "Dealership",
+    "FeedSource",
     "Order",
     "OrderNote",
     "OutboxMail",

@@ -37,7 +37,11 @@ class Order(SQLModel, table=True):
 
 
 class StageEvent(SQLModel, table=True):
-    """The day an order reached a stage of its journey, and who said so (plant feed, dealer, ...)."""
+    """The day an order reached a stage of its journey, and who said so (plant feed, dealer, ...).
+
+    `reached_at` is when it happened, `recorded_at` when we heard of it (feeds lag, and "last updated"
+    means the latter). `event_id` is the feed's own id, so a resent event is recognised and not stored twice.
+    """
 
     __tablename__ = "stage_events"
 
@@ -46,6 +50,12 @@ class StageEvent(SQLModel, table=True):
     stage: str = Field(max_length=40)
     source: str = Field(default="", max_length=60)
     reached_at: datetime = Field(default_factory=utcnow)
+    event_id: str | None = Field(default=None, unique=True, max_length=100)
+    vessel: str = Field(default="", max_length=80)
+    vessel_position: str = Field(default="", max_length=120)  # free text: "North Atlantic, 200 nm W of Lisbon"
+    vessel_eta: datetime | None = None
+    recorded_at: datetime = Field(default_factory=utcnow)
+    flagged: str = Field(default="", max_length=200)  # why a person should look at it, e.g. "stage went backwards"
 
 
 class OrderNote(SQLModel, table=True):

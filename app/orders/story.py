@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from app.catalog import BuildError
+from app.catalog import BuildError, Catalogue
 from app.catalog.pricing import money
 from app.club.outbox import OutboxMail
 from app.orders.models import Order, OrderNote, StageEvent
@@ -107,10 +107,7 @@ def order_story(session: Session, pictures: CarPictures, order: Order) -> OrderS
         total=money(order.total_price, currency),
     )
     _add_picture(story, pictures, spec)
-    names, choices, slots = spec.get("option_names", {}), spec.get("choices", {}), pictures.catalogue.slots
-    # In the order a customer thinks (colour first), with any slot the catalogue no longer has at the end.
-    in_order = [s for s in pictures.catalogue.choice_slots if s in choices] + sorted(set(choices) - set(slots))
-    story.spec = [Line(slots[s].label if s in slots else s, names.get(choices[s], choices[s])) for s in in_order]
+    story.spec = spec_lines(pictures.catalogue, spec)
     story.prices = [Line(label, money(amount, currency)) for label, amount in spec.get("lines", [])]
     events = session.exec(select(StageEvent).where(StageEvent.order_id == order.id).order_by(StageEvent.reached_at))
     story.stages = [Line(STAGE_LABELS.get(e.stage, e.stage), when(e.reached_at), e.source) for e in events]
@@ -119,6 +116,14 @@ def order_story(session: Session, pictures: CarPictures, order: Order) -> OrderS
     mails = session.exec(select(OutboxMail).where(OutboxMail.order_id == order.id).order_by(OutboxMail.created_at))
     story.mails = [Line(m.subject, m.status, when(m.created_at)) for m in mails]
     return story
+
+
+def spec_lines(catalogue: Catalogue, spec: dict) -> list[Line]:
+    """What was ordered, slot by slot, in the order a customer thinks (colour first)."""
+    names, choices, slots = spec.get("option_names", {}), spec.get("choices", {}), catalogue.slots
+    # Any slot the catalogue no longer has goes at the end: the spec stands as ordered.
+    in_order = [s for s in catalogue.choice_slots if s in choices] + sorted(set(choices) - set(slots))
+    return [Line(slots[s].label if s in slots else s, names.get(choices[s], choices[s])) for s in in_order]
 
 
 def _add_picture(story: OrderStory, pictures: CarPictures, spec: dict) -> None:

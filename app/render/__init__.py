@@ -3,7 +3,7 @@
 from app.render.alt import alt_text
 from app.render.key import BadPictureRequest, RenderKey, parse_car_path, render_key
 from app.render.pictures import CarPictures, car_pictures, open_pictures
-from app.render.route import make_picture_app, picture_routes
+from app.render.route import picture_routes
 
 __all__ = [
     "BadPictureRequest",
@@ -11,7 +11,6 @@ __all__ = [
     "RenderKey",
     "alt_text",
     "car_pictures",
-    "make_picture_app",
     "open_pictures",
     "parse_car_path",
     "picture_routes",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 
-from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
@@ -38,11 +37,6 @@ def picture_routes(pictures: CarPictures) -> list[Route]:
         return Response(data, media_type=key.content_type, headers=headers)
 
     return [Route("/car/{rest:path}", car_picture, methods=["GET", "HEAD"])]
-
-
-def make_picture_app(pictures: CarPictures) -> Starlette:
-    """A Starlette app serving only /car/...; pass it as rx.App(api_transformer=...)."""
-    return Starlette(routes=picture_routes(pictures))
 
 
 def _refusal(message: str, status: int) -> Response:

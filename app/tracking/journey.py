@@ -31,6 +31,7 @@ class Stage:
 class Journey:
     stages: tuple[Stage, ...]
     port_lag_explainer: str
+    facts: tuple[str, ...] = ()  # a small fact of the day for daily visitors
 
     def index(self, stage_id: str) -> int:
         return next(i for i, stage in enumerate(self.stages) if stage.id == stage_id)
@@ -56,7 +57,10 @@ def load_journey(path: Path | None = None) -> Journey:
         raise ValueError(f"{path.name}: no [[stages]] found.")
     stages = tuple(_stage(entry, f"{path.name} stage {n}") for n, entry in enumerate(entries, start=1))
     _check_order(stages, path.name)
-    return Journey(stages=stages, port_lag_explainer=" ".join(explainer.split()))
+    facts = data.get("facts", [])
+    if not isinstance(facts, list) or not all(isinstance(f, str) and f.strip() for f in facts):
+        raise ValueError(f"{path.name}: facts must be a list of non-empty strings.")
+    return Journey(stages=stages, port_lag_explainer=" ".join(explainer.split()), facts=tuple(facts))
 
 
 def _stage(entry: object, where: str) -> Stage:

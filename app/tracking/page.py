@@ -81,6 +81,39 @@ def step_item(step) -> rx.Component:
     )
 
 
+CONFETTI_COLOURS = ("var(--accent-9)", "var(--amber-9)", "var(--grass-9)", "var(--blue-9)", "var(--pink-9)")
+
+
+def confetti() -> rx.Component:
+    """A little celebration when the car is home; skipped entirely for people who prefer less motion."""
+    pieces = [
+        rx.box(
+            class_name="confetti-piece",
+            style={
+                "left": f"{(i * 37) % 100}%",
+                "background": CONFETTI_COLOURS[i % len(CONFETTI_COLOURS)],
+                "animation_delay": f"{(i % 7) * 0.25}s",
+            },
+        )
+        for i in range(28)
+    ]
+    return rx.box(*pieces, class_name="confetti", aria_hidden="true")
+
+
+def vessel_card() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading("On the water", as_="h2", size="4"),
+            rx.text("Ship: ", rx.text.strong(TrackState.vessel[0]), size="3", id="vessel-name"),
+            rx.text("Latest position: ", TrackState.vessel[1], size="2"),
+            rx.text("Shipping line's arrival estimate: ", TrackState.vessel[2], size="2"),
+            rx.text("Ship data last updated ", TrackState.vessel[3], size="1", color="gray"),
+            spacing="1",
+        ),
+        width="100%",
+    )
+
+
 def tracker() -> rx.Component:
     widths = car_pictures().catalogue.widths
     return rx.vstack(
@@ -97,6 +130,23 @@ def tracker() -> rx.Component:
                         id="tracked-car",
                     ),
                 ),
+                rx.el.details(
+                    rx.el.summary("What's in the box: the spec", style={"cursor": "pointer", "font_weight": "500"}),
+                    rx.vstack(
+                        rx.foreach(
+                            TrackState.spec,
+                            lambda line: rx.flex(
+                                rx.text(line.label, size="2", color="gray"),
+                                rx.text(line.value, size="2"),
+                                justify="between",
+                                width="100%",
+                            ),
+                        ),
+                        spacing="1",
+                        padding_top="0.5rem",
+                    ),
+                    width="100%",
+                ),
                 rx.el.blockquote(
                     rx.text(TrackState.narrative, size="5", id="narrative"),
                     style={"border_left": f"4px solid {rx.color('accent', 8)}", "padding_left": "1rem", "margin": "0"},
@@ -104,6 +154,10 @@ def tracker() -> rx.Component:
                 spacing="4",
             ),
             rx.vstack(
+                rx.cond(
+                    TrackState.countdown != "",
+                    rx.text(TrackState.countdown, size="6", weight="bold", id="countdown"),
+                ),
                 rx.callout(
                     rx.text(rx.text.strong(TrackState.window_text), rx.el.br(), TrackState.status_text),
                     icon="calendar-clock",
@@ -123,6 +177,13 @@ def tracker() -> rx.Component:
             width="100%",
         ),
         rx.card(rx.html(TrackState.journey_picture), width="100%", id="journey-picture"),
+        rx.cond(
+            TrackState.fact != "",
+            rx.callout(rx.text(rx.text.strong("Fact of the day: "), TrackState.fact), icon="lightbulb", width="100%"),
+        ),
+        rx.cond(TrackState.delivered, confetti()),
+        rx.cond(TrackState.vessel.length() > 0, vessel_card()),
+        rx.text("Official stage last updated ", TrackState.official_updated, size="1", color="gray"),
         rx.card(
             rx.vstack(
                 rx.heading("Why the ship trackers can be a step ahead of us", as_="h2", size="4"),

@@ -165,6 +165,18 @@ def _narrative(stage: Stage, name: str, order_number: str, today: date) -> str:
 
     The order number gives each order its own starting point, and the day steps through the variants.
     """
+    return of_the_day(stage.narratives, order_number, today).format(name=name)
+
+
+def of_the_day(choices: Sequence[str], order_number: str, today: date) -> str:
+    """One of `choices` for today: it changes daily, and each order starts at its own place."""
     offset = int.from_bytes(hashlib.sha256(order_number.encode()).digest()[:4], "big")
-    variant = stage.narratives[(today.toordinal() + offset) % len(stage.narratives)]
-    return variant.format(name=name)
+    return choices[(today.toordinal() + offset) % len(choices)]
+
+
+def days_to_go(state: Progress, today: date) -> str:
+    """A countdown for daily visitors, as honest as the window it comes from."""
+    if state.window_start is None or state.window_end is None:
+        return ""
+    low, high = ((day - today).days for day in (state.window_start, state.window_end))
+    return f"{low} to {high} days to go" if low != high else f"{low} days to go"

@@ -1,6 +1,7 @@
 """Thin state for /track: only this order's own story ever reaches the browser."""
 
 import json
+from datetime import UTC, datetime
 
 import reflex as rx
 from sqlmodel import select
@@ -8,13 +9,13 @@ from sqlmodel import select
 from app import db
 from app.orders.models import Order, StageEvent
 from app.orders.numbers import tracking_link
-from app.orders.story import spec_picture
+from app.orders.story import Line, spec_lines, spec_picture
 from app.render import car_pictures
 from app.tracking.journey import journey
 from app.tracking.lookup import TooManyLookups, find_order_for_customer, order_from_link
 from app.tracking.notices import queue_delay_notice
 from app.tracking.picture import journey_svg
-from app.tracking.progress import progress
+from app.tracking.progress import days_to_go, of_the_day, progress
 
 NOT_FOUND = "We couldn't find a car with those details. Check the order number and the name on the order."
 
@@ -35,6 +36,12 @@ class TrackState(rx.State):
     window_text: str = ""
     journey_picture: str = ""
     explainer: str = ""
+    spec: list[Line] = []
+    countdown: str = ""
+    fact: str = ""
+    delivered: bool = False
+    vessel: list[str] = []  # [name, position, eta, vessel data updated], empty without feed data
+    official_updated: str = ""
 
     @rx.event
     def load(self):
@@ -83,7 +90,27 @@ class TrackState(rx.State):
         self.steps = [[step.label, _day(step.reached_at), step.state] for step in state.steps]
         self.journey_picture = journey_svg(state.current, state.current_label, _sea_fraction(state))
         self.explainer = journey().port_lag_explainer
+        today = datetime.now(UTC).date()
+        self.countdown = days_to_go(state, today)
+        self.fact = of_the_day(journey().facts, order.number, today) if journey().facts else ""
+        self.delivered = state.status == "delivered"
+        self.official_updated = _when(max((e.recorded_at for e in events), default=None))
+        self.vessel = _vessel(events) if state.current in ("at_sea", "port_processing") else []
+        self.spec = spec_lines(car_pictures().catalogue, json.loads(order.spec or "{}"))
         self.paths, self.alt = spec_picture(car_pictures(), json.loads(order.spec or "{}"))
+
+
+def _vessel(events: list[StageEvent]) -> list[str]:
+    """The shipping line's latest word on the ship, as the feed reported it."""
+    latest = max((e for e in events if e.vessel), key=lambda e: e.recorded_at, default=None)
+    if latest is None:
+        return []
+    eta = latest.vessel_eta.strftime("%-d %b") if latest.vessel_eta else "not given"
+    return [latest.vessel, latest.vessel_position or "position not given", eta, _when(latest.recorded_at)]
+
+
+def _when(moment) -> str:
+    return moment.strftime("%-d %b, %H:%M UTC") if moment else ""
 
 
 def _day(moment) -> str:

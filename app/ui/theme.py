@@ -21,6 +21,20 @@ GLOBAL_STYLE = {
         "clip": "rect(0 0 0 0)",
         "white_space": "nowrap",
     },
+    # Delivery-day confetti (the tracker); it falls once, and never for people who prefer less motion.
+    "@keyframes confetti-fall": {
+        "0%": {"transform": "translateY(-10vh) rotate(0deg)", "opacity": "1"},
+        "100%": {"transform": "translateY(100vh) rotate(540deg)", "opacity": "0"},
+    },
+    ".confetti": {"position": "fixed", "inset": "0", "pointer_events": "none", "overflow": "hidden", "z_index": "30"},
+    ".confetti-piece": {
+        "position": "absolute",
+        "top": "0",
+        "width": "0.6rem",
+        "height": "1rem",
+        "border_radius": "2px",
+        "animation": "confetti-fall 3.2s ease-in forwards",
+    },
     # A printed build summary: the picture, the price and the options, none of the page's controls.
     "@media print": {
         "header, footer, nav, .no-print": {"display": "none !important"},
@@ -29,6 +43,7 @@ GLOBAL_STYLE = {
         ".print-first": {"order": "-1 !important"},
     },
     "@media (prefers-reduced-motion: reduce)": {
-        "*": {"animation_duration": "0.01ms !important", "transition_duration": "0.01ms !important"}
+        "*": {"animation_duration": "0.01ms !important", "transition_duration": "0.01ms !important"},
+        ".confetti": {"display": "none"},
     },
 }

@@ -1,7 +1,9 @@
 """Where's My Baby? in a real browser: the private link, the look-up, and nothing about anyone else."""
 
 import re
+from datetime import UTC, datetime
 
+import httpx
 from playwright.sync_api import Page, expect
 
 from app.orders.numbers import tracking_link
@@ -46,3 +48,33 @@ def test_wrong_pair_gets_the_same_answer_as_an_unknown_order(page: Page, app_url
     page.get_by_label("Order number").fill("MJ2222AA")
     page.get_by_role("button", name="Find my car").click()
     expect(page.locator("#lookup-error")).to_have_text(wrong_pair)
+
+
+def test_a_feed_event_moves_the_open_tracker_without_a_reload(page: Page, app_url: str):
+    from reflex.config import get_config
+
+    from app import db
+    from app.tracking.feed import create_feed_source
+
+    with db.session() as s:
+        token = create_feed_source(s, "e2e shipping line")
+    page.goto(app_url + tracking_link("MJ8CJP2W"))  # Rocket, awaiting transport
+    expect(page.locator("#current-stage")).to_have_text("Awaiting transport")
+    event = {
+        "event_id": "e2e-rocket-at-sea",
+        "order_number": "MJ8CJP2W",
+        "stage": "at_sea",
+        "occurred_at": datetime.now(UTC).isoformat(),
+        "vessel": "MV Northern Lark",
+        "vessel_position": "Bay of Biscay",
+    }
+    response = httpx.post(
+        get_config().api_url.rstrip("/") + "/feed/events",
+        json={"events": [event]},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["accepted"] == 1
+    # The page ticks every 20 s; no reload here.
+    expect(page.locator("#current-stage")).to_have_text("At sea", timeout=45_000)
+    expect(page.locator("#vessel-name")).to_contain_text("MV Northern Lark")

@@ -6,7 +6,7 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from app.render import CarPictures, make_picture_app
+from app.render import CarPictures, picture_routes
 
 OPTIONS = "chili-red+roof-white+mirrors-body+stripes-none+badgebar-none+badge-classic+wheels-spoke"
 GOOD = "/car/test-1/hatch/side/160/C0392B/" + OPTIONS
@@ -14,7 +14,7 @@ GOOD = "/car/test-1/hatch/side/160/C0392B/" + OPTIONS
 
 @pytest.fixture
 def client(pictures: CarPictures) -> TestClient:
-    return TestClient(make_picture_app(pictures), raise_server_exceptions=False)
+    return TestClient(Starlette(routes=picture_routes(pictures)), raise_server_exceptions=False)
 
 
 def test_webp_picture(client: TestClient) -> None:
@@ -121,14 +121,14 @@ def test_render_failure_is_503_not_a_traceback(pictures: CarPictures, monkeypatc
         raise RuntimeError("layer exploded")
 
     monkeypatch.setattr(pictures.cache, "_render", broken)
-    client = TestClient(make_picture_app(pictures), raise_server_exceptions=False)
+    client = TestClient(Starlette(routes=picture_routes(pictures)), raise_server_exceptions=False)
     response = client.get(GOOD + ".webp")
     assert response.status_code == 503 and "exploded" not in response.text
 
 
 def test_mounted_like_reflex_other_paths_fall_through(pictures: CarPictures) -> None:
     # rx.App(api_transformer=starlette_app) mounts the Reflex backend at "" inside our app.
-    outer = make_picture_app(pictures)
+    outer = Starlette(routes=picture_routes(pictures))
     outer.mount("", Starlette(routes=[Route("/ping", lambda request: PlainTextResponse("pong"))]))
     client = TestClient(outer)
     assert client.get("/ping").text == "pong"
