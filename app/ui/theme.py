@@ -33,7 +33,7 @@ GLOBAL_STYLE = {
         "width": "0.6rem",
         "height": "1rem",
         "border_radius": "2px",
-        "animation": "confetti-fall 3.2s ease-in forwards",
+        "animation": "confetti-fall 3.2s ease-in both",  # hidden above the page until its turn
     },
     # A printed build summary: the picture, the price and the options, none of the page's controls.
     "@media print": {
