@@ -25,6 +25,7 @@ from app.tracking.feed import (
     ingest_as,
     simulate_step,
 )
+from app.tracking.notices import queue_due_delay_notices
 from app.tracking.stages import STAGE_IDS
 
 CSV_COLUMNS = (
@@ -49,6 +50,16 @@ def add_feed_arguments(parser: argparse.ArgumentParser) -> None:
     load.add_argument("file", type=Path, help=f".json ({{'events': [...]}}) or .csv ({','.join(CSV_COLUMNS)})")
     load.set_defaults(run=run_import)
     actions.add_parser("simulate", help="move every demo order one stage on").set_defaults(run=run_simulate)
+    actions.add_parser(
+        "check-delays", help="queue the apology mail for every overdue car (run from cron)"
+    ).set_defaults(run=run_check_delays)
+
+
+def run_check_delays(_args: argparse.Namespace) -> int:
+    with db.session() as s:
+        queued = queue_due_delay_notices(s)
+    print(f"{len(queued)} delay notices queued" + (f": {', '.join(queued)}." if queued else "."))
+    return 0
 
 
 def run_add_source(args: argparse.Namespace) -> int:

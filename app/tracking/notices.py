@@ -1,12 +1,14 @@
 """Telling the buyer first: an apology mail the day their car's stage runs past its normal length."""
 
+from datetime import datetime
+
 from sqlmodel import Session, select
 
 from app import settings
 from app.club.outbox import OutboxMail, queue_mail
-from app.orders.models import Order
+from app.orders.models import Order, StageEvent
 from app.orders.numbers import tracking_link
-from app.tracking.progress import NO_NICKNAME, Progress
+from app.tracking.progress import NO_NICKNAME, Progress, progress
 
 
 def queue_delay_notice(session: Session, order: Order, progress: Progress) -> bool:
@@ -38,3 +40,20 @@ def queue_delay_notice(session: Session, order: Order, progress: Progress) -> bo
         order_id=order.id,
     )
     return True
+
+
+def queue_due_delay_notices(session: Session, now: datetime | None = None) -> list[str]:
+    """Look at every car still on its way and queue the apologies that are due; returns their order numbers.
+
+    Run from cron (`motorjoy feed check-delays`) so the buyer hears first even if they never open the page.
+    """
+    events = session.exec(select(StageEvent)).all()
+    by_order: dict[int, list[tuple[str, datetime]]] = {}
+    for event in events:
+        by_order.setdefault(event.order_id, []).append((event.stage, event.reached_at))
+    queued = []
+    for order in session.exec(select(Order)).all():
+        state = progress(by_order.get(order.id, []), order.nickname, order.number, now)
+        if queue_delay_notice(session, order, state):
+            queued.append(order.number)
+    return queued
