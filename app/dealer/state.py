@@ -103,20 +103,27 @@ class OrderViewState(StaffState):
     def _number(self) -> str:
         return self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
 
+    def _visible_order(self, s):
+        """(user, order) when this staff member may see the order in the URL; else say why and return None."""
+        try:
+            user = self._staff(s, "dealer")
+        except NotAllowed:
+            self.found, self.story, self.message = False, [], NOT_ALLOWED
+            return None
+        order = find_order(s, user, self._number())
+        if order is None:
+            # The same words whether it doesn't exist or isn't this dealer's: numbers can't be probed.
+            self.found, self.story, self.message = False, [], "We couldn't find that order."
+            return None
+        return user, order
+
     @rx.event
     def load(self):
         self.note_error = ""
         with db.session() as s:
-            try:
-                user = self._staff(s, "dealer")
-            except NotAllowed:
-                self.found, self.story, self.message = False, [], NOT_ALLOWED
+            if (seen := self._visible_order(s)) is None:
                 return
-            order = find_order(s, user, self._number())
-            if order is None:
-                # The same words whether it doesn't exist or isn't this dealer's: numbers can't be probed.
-                self.found, self.story, self.message = False, [], "We couldn't find that order."
-                return
+            user, order = seen
             self.found, self.message, self.staff_name = True, "", user.name
             self.story = [order_story(s, car_pictures(), order)]
 
@@ -127,14 +134,9 @@ class OrderViewState(StaffState):
             self.note_error = "A note needs a few words (and at most 2,000 characters)."
             return
         with db.session() as s:
-            try:
-                user = self._staff(s, "dealer")
-            except NotAllowed:
-                self.found, self.story, self.message = False, [], NOT_ALLOWED
+            if (seen := self._visible_order(s)) is None:
                 return
-            order = find_order(s, user, self._number())
-            if order is None:
-                return
+            user, order = seen
             s.add(OrderNote(order_id=order.id, author=user.name, text=text))
         self.note_error = ""
         return OrderViewState.load
