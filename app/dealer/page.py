@@ -4,7 +4,7 @@ import reflex as rx
 
 from app.configurator.page import price_row
 from app.configurator.panel import BuildSummary
-from app.dealer.state import DeskState, OrderViewState
+from app.dealer.state import NOT_ALLOWED, DeskState, OrderViewState
 from app.orders.story import Line, OrderRow, OrderStory
 from app.render import car_pictures
 from app.ui.car_picture import car_img
@@ -27,7 +27,7 @@ def staff_bar(state) -> rx.Component:
 
 def refused(message) -> rx.Component:
     return rx.callout(
-        rx.text(message, " ", rx.link("Go to staff sign-in", href="/signin")),
+        rx.text(message, " ", rx.cond(message == NOT_ALLOWED, rx.link("Go to staff sign-in", href="/signin"))),
         icon="lock",
         color_scheme="amber",
         id="not-allowed",

@@ -31,7 +31,7 @@ def journey_svg(stage: str, stage_label: str, sea_fraction: float = 0.5) -> str:
     x = car_x(stage, sea_fraction)
     places = "".join(
         f'<circle cx="{px}" cy="92" r="9" fill="var(--accent-9)"/>'
-        f'<text x="{px}" y="128" text-anchor="middle" font-size="15" fill="currentColor">{name}</text>'
+        f'<text x="{px}" y="132" text-anchor="middle" font-size="20" fill="currentColor">{name}</text>'
         for name, px in PLACES
     )
     waves = "".join(
