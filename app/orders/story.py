@@ -87,6 +87,11 @@ def visible_orders(session: Session, user: StaffUser) -> list[OrderRow]:
     ]
 
 
+def _said_by(event: StageEvent) -> str:
+    """Who reported the stage, and a warning staff should see when the feed looked odd."""
+    return f"{event.source} · check this: {event.flagged}" if event.flagged else event.source
+
+
 def _car_title(order: Order) -> str:
     spec = json.loads(order.spec or "{}")
     model = spec.get("model_name", order.model_id.capitalize())
@@ -110,7 +115,7 @@ def order_story(session: Session, pictures: CarPictures, order: Order) -> OrderS
     story.spec = spec_lines(pictures.catalogue, spec)
     story.prices = [Line(label, money(amount, currency)) for label, amount in spec.get("lines", [])]
     events = session.exec(select(StageEvent).where(StageEvent.order_id == order.id).order_by(StageEvent.reached_at))
-    story.stages = [Line(STAGE_LABELS.get(e.stage, e.stage), when(e.reached_at), e.source) for e in events]
+    story.stages = [Line(STAGE_LABELS.get(e.stage, e.stage), when(e.reached_at), _said_by(e)) for e in events]
     notes = session.exec(select(OrderNote).where(OrderNote.order_id == order.id).order_by(OrderNote.created_at))
     story.notes = [Line(n.author, n.text, when(n.created_at)) for n in notes]
     mails = session.exec(select(OutboxMail).where(OutboxMail.order_id == order.id).order_by(OutboxMail.created_at))

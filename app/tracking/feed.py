@@ -227,9 +227,18 @@ def _moment(value: Any, where: str) -> datetime:
 # --- the database side ----------------------------------------------------------------------------
 
 
+def _in_chunks(session: Session, query_for, values, size: int = 1000) -> list:
+    """Rows for `query_for(some values)`, asked in slices: databases cap the parameters of one query."""
+    values = sorted(set(values))
+    return [
+        row for start in range(0, len(values), size) for row in session.exec(query_for(values[start : start + size]))
+    ]
+
+
 def _orders_for(session: Session, events: list[FeedEvent]) -> dict[str, Order]:
     numbers = {event.order_number for event in events}
-    orders = {o.number: o for o in session.exec(select(Order).where(col(Order.number).in_(numbers))).all()}
+    rows = _in_chunks(session, lambda some: select(Order).where(col(Order.number).in_(some)), numbers)
+    orders = {o.number: o for o in rows}
     for index, event in enumerate(events):
         if event.order_number not in orders:
             raise FeedError(f"events[{index}].order_number: there is no order {event.order_number}.")
@@ -237,17 +246,23 @@ def _orders_for(session: Session, events: list[FeedEvent]) -> dict[str, Order]:
 
 
 def _stored_event_ids(session: Session, event_ids: list[str]) -> set[str]:
-    query = select(StageEvent.event_id).where(col(StageEvent.event_id).in_(set(event_ids)))
-    return set(session.exec(query).all())
+    return set(
+        _in_chunks(
+            session, lambda some: select(StageEvent.event_id).where(col(StageEvent.event_id).in_(some)), event_ids
+        )
+    )
 
 
 def _timelines(session: Session, order_ids: list[int]) -> dict[int, dict[str, datetime]]:
     """When each order first reached each stage, as stored."""
-    query = select(StageEvent.order_id, StageEvent.stage, StageEvent.reached_at).where(
-        col(StageEvent.order_id).in_(set(order_ids))
-    )
+
+    def query_for(some):
+        return select(StageEvent.order_id, StageEvent.stage, StageEvent.reached_at).where(
+            col(StageEvent.order_id).in_(some)
+        )
+
     timelines: dict[int, dict[str, datetime]] = {}
-    for order_id, stage, reached_at in session.exec(query).all():
+    for order_id, stage, reached_at in _in_chunks(session, query_for, order_ids):
         if stage in STAGE_IDS:  # a stage retired from the journey tells us nothing about order
             _note(timelines.setdefault(order_id, {}), stage, as_utc(reached_at))
     return timelines

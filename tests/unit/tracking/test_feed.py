@@ -19,6 +19,7 @@ from app.tracking.feed import (
     FeedSource,
     create_feed_source,
     ingest,
+    ingest_as,
     simulate_step,
 )
 from app.tracking.feed_route import MAX_BODY_BYTES, feed_routes
@@ -300,3 +301,24 @@ def test_cli_simulate_moves_the_demo_orders(cli_db, capsys):
     assert cli.main(["feed", "simulate"]) == 0
     assert f"{NUMBER} (McGregor): ordered → scheduled" in capsys.readouterr().out
     assert [(row.stage, row.source) for row in rows_in(cli_db)] == [("scheduled", "simulator")]
+
+
+def test_a_big_import_asks_the_database_in_slices(s, token):
+    # 2,500 events: more ids than one query may carry on some databases, so they're looked up in slices.
+    events = [event(n, "built", NOW - timedelta(days=1)) for n in range(2500)]
+    result = ingest_as(s, "import", {"events": events}, now=NOW)
+    assert (result.accepted, result.duplicates) == (2500, 0)
+    again = ingest_as(s, "import", {"events": events}, now=NOW)
+    assert (again.accepted, again.duplicates) == (0, 2500)
+
+
+def test_staff_see_a_flagged_stage_on_the_order(s, token, tmp_path):
+    from app.orders.models import Order
+    from app.orders.story import order_story
+    from app.render import open_pictures
+
+    ingest(s, token, {"events": [event(1, "at_sea", NOW - timedelta(days=5))]}, now=NOW)
+    ingest(s, token, {"events": [event(2, "built", NOW - timedelta(days=1))]}, now=NOW)
+    order = s.exec(select(Order).where(Order.number == NUMBER)).one()
+    story = order_story(s, open_pictures(cache_dir=tmp_path), order)
+    assert any("check this: stage went backwards from at_sea" in line.detail for line in story.stages)
