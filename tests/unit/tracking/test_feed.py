@@ -303,8 +303,7 @@ def test_cli_simulate_moves_the_demo_orders(cli_db, capsys):
     assert [(row.stage, row.source) for row in rows_in(cli_db)] == [("scheduled", "simulator")]
 
 
-def test_a_big_import_asks_the_database_in_slices(s, token):
-    # 2,500 events: more ids than one query may carry on some databases, so they're looked up in slices.
+def test_a_big_import_is_stored_once_and_resending_it_is_harmless(s, token):
     events = [event(n, "built", NOW - timedelta(days=1)) for n in range(2500)]
     result = ingest_as(s, "import", {"events": events}, now=NOW)
     assert (result.accepted, result.duplicates) == (2500, 0)
@@ -322,3 +321,16 @@ def test_staff_see_a_flagged_stage_on_the_order(s, token, tmp_path):
     order = s.exec(select(Order).where(Order.number == NUMBER)).one()
     story = order_story(s, open_pictures(cache_dir=tmp_path), order)
     assert any("check this: stage went backwards from at_sea" in line.detail for line in story.stages)
+
+
+def test_lookups_are_sliced_to_the_size_asked(s, token):
+    from app.tracking.feed import _in_chunks
+
+    asked = []
+
+    def query_for(some):
+        asked.append(len(some))
+        return select(StageEvent.event_id).where(StageEvent.event_id.in_(some))
+
+    assert _in_chunks(s, query_for, [f"x{n}" for n in range(5)] + ["x0"], size=2) == []
+    assert asked == [2, 2, 1]  # five distinct ids, two at a time
