@@ -100,6 +100,7 @@ def test(args: argparse.Namespace) -> int:
     steps = [
         ("Lint (ruff)", [BIN / "ruff", "check", "."]),
         ("Unit tests", [BIN / "python", "-m", "pytest", "tests/unit", *args.pytest_args]),
+        ("Browser-script unit tests (bun)", [BIN / "bun", "test", "tests/js"]),
         ("Browser tests", [BIN / "python", "-m", "pytest", "tests/e2e", *args.pytest_args]),
     ]
     failed = []

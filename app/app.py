@@ -10,6 +10,7 @@ from app.dealer.page import dealer_page, order_page
 from app.dealer.state import DeskState, OrderViewState
 from app.home.page import home
 from app.home.state import HomeState
+from app.nudges.events import nudge_routes
 from app.render import car_pictures, picture_routes
 from app.signin.page import signin_page
 from app.studio.page import studio_page
@@ -21,8 +22,8 @@ from app.ui.theme import GLOBAL_STYLE
 # Validates the manifest now (a bad entry stops the start with its name); decoding waits for the server.
 pictures = car_pictures()
 
-# Plain HTTP next to the app: the car pictures and the stage feed from the plant and shipping lines.
-http_routes = Starlette(routes=[*picture_routes(pictures), *feed_routes()])
+# Plain HTTP next to the app: car pictures, the stage feed from the plant and shipping lines, nudge reports.
+http_routes = Starlette(routes=[*picture_routes(pictures), *feed_routes(), *nudge_routes()])
 app = rx.App(style=GLOBAL_STYLE, api_transformer=http_routes)
 app.register_lifespan_task(pictures.start)
 app.add_page(

@@ -2,6 +2,7 @@
 
 from app.club.outbox import OutboxMail
 from app.configurator.models import SavedBuild
+from app.nudges.events import NudgeEvent
 from app.orders.models import Order, OrderNote, StageEvent
 from app.staff.models import Dealership, SignInFailure, StaffSession, StaffUser
 from app.tracking.feed import FeedSource
@@ -10,6 +11,7 @@ from app.tracking.lookup import TrackingLookup
 __all__ = [
     "Dealership",
     "FeedSource",
+    "NudgeEvent",
     "Order",
     "OrderNote",
     "OutboxMail",

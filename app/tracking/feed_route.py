@@ -6,8 +6,6 @@ never becomes a 500.
 
 from __future__ import annotations
 
-import json
-
 from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -15,15 +13,11 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from app import db
+from app.http import Refusal, json_body
 from app.tracking.feed import FeedAuthError, FeedError, IngestResult, authenticate, ingest
 
 MAX_BODY_BYTES = 256 * 1024  # about 1000 events; more is a bug or an attack
-
-
-class _Refusal(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
+TOO_BIG = f"The body is over {MAX_BODY_BYTES // 1024} KB; send at most 1000 events per request."
 
 
 def feed_routes() -> list[Route]:
@@ -36,9 +30,9 @@ async def post_events(request: Request) -> JSONResponse:
         token = _bearer_token(request)
         # Check the token before reading the body, so strangers can't make us read 256 KB.
         await run_in_threadpool(_check_token, token)
-        payload = _parsed(await _body(request))
+        payload = await json_body(request, MAX_BODY_BYTES, TOO_BIG)
         result = await run_in_threadpool(_ingest, token, payload)
-    except _Refusal as refusal:
+    except Refusal as refusal:
         headers = {"WWW-Authenticate": "Bearer"} if refusal.status == 401 else None
         return JSONResponse({"error": str(refusal)}, status_code=refusal.status, headers=headers)
     return JSONResponse({"accepted": result.accepted, "duplicates": result.duplicates, "flagged": result.flagged})
@@ -47,7 +41,7 @@ async def post_events(request: Request) -> JSONResponse:
 def _bearer_token(request: Request) -> str:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise _Refusal(401, "Send your feed token as 'Authorization: Bearer <token>'.")
+        raise Refusal(401, "Send your feed token as 'Authorization: Bearer <token>'.")
     return token.strip()
 
 
@@ -56,28 +50,7 @@ def _check_token(token: str) -> None:
         try:
             authenticate(s, token)
         except FeedAuthError as error:
-            raise _Refusal(401, str(error)) from None
-
-
-async def _body(request: Request) -> bytes:
-    """The body, refused as soon as it passes the limit rather than after reading it all."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        raise _Refusal(413, f"The body is over {MAX_BODY_BYTES // 1024} KB; send at most 1000 events per request.")
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:  # a missing or lying Content-Length ends up here
-            raise _Refusal(413, f"The body is over {MAX_BODY_BYTES // 1024} KB; send at most 1000 events per request.")
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def _parsed(body: bytes) -> object:
-    try:
-        return json.loads(body)
-    except (ValueError, RecursionError):  # bad JSON, bad UTF-8, absurd nesting
-        raise _Refusal(400, "The body is not JSON.") from None
+            raise Refusal(401, str(error)) from None
 
 
 def _ingest(token: str, payload: object) -> IngestResult:
@@ -85,8 +58,8 @@ def _ingest(token: str, payload: object) -> IngestResult:
         with db.session() as s:
             return ingest(s, token, payload)
     except FeedAuthError as error:
-        raise _Refusal(401, str(error)) from None
+        raise Refusal(401, str(error)) from None
     except FeedError as error:
-        raise _Refusal(422, str(error)) from None
+        raise Refusal(422, str(error)) from None
     except IntegrityError:  # the same event_id posted by two requests at once; the retry sees a duplicate
-        raise _Refusal(409, "Another request stored some of these events just now; send the batch again.") from None
+        raise Refusal(409, "Another request stored some of these events just now; send the batch again.") from None

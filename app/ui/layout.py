@@ -1,7 +1,11 @@
 """The page shell every page shares: skip link, header with navigation, main landmark, footer."""
 
-import reflex as rx
+import json
 
+import reflex as rx
+from reflex.config import get_config
+
+from app.nudges.settings import browser_config, nudge_settings
 from app.ui.theme import CONTENT_WIDTH
 
 SECTIONS = (
@@ -106,10 +110,20 @@ def skip_link() -> rx.Component:
     )
 
 
+def nudges() -> rx.Component:
+    """The over-long-visit nudge: its settings for the browser's counter, and the counter itself."""
+    config = browser_config(nudge_settings(), get_config().api_url)
+    return rx.fragment(
+        rx.el.div(id="nudge-config", hidden=True, custom_attrs={"data-config": json.dumps(config)}),
+        rx.script(src="/nudge.js"),
+    )
+
+
 def page_shell(*children: rx.Component, current: str = "/") -> rx.Component:
     """Wrap a page's content in the shared header and footer."""
     return rx.box(
         skip_link(),
+        nudges(),
         header(current),
         rx.el.main(
             *children,

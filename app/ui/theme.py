@@ -21,6 +21,31 @@ GLOBAL_STYLE = {
         "clip": "rect(0 0 0 0)",
         "white_space": "nowrap",
     },
+    # The nudge dialog (drawn by assets/nudge.js): the brand's card, over a soft dimmed page.
+    "dialog.nudge": {
+        "border": "1px solid var(--gray-6)",
+        "border_radius": "var(--radius-5)",
+        "padding": "1.5rem",
+        "max_width": "26rem",
+        "background": "var(--color-panel-solid)",
+        "color": "var(--gray-12)",
+        "box_shadow": "var(--shadow-6)",
+    },
+    "dialog.nudge::backdrop": {"background": "rgba(0, 0, 0, 0.35)"},
+    "dialog.nudge h2": {"font_size": "var(--font-size-5)", "font_weight": "700", "margin": "0 0 0.5rem"},
+    "dialog.nudge p": {"font_size": "var(--font-size-3)", "margin": "0 0 1.25rem", "color": "var(--gray-11)"},
+    ".nudge-actions": {"display": "flex", "flex_wrap": "wrap", "gap": "0.5rem"},
+    ".nudge-actions button": {
+        "font": "inherit",
+        "padding": "0.55rem 1rem",
+        "border_radius": "var(--radius-3)",
+        "border": "1px solid var(--accent-7)",
+        "background": "var(--accent-3)",
+        "color": "var(--accent-11)",
+        "cursor": "pointer",
+    },
+    ".nudge-actions button:first-child": {"background": "var(--accent-9)", "color": "var(--accent-contrast)"},
+    ".nudge-actions .nudge-quiet": {"border": "none", "background": "none", "text_decoration": "underline"},
     # Delivery-day confetti (the tracker); it falls once, and never for people who prefer less motion.
     "@keyframes confetti-fall": {
         "0%": {"transform": "translateY(-10vh) rotate(0deg)", "opacity": "1"},

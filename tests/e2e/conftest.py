@@ -19,6 +19,8 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     # A data directory of its own, seeded like a fresh install. pytest keeps it after the session,
     # so the picture precompute thread (a daemon) never writes into a folder that just vanished.
     os.environ["MOTORJOY_DATA_DIR"] = str(tmp_path_factory.mktemp("data"))
+    # A snooze of seconds, so the nudge tests can see one end; nobody else gets near the 25-minute threshold.
+    os.environ["MOTORJOY_NUDGE_SNOOZE_SECONDS"] = "3"
     os.environ.pop("REFLEX_DB_URL", None)
     from app.cli import main as motorjoy
 

@@ -1,0 +1,1 @@
+"""Nudges: a wink that tells over-long visitors to save their retinas for the road."""

@@ -1,0 +1,60 @@
+"""What the server hears of nudges: shown and answered, so marketing sees which lines land."""
+
+from datetime import UTC, datetime
+
+from sqlmodel import Field, SQLModel
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from app import db
+from app.http import Refusal, json_body
+from app.nudges.settings import nudge_settings
+
+ACTIONS = ("shown", "road", "snooze", "off")
+MAX_BODY = 1024
+
+
+class NudgeEvent(SQLModel, table=True):
+    __tablename__ = "nudge_events"
+
+    id: int | None = Field(default=None, primary_key=True)
+    line: int
+    action: str = Field(max_length=10)
+    created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+
+
+class NudgeEventError(ValueError):
+    """A report we won't store; the message says which part is wrong."""
+
+
+def checked_event(payload: object) -> NudgeEvent:
+    if not isinstance(payload, dict):
+        raise NudgeEventError("Send a JSON object with 'action' and 'line'.")
+    action, line = payload.get("action"), payload.get("line")
+    if action not in ACTIONS:
+        raise NudgeEventError(f"action must be one of {', '.join(ACTIONS)}.")
+    if not isinstance(line, int) or isinstance(line, bool) or not 0 <= line < len(nudge_settings().lines):
+        raise NudgeEventError("line must be the index of a line in the pool.")
+    return NudgeEvent(line=line, action=action)
+
+
+async def record(request: Request) -> JSONResponse:
+    try:
+        event = checked_event(await json_body(request, MAX_BODY, "A nudge report is a few bytes, not this many."))
+    except Refusal as refusal:
+        return JSONResponse({"error": str(refusal)}, status_code=refusal.status)
+    except NudgeEventError as error:
+        return JSONResponse({"error": str(error)}, status_code=422)
+    await run_in_threadpool(_store, event)
+    return JSONResponse({"ok": True})
+
+
+def _store(event: NudgeEvent) -> None:
+    with db.session() as s:
+        s.add(event)
+
+
+def nudge_routes() -> list[Route]:
+    return [Route("/nudges/event", record, methods=["POST"])]

@@ -1,0 +1,63 @@
+"""Nudge settings: defaults from code until the studio edits them; the threshold also from the environment."""
+
+import os
+from dataclasses import dataclass
+
+LINES = (
+    "You've been polishing pixels for a while. Your real car would love a polish too.",
+    "Save your retinas for the road: the best view in the house is through a windscreen.",
+    "Screens don't have corners worth taking. Country lanes do.",
+    "Your eyes have done more laps of this page than a test driver at the proving ground.",
+    "Fun fact: nobody ever said 'I wish I'd spent more time configuring and less time driving'.",
+    "The configurator will still be here. The sunset won't wait.",
+    "Blink twice if you need a break. We'll keep your build warm.",
+    "Even the plant gives its robots a tea break. Your turn.",
+    "Your car is in good hands. Go and stretch your own.",
+    "We checked: the open road has excellent resolution.",
+    "This is your dashboard speaking: time for a pit stop.",
+    "Put the kettle on, roll the window down, come back with fresh eyes.",
+)
+
+
+SNOOZE_WORDS = {1: "One more minute", 5: "Five more minutes", 10: "Ten more minutes"}
+
+
+@dataclass(frozen=True)
+class NudgeSettings:
+    threshold_seconds: int = 25 * 60  # of ACTIVE time in one visit
+    snooze_seconds: int = 5 * 60
+    daily_cap: int = 3
+    idle_seconds: int = 60  # no touch for this long and the clock stops
+    enabled: bool = True
+    lines: tuple[str, ...] = LINES
+
+
+def nudge_settings() -> NudgeSettings:
+    """The settings in force. `MOTORJOY_NUDGE_THRESHOLD_SECONDS` and `MOTORJOY_NUDGE_SNOOZE_SECONDS`
+    override the defaults (tests use a few seconds)."""
+    defaults = NudgeSettings()
+    return NudgeSettings(
+        threshold_seconds=_seconds("MOTORJOY_NUDGE_THRESHOLD_SECONDS", defaults.threshold_seconds),
+        snooze_seconds=_seconds("MOTORJOY_NUDGE_SNOOZE_SECONDS", defaults.snooze_seconds),
+    )
+
+
+def _seconds(variable: str, default: int) -> int:
+    value = os.environ.get(variable, "")
+    return int(value) if value.isdigit() and int(value) > 0 else default
+
+
+def browser_config(settings: NudgeSettings, api_url: str) -> dict:
+    """What the browser's counter needs (milliseconds), and where to report shown/answered nudges."""
+    snooze_minutes = max(1, round(settings.snooze_seconds / 60))
+    return {
+        "enabled": settings.enabled,
+        "thresholdMs": settings.threshold_seconds * 1000,
+        "snoozeMs": settings.snooze_seconds * 1000,
+        "dailyCap": settings.daily_cap,
+        "idleMs": settings.idle_seconds * 1000,
+        "lines": list(settings.lines),
+        "title": "Save your retinas for the road",
+        "snoozeLabel": SNOOZE_WORDS.get(snooze_minutes, f"{snooze_minutes} more minutes"),
+        "api": api_url,
+    }

@@ -1,0 +1,66 @@
+"""Nudge settings for the browser, and the reports the server accepts (and refuses)."""
+
+import pytest
+from sqlmodel import SQLModel, select
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
+
+from app import db
+from app.nudges.events import MAX_BODY, NudgeEvent, nudge_routes
+from app.nudges.settings import LINES, browser_config, nudge_settings
+
+
+def test_defaults_and_a_dozen_lines(monkeypatch):
+    monkeypatch.delenv("MOTORJOY_NUDGE_THRESHOLD_SECONDS", raising=False)
+    monkeypatch.delenv("MOTORJOY_NUDGE_SNOOZE_SECONDS", raising=False)
+    settings = nudge_settings()
+    assert (settings.threshold_seconds, settings.snooze_seconds, settings.daily_cap) == (1500, 300, 3)
+    assert len(set(LINES)) == 12
+
+
+@pytest.mark.parametrize(("value", "expected"), [("4", 4), ("0", 1500), ("soon", 1500), ("-3", 1500)])
+def test_threshold_from_the_environment_in_seconds(monkeypatch, value, expected):
+    monkeypatch.setenv("MOTORJOY_NUDGE_THRESHOLD_SECONDS", value)
+    assert nudge_settings().threshold_seconds == expected
+
+
+def test_browser_config_is_in_milliseconds_with_a_friendly_snooze_label(monkeypatch):
+    monkeypatch.setenv("MOTORJOY_NUDGE_THRESHOLD_SECONDS", "90")
+    config = browser_config(nudge_settings(), "http://localhost:3000")
+    assert (config["thresholdMs"], config["snoozeMs"], config["idleMs"]) == (90_000, 300_000, 60_000)
+    assert config["snoozeLabel"] == "Five more minutes"
+    assert config["lines"] == list(LINES)
+
+
+@pytest.fixture
+def client(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'nudges.db'}"
+    monkeypatch.setenv("REFLEX_DB_URL", url)
+    SQLModel.metadata.create_all(db.engine(url))
+    return TestClient(Starlette(routes=nudge_routes())), url
+
+
+def test_a_report_is_stored(client):
+    http, url = client
+    assert http.post("/nudges/event", json={"action": "snooze", "line": 3}).json() == {"ok": True}
+    with db.session(url) as s:
+        assert [(e.action, e.line) for e in s.exec(select(NudgeEvent))] == [("snooze", 3)]
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        (b'{"action": "dance", "line": 1}', 422),
+        (b'{"action": "shown", "line": 99}', 422),
+        (b'{"action": "shown", "line": true}', 422),
+        (b"[1, 2]", 422),
+        (b"not json", 400),
+        (b'{"action": "shown", "line": 1, "pad": "' + b"x" * MAX_BODY + b'"}', 413),
+    ],
+)
+def test_bad_reports_are_refused_and_store_nothing(client, body, status):
+    http, url = client
+    response = http.post("/nudges/event", content=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == status
+    with db.session(url) as s:
+        assert s.exec(select(NudgeEvent)).all() == []
