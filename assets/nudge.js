@@ -148,7 +148,9 @@
         event.preventDefault();
         answer("road", line);
       });
-      document.body.appendChild(dialog);
+      // Inside the page's own tree, where the app's styles reach (showModal lifts it to the top anyway).
+      const host = document.getElementById("nudge-config");
+      (host ? host.parentElement : document.body).appendChild(dialog);
       dialog.showModal();
       tell("shown", line);
     }

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 LINES = (
     "You've been polishing pixels for a while. Your real car would love a polish too.",
-    "Save your retinas for the road: the best view in the house is through a windscreen.",
+    "The best view in the house is through a windscreen. Go and find it.",
     "Screens don't have corners worth taking. Country lanes do.",
     "Your eyes have done more laps of this page than a test driver at the proving ground.",
     "Fun fact: nobody ever said 'I wish I'd spent more time configuring and less time driving'.",

@@ -26,7 +26,8 @@ GLOBAL_STYLE = {
         "border": "1px solid var(--gray-6)",
         "border_radius": "var(--radius-5)",
         "padding": "1.5rem",
-        "max_width": "26rem",
+        "max_width": "min(26rem, calc(100vw - 2rem))",
+        "margin": "auto",  # the style reset zeroes the margin that centres a modal dialog
         "background": "var(--color-panel-solid)",
         "color": "var(--gray-12)",
         "box_shadow": "var(--shadow-6)",
