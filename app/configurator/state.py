@@ -1,6 +1,7 @@
 """Thin state for /build: it holds the choices (small strings) and asks the catalogue for the rest."""
 
 import json
+from urllib.parse import parse_qsl, urlsplit
 
 import reflex as rx
 
@@ -27,6 +28,16 @@ def _preload_script(paths: list[str]) -> str:
     )
 
 
+def _kept_query(kept: str) -> dict[str, str]:
+    """The choices in the build URL the nudge kept (stored as JSON text), or {} if there is none."""
+    try:
+        url = json.loads(kept) if kept.startswith('"') else kept
+    except ValueError:
+        return {}
+    parts = urlsplit(url if isinstance(url, str) else "")
+    return dict(parse_qsl(parts.query)) if parts.path.rstrip("/") == "/build" else {}
+
+
 def _replace_url(url: str):
     # Replace, not push: every click would otherwise add a history entry to wade back through.
     return rx.call_script(f"window.history.replaceState(null, '', {url!r})")
@@ -42,6 +53,9 @@ class BuildState(rx.State):
     hex_error: str = ""
     notes: list[str] = []
     saved_code: str = ""
+    # Written by the nudge (assets/nudge.js) just before it asks someone to go and drive: the build
+    # they were working on, so the next visit to /build picks it up again.
+    kept_build: str = rx.LocalStorage("", name="motorjoy.lastBuild")
 
     # ---- the build, from the small values the state keeps
     def _build(self) -> Build:
@@ -115,11 +129,13 @@ class BuildState(rx.State):
                 yield self._show(build, notes, normalise_code(code) or "")
                 return
             params = {}
-            missing = f"We couldn't find a build with the code {code[:12]!r}, so here is a fresh one to start from."
+            first = f"We couldn't find a build with the code {code[:12]!r}, so here is a fresh one to start from."
+        elif not params and (kept := _kept_query(self.kept_build)):
+            params, first = kept, "Welcome back! Here's the build you were working on."
         else:
-            missing = ""
+            first = ""
         build, self.view, notes = builds.build_from_query(catalogue(), params)
-        yield self._show(build, [missing, *notes] if missing else notes)
+        yield self._show(build, [first, *notes] if first else notes)
 
     @rx.event
     def pick(self, option_id: str):

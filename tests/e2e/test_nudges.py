@@ -1,6 +1,7 @@
 """Save your retinas for the road: nudges count real active time and never interrupt a choice half made."""
 
 import json
+import re
 import time
 
 import pytest
@@ -87,3 +88,16 @@ def test_an_open_colour_picker_holds_the_nudge(visit: Page, app_url: str):
     visit.get_by_role("heading", name="Build your own").click()  # done choosing
     be_active(visit, 2)
     expect(nudge(visit)).to_be_visible()
+
+
+def test_the_build_is_kept_for_the_next_visit(visit: Page, app_url: str):
+    visit.goto(app_url + "/build?model=convertible&colour=seafoam")
+    expect(visit.locator("#car-picture")).to_have_attribute("alt", re.compile("^Convertible in Seafoam"))
+    visit.locator("h1").click()
+    be_active(visit, 5)
+    nudge(visit).get_by_role("button", name="Back to the road").click()
+    # The tab is closed; later, in the same browser, they come back to Build your own.
+    later = visit.context.new_page()
+    later.goto(app_url + "/build")
+    expect(later.locator("#car-picture")).to_have_attribute("alt", re.compile("^Convertible in Seafoam"))
+    expect(later.get_by_text("Welcome back! Here's the build you were working on.")).to_be_visible()

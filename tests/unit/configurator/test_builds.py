@@ -136,3 +136,19 @@ def test_price_rows_add_up_to_the_quote(catalogue):
     assert rows[0].label == "Hatch base price"
     assert rows[-1].label == "Destination charge"
     assert total == f"£{quote(catalogue, build).total:,}"
+
+
+@pytest.mark.parametrize(
+    ("kept", "expected"),
+    [
+        ('"http://localhost:3000/build?model=hatch&colour=seafoam"', {"model": "hatch", "colour": "seafoam"}),
+        ("http://example.com/build/?model=convertible", {"model": "convertible"}),
+        ('"http://localhost:3000/track?x=1"', {}),
+        ('"unterminated', {}),
+        ("", {}),
+    ],
+)
+def test_the_build_a_nudge_kept(kept, expected):
+    from app.configurator.state import _kept_query
+
+    assert _kept_query(kept) == expected
