@@ -26,7 +26,6 @@ class TrackState(rx.State):
     lookup_error: str = ""
     headline: str = ""
     stage_label: str = ""
-    order_number: str = ""
     paths: list[str] = []
     alt: str = ""
     steps: list[list[str]] = []  # [label, date or "", state]
@@ -82,7 +81,7 @@ class TrackState(rx.State):
         events = s.exec(select(StageEvent).where(StageEvent.order_id == order.id)).all()
         state = progress([(e.stage, e.reached_at) for e in events], order.nickname, order.number)
         queue_delay_notice(s, order, state)  # tell them before they have to ask
-        self.found, self.message, self.order_number = True, "", order.number
+        self.found, self.message = True, ""
         self.narrative, self.status, self.status_text = state.narrative, state.status, state.status_text
         self.window_text = state.window_text
         self.headline = order.nickname or "Your car"
@@ -96,8 +95,9 @@ class TrackState(rx.State):
         self.delivered = state.status == "delivered"
         self.official_updated = _when(max((e.recorded_at for e in events), default=None))
         self.vessel = _vessel(events) if state.current in ("at_sea", "port_processing") else []
-        self.spec = spec_lines(car_pictures().catalogue, json.loads(order.spec or "{}"))
-        self.paths, self.alt = spec_picture(car_pictures(), json.loads(order.spec or "{}"))
+        spec = json.loads(order.spec or "{}")
+        self.spec = spec_lines(car_pictures().catalogue, spec)
+        self.paths, self.alt = spec_picture(car_pictures(), spec)
 
 
 def _vessel(events: list[StageEvent]) -> list[str]:
@@ -105,7 +105,7 @@ def _vessel(events: list[StageEvent]) -> list[str]:
     latest = max((e for e in events if e.vessel), key=lambda e: e.recorded_at, default=None)
     if latest is None:
         return []
-    eta = latest.vessel_eta.strftime("%-d %b") if latest.vessel_eta else "not given"
+    eta = _day(latest.vessel_eta) or "not given"
     return [latest.vessel, latest.vessel_position or "position not given", eta, _when(latest.recorded_at)]
 
 
