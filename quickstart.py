@@ -2,6 +2,7 @@
 """The README's two commands, with nothing but Python needed first.
 
     python3 quickstart.py serve   # install into .venv, migrate, seed demo data, build, serve on :3000
+                                  # (REFLEX_DB_URL, REFLEX_REDIS_URL and MOTORJOY_WORKERS scale it out)
     python3 quickstart.py test    # install the test tools (and Chromium if missing), run the whole suite
 
 Standard library only: this runs before anything is installed.
@@ -77,14 +78,30 @@ def ensure_installed(extra: str) -> None:
     stamp.write_text(digest)
 
 
+def backend_workers() -> int:
+    """How many backend worker processes to run: `MOTORJOY_WORKERS`, 1 by default."""
+    text = os.environ.get("MOTORJOY_WORKERS", "1")
+    if not text.isdigit() or int(text) < 1:
+        sys.exit(f"MOTORJOY_WORKERS must be a whole number from 1 up, not {text!r}.")
+    workers = int(text)
+    if workers > 1 and not os.environ.get("REFLEX_REDIS_URL"):
+        # Without Redis each worker would keep its own copy of every visitor's state.
+        sys.exit(f"MOTORJOY_WORKERS={workers} needs REFLEX_REDIS_URL: several workers share state through Redis.")
+    return workers
+
+
 def serve(_args: argparse.Namespace) -> int:
+    workers = backend_workers()
     ensure_installed("")
+    # Once, before any worker starts: workers never migrate, so they can't race each other to do it.
     say("Migrating the database and seeding the demo data")
     run(BIN / "motorjoy", "demo")
-    say(f"Building and serving Motorjoy at http://localhost:{PORT} (Ctrl+C to stop)")
+    say(f"Building and serving Motorjoy at http://localhost:{PORT} with {workers} worker(s) (Ctrl+C to stop)")
     cmd = [str(BIN / "reflex"), "run", "--env", "prod", "--single-port", "--frontend-port", PORT]
+    # Reflex serves with Granian; its worker count is read from GRANIAN_WORKERS.
+    env = dict(project_env(), REFLEX_USE_GRANIAN="true", GRANIAN_WORKERS=str(workers))
     os.chdir(ROOT)
-    os.execve(cmd[0], cmd, project_env())
+    os.execve(cmd[0], cmd, env)
 
 
 def ensure_chromium() -> None:
@@ -102,6 +119,11 @@ def test(args: argparse.Namespace) -> int:
         ("Unit tests", [BIN / "python", "-m", "pytest", "tests/unit", *args.pytest_args]),
         ("Browser-script unit tests (bun)", [BIN / "bun", "test", "tests/js"]),
         ("Browser tests", [BIN / "python", "-m", "pytest", "tests/e2e", *args.pytest_args]),
+        # Skipped, saying why, where no PostgreSQL or Redis is reachable.
+        (
+            "Browser tests, scaled out (PostgreSQL, Redis, two workers)",
+            [BIN / "python", "-m", "pytest", "tests/e2e_scale", *args.pytest_args],
+        ),
     ]
     failed = []
     for title, cmd in steps:

@@ -3,6 +3,7 @@
 import reflex as rx
 from starlette.applications import Starlette
 
+from app.club.schedule import run_mail_schedule
 from app.configurator.compare_page import CompareState, compare_page
 from app.configurator.page import build_page
 from app.configurator.state import BuildState
@@ -11,21 +12,23 @@ from app.dealer.state import DeskState, OrderViewState
 from app.home.page import home
 from app.home.state import HomeState
 from app.nudges.events import nudge_routes
-from app.render import car_pictures, picture_routes
+from app.render import picture_routes
 from app.signin.page import signin_page
+from app.studio.live import live_pictures, pictures_for_version, warm_up
 from app.studio.page import studio_page
+from app.studio.schedule import run_release_schedule
+from app.studio.state import StudioState
 from app.tracking.feed_route import feed_routes
 from app.tracking.page import track_page
 from app.tracking.state import TrackState
 from app.ui.theme import GLOBAL_STYLE
 
-# Validates the manifest now (a bad entry stops the start with its name); decoding waits for the server.
-pictures = car_pictures()
-
-# Plain HTTP next to the app: car pictures, the stage feed from the plant and shipping lines, nudge reports.
-http_routes = Starlette(routes=[*picture_routes(pictures), *feed_routes(), *nudge_routes()])
+# Plain HTTP next to the app: car pictures, the stage feed, nudge reports and club mail unsubscribes.
+http_routes = Starlette(routes=[*picture_routes(pictures_for_version, live_pictures), *feed_routes(), *nudge_routes()])
 app = rx.App(style=GLOBAL_STYLE, api_transformer=http_routes)
-app.register_lifespan_task(pictures.start)
+app.register_lifespan_task(warm_up)
+app.register_lifespan_task(run_mail_schedule)
+app.register_lifespan_task(run_release_schedule)
 app.add_page(
     home,
     route="/",
@@ -41,4 +44,8 @@ app.add_page(track_page, route="/track/[number]/[token]", title="Where's My Baby
 app.add_page(signin_page, route="/signin", title="Staff sign-in · Motorjoy")
 app.add_page(dealer_page, route="/dealer", title="Dealer desk · Motorjoy", on_load=DeskState.load)
 app.add_page(order_page, route="/dealer/order/[number]", title="Order · Motorjoy", on_load=OrderViewState.load)
-app.add_page(studio_page, route="/studio", title="Studio · Motorjoy")
+app.add_page(studio_page, route="/studio", title="Studio · Motorjoy", on_load=StudioState.load)
+app.add_page(
+    track_page, route="/studio/preview/track/[stage]", title="Preview · Motorjoy", on_load=TrackState.load_preview
+)
+app.add_page(build_page, route="/studio/preview/build", title="Preview · Motorjoy", on_load=BuildState.load_preview)

@@ -6,6 +6,7 @@ import os
 import sys
 
 from app import db
+from app.club.commands import add_mail_arguments
 from app.render.commands import add_bench_arguments, add_render_arguments, run_bench, run_render
 from app.staff.models import ROLES
 from app.tracking.feed_commands import add_feed_arguments, run_feed_bench
@@ -77,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_render_arguments(render)
     render.set_defaults(run=run_render)
     add_feed_arguments(commands.add_parser("feed", help="stage-event feed: add-source, import, simulate"))
+    add_mail_arguments(commands.add_parser("mail", help="club mail: send-due (from cron), overview"))
     bench = commands.add_parser("bench", help="measure the renderer or the feed (prints a JSON last line)")
     bench.add_argument("what", choices=["render", "feed"], help="what to measure")
     add_bench_arguments(bench)

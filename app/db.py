@@ -2,8 +2,8 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import cache
 from pathlib import Path
+from threading import Lock
 
 import sqlalchemy as sa
 from alembic import command
@@ -13,16 +13,29 @@ from sqlmodel import Session, create_engine
 from app import settings
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+_engines: dict[str, sa.Engine] = {}
+_engines_lock = Lock()
 
 
 def engine(url: str | None = None) -> sa.Engine:
     """One engine per URL per process, so every request shares its connection pool."""
     # Resolve the default before the cache, so a changed REFLEX_DB_URL doesn't get a stale engine.
-    return _engine(url or settings.db_url())
+    url = url or settings.db_url()
+    if (eng := _engines.get(url)) is not None:
+        return eng
+    with _engines_lock:  # two threads asking for a new URL at once still get one pool
+        return _engines.setdefault(url, _new_engine(url))
 
 
-@cache
-def _engine(url: str) -> sa.Engine:
+def dispose(url: str) -> None:
+    """Close the pooled connections of `url`'s engine and forget it (tests drop their databases after)."""
+    with _engines_lock:
+        eng = _engines.pop(url, None)
+    if eng is not None:
+        eng.dispose()
+
+
+def _new_engine(url: str) -> sa.Engine:
     if url.startswith("sqlite"):
         eng = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         sa.event.listen(eng, "connect", _sqlite_pragmas)
@@ -59,7 +72,8 @@ def alembic_config(url: str | None = None) -> Config:
     """Alembic settings built in code, so the project needs no alembic.ini at the top level."""
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    cfg.set_main_option("sqlalchemy.url", url or settings.db_url())
+    # Alembic's config is an INI parser: a percent-encoded URL (a password, a search_path) must be escaped.
+    cfg.set_main_option("sqlalchemy.url", (url or settings.db_url()).replace("%", "%%"))
     return cfg
 
 

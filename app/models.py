@@ -1,20 +1,28 @@
 """Every table in one import, for Alembic and for tests that build a schema from scratch."""
 
 from app.club.outbox import OutboxMail
+from app.club.preferences import MailOptOut
 from app.configurator.models import SavedBuild
 from app.nudges.events import NudgeEvent
 from app.orders.models import Order, OrderNote, StageEvent
 from app.staff.models import Dealership, SignInFailure, StaffSession, StaffUser
+from app.studio.models import AuditEntry, ContentDraft, ContentVersion, LayerUpload, Release
 from app.tracking.feed import FeedSource
 from app.tracking.lookup import TrackingLookup
 
 __all__ = [
+    "AuditEntry",
+    "ContentDraft",
+    "ContentVersion",
     "Dealership",
     "FeedSource",
+    "LayerUpload",
+    "MailOptOut",
     "NudgeEvent",
     "Order",
     "OrderNote",
     "OutboxMail",
+    "Release",
     "SavedBuild",
     "SignInFailure",
     "StaffSession",

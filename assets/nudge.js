@@ -84,11 +84,22 @@
     }
   }
 
+  function apiOrigin(cfg) {
+    const url = new URL(cfg.api);
+    if (["localhost", "0.0.0.0", "127.0.0.1"].includes(url.hostname)) url.hostname = location.hostname;
+    return url.origin;
+  }
+
   function start() {
     const holder = document.getElementById("nudge-config");
     if (!holder || root.__motorjoyNudgeStarted) return;
     root.__motorjoyNudgeStarted = true;
     const cfg = JSON.parse(holder.getAttribute("data-config"));
+    // The page was built with the settings of its day; marketing may have published new lines since.
+    fetch(apiOrigin(cfg) + "/nudges/config")
+      .then((response) => (response.ok ? response.json() : {}))
+      .then((fresh) => Object.assign(cfg, fresh, { api: cfg.api }))
+      .catch(() => {});
     let visit = read(sessionStorage, VISIT_KEY, { activeMs: 0, nextAtMs: cfg.thresholdMs, ended: false });
     let device = read(localStorage, DEVICE_KEY, { off: false, day: "", shown: 0 });
     let lastInteraction = -Infinity; // opening a page is not yet using it
@@ -100,9 +111,7 @@
     );
 
     function tell(action, line) {
-      const url = new URL(cfg.api);
-      if (["localhost", "0.0.0.0", "127.0.0.1"].includes(url.hostname)) url.hostname = location.hostname;
-      fetch(url.origin + "/nudges/event", {
+      fetch(apiOrigin(cfg) + "/nudges/event", {
         method: "POST",
         headers: { "Content-Type": "application/json" },
         body: JSON.stringify({ action: action, line: line }),
@@ -110,23 +119,28 @@
       }).catch(() => {});
     }
 
-    function answer(action, line) {
+    function answer(action, line, preview) {
+      dialog.close();
+      dialog.remove();
+      dialog = null;
+      if (preview) return;
       if (action === "road") visit = Object.assign({}, visit, { ended: true });
       if (action === "snooze") visit = snooze(visit, cfg);
       if (action === "off") device = Object.assign({}, device, { off: true });
       write(sessionStorage, VISIT_KEY, visit);
       write(localStorage, DEVICE_KEY, device);
       tell(action, line);
-      dialog.close();
-      dialog.remove();
-      dialog = null;
     }
 
-    function show() {
-      const line = pickLine(cfg.lines, device, Date.now());
-      if (location.pathname.startsWith("/build")) write(localStorage, "motorjoy.lastBuild", location.href);
-      device = countShown(device, Date.now());
-      write(localStorage, DEVICE_KEY, device);
+    // `preview` (the studio's "show me") draws the dialog with draft lines and records nothing.
+    function show(preview) {
+      const lines = preview ? preview.lines : cfg.lines;
+      const line = pickLine(lines, device, Date.now());
+      if (!preview) {
+        if (location.pathname.startsWith("/build")) write(localStorage, "motorjoy.lastBuild", location.href);
+        device = countShown(device, Date.now());
+        write(localStorage, DEVICE_KEY, device);
+      }
       dialog = document.createElement("dialog");
       dialog.className = "nudge";
       dialog.setAttribute("aria-labelledby", "nudge-title");
@@ -137,23 +151,24 @@
         '<button type="button" data-action="snooze"></button>' +
         '<button type="button" data-action="off" class="nudge-quiet"></button></div>';
       dialog.querySelector("h2").textContent = cfg.title;
-      dialog.querySelector("p").textContent = cfg.lines[line];
+      dialog.querySelector("p").textContent = lines[line];
       const labels = { road: "Back to the road", snooze: cfg.snoozeLabel, off: "Don't nudge me on this device" };
       dialog.querySelectorAll("button").forEach((b) => {
         b.textContent = labels[b.dataset.action];
-        b.addEventListener("click", () => answer(b.dataset.action, line));
+        b.addEventListener("click", () => answer(b.dataset.action, line, preview));
       });
       // Escape closes it, like "Back to the road": no more nudges this visit.
       dialog.addEventListener("cancel", (event) => {
         event.preventDefault();
-        answer("road", line);
+        answer("road", line, preview);
       });
       // Inside the page's own tree, where the app's styles reach (showModal lifts it to the top anyway).
       const host = document.getElementById("nudge-config");
       (host ? host.parentElement : document.body).appendChild(dialog);
       dialog.showModal();
-      tell("shown", line);
+      if (!preview) tell("shown", line);
     }
+    root.motorjoyPreviewNudge = (lines) => dialog || show({ lines: lines });
 
     setInterval(() => {
       const now = Date.now();

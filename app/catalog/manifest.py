@@ -71,8 +71,13 @@ def load_catalogue(layers_dir: Path | str | None = None, *, check_files: bool = 
     return parse_catalogue(data, layers_dir, check_files=check_files)
 
 
-def parse_catalogue(data: dict, layers_dir: Path, *, check_files: bool = True) -> Catalogue:
-    """Validate an already-parsed manifest; raises ManifestError listing every problem."""
+def parse_catalogue(
+    data: dict, layers_dir: Path, *, check_files: bool = True, layer_files: dict | None = None
+) -> Catalogue:
+    """Validate an already-parsed manifest; raises ManifestError listing every problem.
+
+    `layer_files` maps (model, view, option id) to a replacement layer PNG (the studio's uploads).
+    """
     problems: list[str] = []
     _check_fields("manifest", data, _TOP, {}, problems)
     if problems:
@@ -96,6 +101,7 @@ def parse_catalogue(data: dict, layers_dir: Path, *, check_files: bool = True) -
         models=tuple(_car_model(m) for m in models),
         options=tuple(_option(o) for o in options),
         layers_dir=layers_dir,
+        layer_files=MappingProxyType(dict(layer_files or {})),
     )
     _check_defaults_and_coverage(catalogue, problems)
     _check_rules(catalogue, data["options"], problems)
@@ -378,7 +384,9 @@ def _check_layer_files(catalogue: Catalogue, problems: list[str]) -> None:
 
 
 def _check_png(catalogue: Catalogue, path: Path, problems: list[str], prefix: str = "") -> str | None:
-    shown = path.relative_to(catalogue.layers_dir).as_posix()
+    shown = (
+        path.relative_to(catalogue.layers_dir).as_posix() if path.is_relative_to(catalogue.layers_dir) else path.name
+    )
     try:
         # Image.open reads only the header, so checking every layer stays cheap.
         with Image.open(path) as image:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
@@ -108,6 +108,8 @@ class Catalogue:
     models: tuple[CarModel, ...]
     options: tuple[Option, ...]
     layers_dir: Path
+    # Studio uploads that replace an option's layer: (model, view, option id) -> PNG path.
+    layer_files: Mapping[tuple[str, str, str], Path] = field(default_factory=lambda: MappingProxyType({}))
 
     def __post_init__(self) -> None:
         # Index once; frozen dataclasses need object.__setattr__ for derived fields.
@@ -153,6 +155,8 @@ class Catalogue:
 
     def layer_path(self, model_id: str, view: str, name: str, slot: str | None = None) -> Path:
         """Where a layer file lives: fixed layers by name, option layers under their slot."""
+        if slot and (model_id, view, name) in self.layer_files:
+            return self.layer_files[(model_id, view, name)]
         folder = self.layers_dir / "png" / model_id / view
         return folder / slot / f"{name}.png" if slot else folder / f"{name}.png"
 

@@ -7,6 +7,7 @@ from app.configurator.compare import CompareError, compare, split_codes
 from app.configurator.page import price_row
 from app.configurator.panel import BuildSummary
 from app.render import car_pictures
+from app.studio.live import live_pictures
 from app.ui.car_picture import car_img
 from app.ui.layout import page_shell
 
@@ -32,7 +33,7 @@ class CompareState(rx.State):
     def run(self, text: str):
         try:
             with db.session() as s:
-                builds = compare(s, car_pictures(), text)
+                builds = compare(s, live_pictures(), text)
         except CompareError as error:
             self.error = str(error)  # the builds already on screen stay as they were
             return

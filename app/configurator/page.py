@@ -3,16 +3,18 @@
 import reflex as rx
 
 from app.configurator.panel import OptionCard, OptionGroup, PriceRow
-from app.configurator.state import BuildState, catalogue
+from app.configurator.state import BuildState
+from app.render import car_pictures
 from app.ui.car_picture import car_img
 from app.ui.layout import page_shell
+from app.ui.preview import preview_banner
 
 
 def picture_panel() -> rx.Component:
     return rx.vstack(
         rx.box(
             car_img(
-                [BuildState.picture_paths[i] for i in range(len(catalogue().widths))],
+                [BuildState.picture_paths[i] for i in range(len(car_pictures().catalogue.widths))],
                 BuildState.picture_alt,
                 sizes="(min-width: 64em) 40rem, 100vw",
                 id="car-picture",
@@ -222,7 +224,7 @@ def model_picker() -> rx.Component:
                     value=model.id,
                     aria_label=model.name,
                 )
-                for model in catalogue().models
+                for model in car_pictures().catalogue.models
             ),
             value=BuildState.model_id,
             on_value_change=BuildState.pick_model,
@@ -292,6 +294,10 @@ def configurator() -> rx.Component:
 
 def build_page() -> rx.Component:
     return page_shell(
+        rx.cond(
+            BuildState.previewing,
+            preview_banner("the configurator with every draft colour, price, rule and layer; nothing is saved here."),
+        ),
         rx.heading("Build your own", as_="h1", size=rx.breakpoints(initial="7", md="8"), margin_bottom="1.5rem"),
         rx.cond(
             BuildState.ready,

@@ -6,21 +6,20 @@ from urllib.parse import parse_qsl, urlsplit
 import reflex as rx
 
 from app import db
-from app.catalog import Build, BuildError, normalise_hex
+from app.catalog import Build, BuildError, Catalogue, normalise_hex
 from app.catalog.rules import choose, nearest_valid
 from app.configurator import builds
 from app.configurator.codes import normalise_code
 from app.configurator.panel import OptionGroup, PriceRow, option_groups, price_rows
-from app.render import car_pictures
-
-
-def catalogue():
-    return car_pictures().catalogue
+from app.render import CarPictures, car_pictures
+from app.signin.state import NotAllowed, StaffState
+from app.studio.content import draft_values
+from app.studio.live import live_pictures, previewing
 
 
 def _preload_script(paths: list[str]) -> str:
     # Same origin and `sizes` as the picture on screen, so the browser fetches exactly the file it will show.
-    candidates = json.dumps([[path, width] for path, width in zip(paths, catalogue().widths, strict=True)])
+    candidates = json.dumps([[path, width] for path, width in zip(paths, car_pictures().catalogue.widths, strict=True)])
     return (
         "(() => { const pic = document.getElementById('car-picture'); if (!pic) return;"
         " const origin = new URL(pic.currentSrc || pic.src).origin; const img = new Image(); img.sizes = pic.sizes;"
@@ -56,21 +55,35 @@ class BuildState(rx.State):
     # Written by the nudge (assets/nudge.js) just before it asks someone to go and drive: the build
     # they were working on, so the next visit to /build picks it up again.
     kept_build: str = rx.LocalStorage("", name="motorjoy.lastBuild")
+    # In the studio's preview (/studio/preview/build): the drafts, laid over the live catalogue. Server only.
+    _preview: dict = {}
+    previewing: bool = False
+
+    def _pictures(self) -> CarPictures:
+        if not self.previewing:
+            return live_pictures()
+        with previewing(self._preview):
+            return live_pictures()
+
+    def _catalogue(self) -> Catalogue:
+        return self._pictures().catalogue
 
     # ---- the build, from the small values the state keeps
     def _build(self) -> Build:
-        return catalogue().build_from(self.model_id, self.choice_ids, self.hex if self._is_custom() else None)
+        return self._catalogue().build_from(self.model_id, self.choice_ids, self.hex if self._is_custom() else None)
 
     def _is_custom(self) -> bool:
         colour = self.choice_ids.get("colour", "")
-        return bool(colour) and catalogue().option(colour).custom
+        return bool(colour) and self._catalogue().option(colour).custom
 
     def _show(self, build: Build, notes: list[str], saved_code: str = ""):
         """Make `build` the one on screen, say what changed, and keep the page URL in step."""
         self.model_id, self.choice_ids, self.hex = build.model, dict(build.choices), build.hex
         self.notes = notes
         self.saved_code = saved_code
-        url = f"/build/{saved_code}" if saved_code else "/build?" + builds.query_of(catalogue(), build, self.view)
+        if self.previewing:
+            return None  # the preview's URL stays the preview's
+        url = f"/build/{saved_code}" if saved_code else "/build?" + builds.query_of(self._catalogue(), build, self.view)
         return _replace_url(url)
 
     # ---- what the page shows
@@ -80,33 +93,33 @@ class BuildState(rx.State):
 
     @rx.var
     def groups(self) -> list[OptionGroup]:
-        return option_groups(catalogue(), self._build()) if self.model_id else []
+        return option_groups(self._catalogue(), self._build()) if self.model_id else []
 
     @rx.var
     def price_lines(self) -> list[PriceRow]:
-        return price_rows(catalogue(), self._build())[0] if self.model_id else []
+        return price_rows(self._catalogue(), self._build())[0] if self.model_id else []
 
     @rx.var
     def total(self) -> str:
-        return price_rows(catalogue(), self._build())[1] if self.model_id else ""
+        return price_rows(self._catalogue(), self._build())[1] if self.model_id else ""
 
     @rx.var
     def picture_paths(self) -> list[str]:
         if not self.model_id:
-            return [""] * len(catalogue().widths)
-        return car_pictures().paths_and_alt(self._build(), self.view)[0]
+            return [""] * len(self._catalogue().widths)
+        return self._pictures().paths_and_alt(self._build(), self.view)[0]
 
     @rx.var
     def picture_alt(self) -> str:
-        return car_pictures().paths_and_alt(self._build(), self.view)[1] if self.model_id else ""
+        return self._pictures().paths_and_alt(self._build(), self.view)[1] if self.model_id else ""
 
     @rx.var
     def model_name(self) -> str:
-        return catalogue().model(self.model_id).name if self.model_id else ""
+        return self._catalogue().model(self.model_id).name if self.model_id else ""
 
     @rx.var
     def views(self) -> list[str]:
-        return list(catalogue().model(self.model_id).views) if self.model_id else []
+        return list(self._catalogue().model(self.model_id).views) if self.model_id else []
 
     @rx.var
     def custom_colour(self) -> bool:
@@ -119,13 +132,14 @@ class BuildState(rx.State):
         path = self.router.url.path.rstrip("/")
         params = dict(self.router.url.query_parameters)
         self.nickname, self.nickname_error, self.hex_error = "", "", ""
+        self.previewing, self._preview = False, {}
         if path.startswith("/build/"):
             code = path.removeprefix("/build/")
             with db.session() as s:
-                opened = builds.open_saved(s, catalogue(), code)
+                opened = builds.open_saved(s, self._catalogue(), code)
             if opened is not None:
                 build, self.nickname, notes = opened
-                self.view = catalogue().model(build.model).views[0]
+                self.view = self._catalogue().model(build.model).views[0]
                 yield self._show(build, notes, normalise_code(code) or "")
                 return
             params = {}
@@ -134,13 +148,13 @@ class BuildState(rx.State):
             params, first = kept, "Welcome back! Here's the build you were working on."
         else:
             first = ""
-        build, self.view, notes = builds.build_from_query(catalogue(), params)
+        build, self.view, notes = builds.build_from_query(self._catalogue(), params)
         yield self._show(build, [first, *notes] if first else notes)
 
     @rx.event
     def pick(self, option_id: str):
         try:
-            build, notes = choose(catalogue(), self._build(), str(option_id))
+            build, notes = choose(self._catalogue(), self._build(), str(option_id))
         except BuildError as error:  # a forged event for an option this model doesn't have
             return rx.toast.error(str(error))
         return self._show(build, notes)
@@ -149,23 +163,25 @@ class BuildState(rx.State):
     def preload(self, option_id: str):
         """Fetch the picture an option would give before it is clicked, so the click feels instant."""
         try:
-            build, _notes = choose(catalogue(), self._build(), str(option_id))
+            build, _notes = choose(self._catalogue(), self._build(), str(option_id))
         except BuildError:
             return
         if build != self._build():
-            paths, _alt = car_pictures().paths_and_alt(build, self.view)
+            paths, _alt = self._pictures().paths_and_alt(build, self.view)
             return rx.call_script(_preload_script(paths))
 
     @rx.event
     def pick_model(self, model_id: str):
-        build, notes = nearest_valid(catalogue(), model_id, self.choice_ids, self.hex if self._is_custom() else None)
-        if self.view not in catalogue().model(build.model).views:
-            self.view = catalogue().model(build.model).views[0]
+        build, notes = nearest_valid(
+            self._catalogue(), model_id, self.choice_ids, self.hex if self._is_custom() else None
+        )
+        if self.view not in self._catalogue().model(build.model).views:
+            self.view = self._catalogue().model(build.model).views[0]
         return self._show(build, notes)
 
     @rx.event
     def pick_view(self, view: str | list[str]):
-        if view in catalogue().model(self.model_id).views:
+        if view in self._catalogue().model(self.model_id).views:
             self.view = view
             return self._show(self._build(), [], self.saved_code)
 
@@ -182,9 +198,9 @@ class BuildState(rx.State):
             self.hex_error = str(error)
             return
         self.hex_error = ""
-        custom = next(o.id for o in catalogue().options_for(self.model_id, "colour") if o.custom)
-        build, notes = choose(catalogue(), self._build(), custom)
-        build = catalogue().build_from(build.model, dict(build.choices), hex_colour)
+        custom = next(o.id for o in self._catalogue().options_for(self.model_id, "colour") if o.custom)
+        build, notes = choose(self._catalogue(), self._build(), custom)
+        build = self._catalogue().build_from(build.model, dict(build.choices), hex_colour)
         return self._show(build, notes)
 
     @rx.event
@@ -196,11 +212,28 @@ class BuildState(rx.State):
             self.nickname_error = str(error)
 
     @rx.event
+    async def load_preview(self):
+        """The configurator with the studio's drafts (colours, prices, rules, layers), for staff only."""
+        self.nickname, self.nickname_error, self.hex_error, self.saved_code = "", "", "", ""
+        with db.session() as s:
+            try:
+                (await self.get_state(StaffState))._staff(s, "marketing")
+            except NotAllowed:
+                self.previewing, self._preview, self.model_id = False, {}, ""
+                self.notes = ["Previews are for the studio's staff. Sign in with a marketing account."]
+                return
+            self._preview, self.previewing = draft_values(s), True
+        build, self.view, notes = builds.build_from_query(self._catalogue(), {})
+        self._show(build, notes)
+
+    @rx.event
     def save(self):
+        if self.previewing:
+            return rx.toast.info("This is a preview of drafts: builds aren't saved here.")
         if self.nickname_error:
             return rx.toast.error("Let's fix the nickname first.")
         with db.session() as s:
-            code = builds.save_build(s, catalogue(), self._build(), self.nickname)
+            code = builds.save_build(s, self._catalogue(), self._build(), self.nickname)
         self.saved_code = code
         return [_replace_url(f"/build/{code}"), rx.toast.success(f"Saved! Your build code is {code}.")]
 

@@ -10,28 +10,15 @@ from app.render import car_pictures
 from app.ui.car_picture import car_img
 from app.ui.forms import field_label
 from app.ui.layout import page_shell
+from app.ui.staff import not_allowed, staff_bar
 
 
 def picture_of(paths, alt) -> rx.Component:
     return car_img([paths[i] for i in range(len(car_pictures().catalogue.widths))], alt, sizes="30rem")
 
 
-def staff_bar(state) -> rx.Component:
-    return rx.flex(
-        rx.text("Signed in as ", rx.text.strong(state.staff_name), size="2"),
-        rx.button("Sign out", on_click=state.sign_out, variant="ghost", size="2"),
-        gap="1rem",
-        align="center",
-    )
-
-
 def refused(message) -> rx.Component:
-    return rx.callout(
-        rx.text(message, " ", rx.cond(message == NOT_ALLOWED, rx.link("Go to staff sign-in", href="/signin"))),
-        icon="lock",
-        color_scheme="amber",
-        id="not-allowed",
-    )
+    return not_allowed(message, rx.cond(message == NOT_ALLOWED, rx.link("Go to staff sign-in", href="/signin")))
 
 
 def field(label: str, name: str, **props) -> rx.Component:
@@ -40,6 +27,14 @@ def field(label: str, name: str, **props) -> rx.Component:
         rx.input(id=f"f-{name}", name=name, size="2", width="100%", **props),
         spacing="1",
         width="100%",
+    )
+
+
+def opt_in(name: str, label: str) -> rx.Component:
+    return rx.el.label(
+        rx.el.input(type="checkbox", name=name, id=f"f-{name}"),
+        " " + label,
+        style={"display": "flex", "gap": "0.5rem", "align_items": "center", "font_size": "var(--font-size-2)"},
     )
 
 
@@ -62,6 +57,18 @@ def order_form(build: BuildSummary) -> rx.Component:
                 field("Customer's email", "email", type="email", required=True, max_length=254),
                 field("Phone (optional)", "phone", type="tel", max_length=40),
                 field("The car's nickname (optional)", "nickname", default_value=DeskState.nickname, max_length=24),
+                field(
+                    "Customer's time zone (for the car's birthday card)",
+                    "time_zone",
+                    default_value="Europe/London",
+                    max_length=60,
+                ),
+                rx.el.fieldset(
+                    rx.el.legend("Mail the customer has agreed to", style={"font_weight": "500"}),
+                    opt_in("stage_news", "News at each stage of the journey"),
+                    opt_in("club_news", "Club news: new features, now and then"),
+                    style={"border": "none", "padding": "0", "display": "grid", "gap": "0.35rem"},
+                ),
                 rx.cond(
                     DeskState.is_admin,
                     rx.vstack(

@@ -11,9 +11,9 @@ from app.configurator.panel import BuildSummary, build_summary
 from app.orders.models import OrderNote
 from app.orders.placement import Customer, OrderError, place_order
 from app.orders.story import OrderRow, OrderStory, find_order, order_story, visible_orders
-from app.render import car_pictures
 from app.signin.state import NotAllowed, StaffState
 from app.staff.models import Dealership
+from app.studio.live import live_pictures
 
 NOT_ALLOWED = "You're not allowed to see this. Sign in with a dealer account."
 
@@ -56,14 +56,14 @@ class DeskState(StaffState):
                 self._staff(s, "dealer")
             except NotAllowed:
                 return self._refuse()
-            opened = open_saved(s, car_pictures().catalogue, str(form.get("code", "")))
+            opened = open_saved(s, live_pictures().catalogue, str(form.get("code", "")))
         if opened is None:
             self.code_error, self.preview = "There is no saved build with that code. Check it with the customer.", []
             return
         code = str(form.get("code", "")).strip().upper()
         build, self.nickname, notes = opened
         self.code_error, self.form_error = "", ""
-        self.preview = [build_summary(car_pictures(), code, build, self.nickname, notes)]
+        self.preview = [build_summary(live_pictures(), code, build, self.nickname, notes)]
         self.submission = uuid.uuid4().hex
 
     @rx.event
@@ -77,13 +77,16 @@ class DeskState(StaffState):
                 user = self._staff(s, "dealer")
                 order = place_order(
                     s,
-                    car_pictures().catalogue,
+                    live_pictures().catalogue,
                     user,
                     self.preview[0].code,
                     customer,
                     str(form.get("nickname", "")),
                     self.submission,
                     int(dealership) if dealership.isdigit() else None,
+                    stage_news=bool(form.get("stage_news")),
+                    club_news=bool(form.get("club_news")),
+                    time_zone=str(form.get("time_zone", "Europe/London")),
                 )
                 number = order.number
         except NotAllowed:
@@ -125,7 +128,7 @@ class OrderViewState(StaffState):
                 return
             user, order = seen
             self.found, self.message, self.staff_name = True, "", user.name
-            self.story = [order_story(s, car_pictures(), order)]
+            self.story = [order_story(s, live_pictures(), order)]
 
     @rx.event
     def add_note(self, form: dict):

@@ -10,7 +10,8 @@ from starlette.routing import Route
 
 from app import db
 from app.http import Refusal, json_body
-from app.nudges.settings import nudge_settings
+from app.nudges.settings import browser_config
+from app.studio.live import nudge_settings
 
 ACTIONS = ("shown", "road", "snooze", "off")
 MAX_BODY = 1024
@@ -56,5 +57,12 @@ def _store(event: NudgeEvent) -> None:
         s.add(event)
 
 
+async def config(_request: Request) -> JSONResponse:
+    """The nudge settings in force now (pages are built once; the studio may publish new lines since)."""
+    settings = await run_in_threadpool(nudge_settings)
+    fresh = browser_config(settings, "")
+    return JSONResponse({k: v for k, v in fresh.items() if k != "api"}, headers={"Cache-Control": "no-cache"})
+
+
 def nudge_routes() -> list[Route]:
-    return [Route("/nudges/event", record, methods=["POST"])]
+    return [Route("/nudges/event", record, methods=["POST"]), Route("/nudges/config", config)]

@@ -1,7 +1,7 @@
-"""Nudge settings: defaults from code until the studio edits them; the threshold also from the environment."""
+"""Nudge settings: defaults from code, which the studio may override; timing also from the environment."""
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 LINES = (
     "You've been polishing pixels for a while. Your real car would love a polish too.",
@@ -32,13 +32,13 @@ class NudgeSettings:
     lines: tuple[str, ...] = LINES
 
 
-def nudge_settings() -> NudgeSettings:
-    """The settings in force. `MOTORJOY_NUDGE_THRESHOLD_SECONDS` and `MOTORJOY_NUDGE_SNOOZE_SECONDS`
-    override the defaults (tests use a few seconds)."""
-    defaults = NudgeSettings()
-    return NudgeSettings(
-        threshold_seconds=_seconds("MOTORJOY_NUDGE_THRESHOLD_SECONDS", defaults.threshold_seconds),
-        snooze_seconds=_seconds("MOTORJOY_NUDGE_SNOOZE_SECONDS", defaults.snooze_seconds),
+def env_overrides(settings: NudgeSettings) -> NudgeSettings:
+    """`MOTORJOY_NUDGE_THRESHOLD_SECONDS` and `MOTORJOY_NUDGE_SNOOZE_SECONDS` win over the studio's
+    timing (an operator's switch; the tests use a few seconds)."""
+    return replace(
+        settings,
+        threshold_seconds=_seconds("MOTORJOY_NUDGE_THRESHOLD_SECONDS", settings.threshold_seconds),
+        snooze_seconds=_seconds("MOTORJOY_NUDGE_SNOOZE_SECONDS", settings.snooze_seconds),
     )
 
 

@@ -127,3 +127,11 @@ def seed_demo_orders(session: Session, catalogue: Catalogue, now: datetime | Non
             session.add(StageEvent(order_id=order.id, stage=stage, source="demo data", reached_at=reached_at))
         added += 1
     return added
+
+
+def demo_order_at(session: Session, stage: str) -> Order | None:
+    """The demo order whose journey has got as far as `stage` (the studio previews the tracker with it)."""
+    for number, *_rest, reached in DEMO_ORDERS:
+        if STAGE_IDS[reached - 1] == stage:
+            return session.exec(select(Order).where(Order.number == number)).first()
+    return None

@@ -34,6 +34,10 @@ class Order(SQLModel, table=True):
     # One order per form submission: a double click or a retry sends the same key.
     idempotency_key: str | None = Field(default=None, unique=True, max_length=64)
     placed_at: datetime = Field(default_factory=utcnow)
+    # What the buyer agreed to at ordering: a mail at each stage, and club news about the site.
+    stage_news: bool = False
+    club_news: bool = False
+    time_zone: str = Field(default="Europe/London", max_length=64)  # IANA name: birthdays fall on the owner's date
 
 
 class StageEvent(SQLModel, table=True):

@@ -3,6 +3,7 @@
 import hashlib
 import json
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.exc import IntegrityError
@@ -67,6 +68,18 @@ def checked_customer(customer: Customer) -> Customer:
     return Customer(name, email, phone)
 
 
+def checked_time_zone(name: str) -> str:
+    """The IANA time zone name as given, or OrderError if there is no such zone."""
+    name = name.strip() if isinstance(name, str) else ""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise OrderError(
+            f"{name!r} isn't a time zone we know; use a name like Europe/London or Pacific/Auckland."
+        ) from None
+    return name
+
+
 def _dealership_for(session: Session, user: StaffUser, dealership_id: int | None) -> int:
     if user.role == "dealer":
         return user.dealership_id  # a dealer orders for their own dealership, whatever the form says
@@ -84,8 +97,16 @@ def place_order(
     nickname: str,
     idempotency_key: str,
     dealership_id: int | None = None,
+    *,
+    stage_news: bool = False,
+    club_news: bool = False,
+    time_zone: str = "Europe/London",
 ) -> Order:
-    """Place the order (or return the one this submission already placed)."""
+    """Place the order (or return the one this submission already placed).
+
+    `stage_news` and `club_news` are what the buyer opted in to; `time_zone` (IANA, e.g. "Pacific/Auckland")
+    decides on which date their car's birthday card arrives.
+    """
     require_role(user, "dealer")
     previous = session.exec(select(Order).where(Order.idempotency_key == idempotency_key)).first()
     if previous is not None:
@@ -97,6 +118,7 @@ def place_order(
     if notes or problems(catalogue, build):
         raise OrderError("This build has changed since it was saved: " + " ".join(notes) + " Save it again first.")
     customer = checked_customer(customer)
+    time_zone = checked_time_zone(time_zone)
     try:
         nickname = clean_nickname(nickname or saved_nickname)
     except NicknameError as error:
@@ -117,6 +139,9 @@ def place_order(
             spec_hash=spec_hash,
             total_price=quote(catalogue, build).total,
             idempotency_key=idempotency_key,
+            stage_news=bool(stage_news),
+            club_news=bool(club_news),
+            time_zone=time_zone,
         )
         try:
             with session.begin_nested():

@@ -21,24 +21,17 @@ from app.render.layers import LayerLibrary
 log = logging.getLogger(__name__)
 
 
-class CarPictures:
-    """Everything needed to answer for a car picture; build one at start-up and share it.
+class LazyLayers:
+    """A catalogue's decoded layers, loaded on first use; concurrent first users wait for the one load."""
 
-    Decoding the layers takes seconds, so it happens on first use (or in `start`'s thread), never
-    at import: parsing URLs and serving cached pictures only need the catalogue.
-    """
-
-    def __init__(self, catalogue: Catalogue, cache_dir: Path, max_memory_bytes: int = DEFAULT_MEMORY_BYTES) -> None:
+    def __init__(self, catalogue: Catalogue) -> None:
         self.catalogue = catalogue
-        self.cache = PictureCache(self.render, cache_dir, max_memory_bytes)
         self._library: LayerLibrary | None = None
-        self._library_lock = threading.Lock()
+        self._lock = threading.Lock()
 
-    @property
-    def library(self) -> LayerLibrary:
-        """The decoded layers, loaded once; concurrent first users wait for the one load."""
+    def get(self) -> LayerLibrary:
         if self._library is None:
-            with self._library_lock:
+            with self._lock:
                 if self._library is None:
                     started = time.perf_counter()
                     self._library = LayerLibrary(self.catalogue)
@@ -48,6 +41,30 @@ class CarPictures:
                         time.perf_counter() - started,
                     )
         return self._library
+
+
+class CarPictures:
+    """Everything needed to answer for a car picture; build one at start-up and share it.
+
+    Decoding the layers takes seconds, so it happens on first use (or in `start`'s thread), never
+    at import: parsing URLs and serving cached pictures only need the catalogue.
+    """
+
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        cache_dir: Path,
+        max_memory_bytes: int = DEFAULT_MEMORY_BYTES,
+        layers: LazyLayers | None = None,
+    ) -> None:
+        self.catalogue = catalogue
+        self.cache = PictureCache(self.render, cache_dir, max_memory_bytes)
+        # Catalogues that differ only in prices or colours draw with the same layers, so they may share them.
+        self.layers = layers or LazyLayers(catalogue)
+
+    @property
+    def library(self) -> LayerLibrary:
+        return self.layers.get()
 
     def render(self, key: RenderKey, method: int = LIVE_METHOD) -> bytes:
         """Compose and encode without any cache."""

@@ -3,25 +3,36 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from app.render.key import MAX_URL_LENGTH, BadPictureRequest, parse_car_path
+from app.render.key import MAX_URL_LENGTH, PREFIX, BadPictureRequest, parse_car_path
 from app.render.pictures import CarPictures
 
 log = logging.getLogger(__name__)
 IMMUTABLE = "public, max-age=31536000, immutable"
 
 
-def picture_routes(pictures: CarPictures) -> list[Route]:
-    """The routes to add to the app's Starlette instance."""
+def picture_routes(pictures_for: Callable[[str], CarPictures | None], live: Callable[[], CarPictures]) -> list[Route]:
+    """The routes to add to the app's Starlette instance.
+
+    `pictures_for(version)` is the service drawing that asset version (None when it is unknown);
+    `live()` the current one. A page built before a catalogue change may still ask for an old
+    version: it is sent to the same car in the current catalogue, when that car still exists.
+    """
 
     async def car_picture(request: Request) -> Response:
         try:
-            key = parse_car_path(_checked_path(request), pictures.catalogue)
+            path = _checked_path(request)
+            version = path[len(PREFIX) :].split("/", 1)[0] if path.startswith(PREFIX) else ""
+            pictures = await run_in_threadpool(pictures_for, version)
+            if pictures is None:
+                return await _to_current(path, version, await run_in_threadpool(live))
+            key = parse_car_path(path, pictures.catalogue)
         except BadPictureRequest as exc:
             return _refusal(str(exc), exc.status)
         headers = {"Cache-Control": IMMUTABLE, "ETag": key.etag}
@@ -37,6 +48,12 @@ def picture_routes(pictures: CarPictures) -> list[Route]:
         return Response(data, media_type=key.content_type, headers=headers)
 
     return [Route("/car/{rest:path}", car_picture, methods=["GET", "HEAD"])]
+
+
+async def _to_current(path: str, version: str, live: CarPictures) -> Response:
+    current = path.replace(f"{PREFIX}{version}/", f"{PREFIX}{live.catalogue.asset_version}/", 1)
+    key = parse_car_path(current, live.catalogue)  # BadPictureRequest (404) when that car no longer exists
+    return RedirectResponse(key.url(), status_code=302, headers={"Cache-Control": "no-cache"})
 
 
 def _refusal(message: str, status: int) -> Response:

@@ -1,21 +1,545 @@
-"""/studio: marketing's workshop."""
+"""/studio: marketing's workshop. Copy and catalogue items, layer uploads, releases and the audit log."""
 
 import reflex as rx
 
-from app.ui.shell_page import coming_page
+from app.render import car_pictures
+from app.studio.content import HistoryRow
+from app.studio.desk import FieldView, ItemRow
+from app.studio.mail_state import MailDeskState
+from app.studio.state import StudioState
+from app.ui.car_picture import backend_src
+from app.ui.forms import field_label
+from app.ui.layout import page_shell
+from app.ui.staff import not_allowed, staff_bar
+
+
+def status_badge(status) -> rx.Component:
+    colour = rx.cond(status == "Draft", "amber", rx.cond(status == "As shipped", "gray", "grass"))
+    return rx.badge(status, color_scheme=colour, variant="soft", flex_shrink="0")
+
+
+def item_button(row: ItemRow) -> rx.Component:
+    chosen = row.key == StudioState.key
+    return rx.el.li(
+        rx.button(
+            rx.text(row.title, size="2", text_align="left", flex="1", truncate=True),
+            status_badge(row.status),
+            on_click=StudioState.open(row.key),
+            variant=rx.cond(chosen, "soft", "ghost"),
+            aria_current=rx.cond(chosen, "true", "false"),
+            width="100%",
+            justify="between",
+            gap="0.5rem",
+        ),
+        list_style="none",
+    )
+
+
+def item_list() -> rx.Component:
+    return rx.vstack(
+        field_label("Find an item", "studio-search"),
+        rx.input(
+            id="studio-search",
+            placeholder="at sea, chili, birthday…",
+            value=StudioState.search,
+            on_change=StudioState.set_search,
+            width="100%",
+        ),
+        rx.scroll_area(
+            rx.el.ul(rx.foreach(StudioState.visible_rows, item_button), padding="0", margin="0"),
+            type="auto",
+            scrollbars="vertical",
+            style={"max_height": "34rem"},
+        ),
+        add_colour_form(),
+        spacing="2",
+        width="100%",
+    )
+
+
+def add_colour_form() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            rx.heading("Add a colour", as_="h3", size="3"),
+            rx.flex(
+                rx.vstack(
+                    field_label("Name", "new-colour-name"),
+                    rx.input(id="new-colour-name", name="name", placeholder="Mint Julep", max_length=40),
+                    spacing="1",
+                    flex="1",
+                ),
+                rx.vstack(
+                    field_label("Colour", "new-colour-hex"),
+                    rx.el.input(id="new-colour-hex", name="hex", type="color", default_value="#8FD1B0"),
+                    spacing="1",
+                ),
+                gap="0.75rem",
+                align="end",
+            ),
+            rx.button("Add as a draft", type="submit", variant="outline"),
+            spacing="2",
+        ),
+        on_submit=StudioState.add_colour,
+        reset_on_submit=True,
+        padding_top="1rem",
+        width="100%",
+    )
+
+
+def field_editor(field: FieldView) -> rx.Component:
+    field_id = "field-" + field.name
+    return rx.vstack(
+        field_label(field.label, field_id),
+        rx.match(
+            field.widget,
+            ("text", rx.text_area(id=field_id, name=field.name, default_value=field.text, rows="6", width="100%")),
+            ("lines", rx.text_area(id=field_id, name=field.name, default_value=field.text, rows="7", width="100%")),
+            ("check", rx.el.input(id=field_id, name=field.name, type="checkbox", default_checked=field.text == "on")),
+            ("number", rx.input(id=field_id, name=field.name, default_value=field.text, input_mode="numeric")),
+            rx.input(id=field_id, name=field.name, default_value=field.text, width="100%"),
+        ),
+        rx.cond(field.help != "", rx.text(field.help, size="1", color=rx.color("gray", 11))),
+        spacing="1",
+        width="100%",
+    )
+
+
+def editor() -> rx.Component:
+    return rx.vstack(
+        rx.flex(
+            rx.heading(StudioState.title, as_="h2", size="5", id="item-title"),
+            status_badge(StudioState.status),
+            gap="0.75rem",
+            align="center",
+            wrap="wrap",
+        ),
+        rx.form(
+            rx.vstack(
+                rx.foreach(StudioState.fields, field_editor),
+                rx.flex(
+                    rx.button("Save draft", type="submit"),
+                    rx.cond(
+                        StudioState.has_draft,
+                        rx.fragment(
+                            rx.button("Publish now", type="button", color_scheme="grass", on_click=StudioState.publish),
+                            rx.button(
+                                "Throw draft away",
+                                type="button",
+                                variant="soft",
+                                color_scheme="red",
+                                on_click=StudioState.discard,
+                            ),
+                        ),
+                    ),
+                    rx.cond(
+                        StudioState.preview_link != "",
+                        rx.link(
+                            rx.button("Preview as a customer", type="button", variant="outline"),
+                            href=StudioState.preview_link,
+                            is_external=True,
+                        ),
+                    ),
+                    rx.cond(
+                        StudioState.key == "nudge",
+                        rx.button(
+                            "Show me the nudge", type="button", variant="outline", on_click=StudioState.preview_nudge
+                        ),
+                    ),
+                    gap="0.75rem",
+                    wrap="wrap",
+                ),
+                spacing="3",
+                width="100%",
+            ),
+            key=StudioState.key + StudioState.edit_token,
+            on_submit=StudioState.save,
+            width="100%",
+        ),
+        rx.text("Save keeps a draft. Preview it, then publish it now or in a release.", size="1", color="gray"),
+        history(),
+        spacing="3",
+        width="100%",
+    )
+
+
+def history_entry(row: HistoryRow) -> rx.Component:
+    return rx.el.li(
+        rx.card(
+            rx.vstack(
+                rx.flex(
+                    rx.text(
+                        rx.text.strong("Version ", row.version), " · ", row.author, " · ", row.when, " · ", row.note
+                    ),
+                    rx.button(
+                        "Roll back to this",
+                        size="1",
+                        variant="soft",
+                        on_click=StudioState.rollback(row.version),
+                        aria_label="Roll back to version " + row.version.to_string(),
+                    ),
+                    justify="between",
+                    gap="0.5rem",
+                    wrap="wrap",
+                    width="100%",
+                ),
+                rx.cond(
+                    row.diff != "",
+                    rx.code_block(row.diff, language="diff", wrap_long_lines=True, width="100%", font_size="0.8rem"),
+                ),
+                spacing="2",
+                width="100%",
+            ),
+        ),
+        list_style="none",
+    )
+
+
+def history() -> rx.Component:
+    return rx.vstack(
+        rx.heading("History", as_="h3", size="4"),
+        rx.cond(
+            StudioState.history.length() > 0,
+            rx.el.ol(rx.foreach(StudioState.history, history_entry), padding="0", display="grid", gap="0.5rem"),
+            rx.text("Never published: customers see it as shipped.", size="2", color="gray"),
+        ),
+        spacing="2",
+        width="100%",
+        id="history",
+    )
+
+
+def copy_and_catalogue() -> rx.Component:
+    return rx.grid(
+        item_list(),
+        rx.card(editor(), size="3"),
+        columns=rx.breakpoints(initial="1", md="20rem 1fr"),
+        gap="1.5rem",
+        width="100%",
+    )
+
+
+def select(label: str, field_id: str, value, on_change, options) -> rx.Component:
+    return rx.vstack(
+        field_label(label, field_id),
+        rx.el.select(options, id=field_id, value=value, on_change=on_change),
+        spacing="1",
+    )
+
+
+def imagery() -> rx.Component:
+    catalogue = car_pictures().catalogue
+    return rx.vstack(
+        rx.text(
+            "Upload a new layer for one option of one model and view: a PNG or WebP with a transparent background, "
+            "exactly the canvas size, lined up with the car. It is checked, then shown on sample cars before "
+            "it can go live.",
+            size="2",
+            max_width="44rem",
+        ),
+        rx.flex(
+            select(
+                "Model",
+                "layer-model",
+                StudioState.layer_model,
+                StudioState.set_layer_model,
+                [rx.el.option(m.name, value=m.id) for m in catalogue.models],
+            ),
+            select(
+                "View",
+                "layer-view",
+                StudioState.layer_view,
+                StudioState.set_layer_view,
+                [rx.el.option(v.title(), value=v) for v in catalogue.models[0].views],
+            ),
+            select(
+                "Option",
+                "layer-option",
+                StudioState.layer_option,
+                StudioState.set_layer_option,
+                rx.foreach(StudioState.layer_options, lambda o: rx.el.option(o[1], value=o[0])),
+            ),
+            gap="1rem",
+            wrap="wrap",
+        ),
+        rx.upload(
+            rx.vstack(
+                rx.icon("image-up", size=28, aria_hidden="true"),
+                rx.text("Drop the layer here, or click to choose it", size="2"),
+                rx.foreach(rx.selected_files("layer"), lambda name: rx.text(name, size="1", weight="bold")),
+                align="center",
+                spacing="1",
+            ),
+            id="layer",
+            multiple=False,
+            max_files=1,
+            accept={"image/png": [".png"], "image/webp": [".webp"]},
+            border=f"2px dashed {rx.color('gray', 7)}",
+            border_radius="12px",
+            padding="1.5rem",
+            width="100%",
+            max_width="32rem",
+        ),
+        rx.button(
+            "Check and preview on sample cars",
+            on_click=StudioState.upload_layer(rx.upload_files(upload_id="layer")),
+        ),
+        rx.cond(
+            StudioState.upload_error != "",
+            rx.callout(StudioState.upload_error, icon="circle-alert", color_scheme="red", role="alert"),
+        ),
+        rx.cond(
+            StudioState.sheet.length() > 0,
+            rx.vstack(
+                rx.heading("Contact sheet", as_="h3", size="4"),
+                rx.text(
+                    "The new layer on sample cars, drawn exactly as the configurator will. It is a draft: "
+                    "publish it from its item under Copy & catalogue.",
+                    size="2",
+                ),
+                rx.grid(
+                    rx.foreach(
+                        StudioState.sheet,
+                        lambda pic: rx.card(
+                            rx.el.img(
+                                src=backend_src(pic[0]), alt=pic[1], width="100%", style={"aspect_ratio": "16 / 9"}
+                            ),
+                            rx.text(pic[1], size="1"),
+                        ),
+                    ),
+                    columns=rx.breakpoints(initial="1", sm="2", lg="3"),
+                    gap="0.75rem",
+                    width="100%",
+                ),
+                id="contact-sheet",
+                width="100%",
+            ),
+        ),
+        spacing="3",
+        width="100%",
+    )
+
+
+def releases() -> rx.Component:
+    return rx.vstack(
+        rx.form(
+            rx.vstack(
+                rx.heading("Schedule a release", as_="h3", size="4"),
+                rx.text("Drafts in one release go live together at the time you pick.", size="2"),
+                rx.cond(
+                    StudioState.draft_rows.length() > 0,
+                    rx.vstack(
+                        rx.foreach(
+                            StudioState.draft_rows,
+                            lambda row: rx.el.label(
+                                rx.el.input(type="checkbox", name="release:" + row.key),
+                                " ",
+                                row.title,
+                                style={"display": "flex", "gap": "0.5rem", "align_items": "center"},
+                            ),
+                        ),
+                        spacing="1",
+                    ),
+                    rx.text("No drafts waiting: save a draft first.", size="2", color="gray"),
+                ),
+                rx.flex(
+                    rx.vstack(
+                        field_label("Release name", "release-name"),
+                        rx.input(id="release-name", name="release_name", placeholder="Spring colours", max_length=80),
+                        spacing="1",
+                    ),
+                    rx.vstack(
+                        field_label("Goes live at (UTC)", "release-at"),
+                        rx.input(id="release-at", name="publish_at", type="datetime-local"),
+                        spacing="1",
+                    ),
+                    gap="1rem",
+                    wrap="wrap",
+                ),
+                rx.button("Schedule", type="submit"),
+                spacing="3",
+            ),
+            on_submit=StudioState.schedule,
+        ),
+        rx.heading("Releases", as_="h3", size="4"),
+        rx.el.ul(
+            rx.foreach(
+                StudioState.releases,
+                lambda r: rx.el.li(
+                    rx.flex(
+                        rx.text(rx.text.strong(r[1]), " · ", r[2], " · ", r[3], " ", r[4], size="2"),
+                        rx.cond(
+                            r[3] == "scheduled",
+                            rx.button("Cancel", size="1", variant="soft", on_click=StudioState.cancel_release(r[0])),
+                        ),
+                        gap="0.75rem",
+                        align="center",
+                        wrap="wrap",
+                    ),
+                    list_style="none",
+                ),
+            ),
+            padding="0",
+            display="grid",
+            gap="0.5rem",
+        ),
+        spacing="4",
+        width="100%",
+    )
+
+
+def audit_log() -> rx.Component:
+    return rx.box(
+        rx.table.root(
+            rx.table.header(
+                rx.table.row(*(rx.table.column_header_cell(h) for h in ("When", "Who", "What", "Item", "Detail")))
+            ),
+            rx.table.body(
+                rx.foreach(
+                    StudioState.audit,
+                    lambda e: rx.table.row(*(rx.table.cell(e[i]) for i in range(5))),
+                )
+            ),
+            size="1",
+        ),
+        overflow_x="auto",
+        width="100%",
+    )
+
+
+def workshop() -> rx.Component:
+    return rx.vstack(
+        rx.flex(
+            rx.heading("The studio", as_="h1", size=rx.breakpoints(initial="7", md="8")),
+            staff_bar(StudioState),
+            justify="between",
+            align="center",
+            wrap="wrap",
+            gap="1rem",
+            width="100%",
+        ),
+        rx.cond(
+            StudioState.notice != "", rx.callout(StudioState.notice, icon="check", color_scheme="grass", id="notice")
+        ),
+        rx.cond(
+            StudioState.error != "",
+            rx.callout(StudioState.error, icon="circle-alert", color_scheme="red", role="alert", id="studio-error"),
+        ),
+        rx.tabs.root(
+            rx.tabs.list(
+                rx.tabs.trigger("Copy & catalogue", value="items"),
+                rx.tabs.trigger("Imagery", value="imagery"),
+                rx.tabs.trigger("Releases", value="releases"),
+                rx.tabs.trigger("Club mail", value="mail", on_click=MailDeskState.load),
+                rx.tabs.trigger("Audit log", value="audit"),
+            ),
+            rx.tabs.content(copy_and_catalogue(), value="items", padding_top="1.25rem"),
+            rx.tabs.content(imagery(), value="imagery", padding_top="1.25rem"),
+            rx.tabs.content(releases(), value="releases", padding_top="1.25rem"),
+            rx.tabs.content(mail_tab(), value="mail", padding_top="1.25rem"),
+            rx.tabs.content(audit_log(), value="audit", padding_top="1.25rem"),
+            default_value="items",
+            width="100%",
+        ),
+        spacing="4",
+        width="100%",
+    )
 
 
 def studio_page() -> rx.Component:
-    return coming_page(
-        "/studio",
-        "The studio",
-        "Tune the words and the pictures.",
-        "Our marketing crew keeps the stories, colours, prices and pictures fresh here: drafted, "
-        "previewed exactly as a customer sees them, published, and rolled back if needed.",
-        [
-            "Stage stories, nudge lines and club mail, with a safe preview.",
-            "New colours, option prices and rules, checked before they go live.",
-            "New layer artwork, lined up and previewed on sample cars.",
-            "Publish now or schedule a release; roll back in one click.",
-        ],
+    return page_shell(
+        rx.cond(
+            StudioState.allowed,
+            workshop(),
+            rx.cond(
+                StudioState.denied != "",
+                not_allowed(StudioState.denied, rx.link("Go to staff sign-in", href="/signin")),
+                rx.skeleton(rx.box(height="20rem", width="100%"), loading=True),
+            ),
+        ),
+        current="/studio",
+    )
+
+
+def mail_frame(html, title: str) -> rx.Component:
+    # A sandboxed frame: the mail's own styles stay inside it, and nothing in it can run.
+    return rx.el.iframe(
+        src_doc=html,
+        title=title,
+        sandbox="",
+        style={"width": "100%", "max_width": "36rem", "height": "30rem", "border": "1px solid var(--gray-6)"},
+    )
+
+
+def mail_tab() -> rx.Component:
+    return rx.vstack(
+        rx.flex(
+            rx.foreach(
+                MailDeskState.counts,
+                lambda c: rx.badge(c[0], ": ", c[1], variant="soft", size="2"),
+            ),
+            gap="0.5rem",
+            wrap="wrap",
+        ),
+        rx.cond(
+            MailDeskState.error != "",
+            rx.callout(MailDeskState.error, icon="circle-alert", color_scheme="red", role="alert"),
+        ),
+        rx.cond(MailDeskState.notice != "", rx.callout(MailDeskState.notice, icon="check", color_scheme="grass")),
+        rx.heading("Write a new-feature note", as_="h3", size="4"),
+        rx.text(
+            "It goes to ", MailDeskState.members, " owners who asked for club news. Preview and test first.", size="2"
+        ),
+        field_label("Subject", "note-subject"),
+        rx.input(id="note-subject", value=MailDeskState.subject, on_change=MailDeskState.set_subject, width="100%"),
+        field_label("Note (Markdown)", "note-body"),
+        rx.text_area(
+            id="note-body", value=MailDeskState.body, on_change=MailDeskState.set_body, rows="10", width="100%"
+        ),
+        rx.flex(
+            rx.button("Preview", variant="outline", on_click=MailDeskState.preview),
+            rx.button("Send a test to me", variant="outline", on_click=MailDeskState.send_test),
+            rx.button("Send to club members", color_scheme="grass", on_click=MailDeskState.send_to_members),
+            gap="0.75rem",
+            wrap="wrap",
+        ),
+        rx.cond(MailDeskState.preview_html != "", mail_frame(MailDeskState.preview_html, "Preview of the note")),
+        rx.heading("Needs a look", as_="h3", size="4"),
+        rx.cond(
+            MailDeskState.trouble.length() > 0,
+            rx.el.ul(
+                rx.foreach(
+                    MailDeskState.trouble,
+                    lambda m: rx.el.li(rx.text(rx.text.strong(m[0]), " · ", m[1], " · ", m[2], " · ", m[3], size="2")),
+                ),
+            ),
+            rx.text("Nothing failed or held. Lovely.", size="2", color="gray"),
+        ),
+        rx.heading("Recent mail", as_="h3", size="4"),
+        rx.el.ul(
+            rx.foreach(
+                MailDeskState.recent,
+                lambda m: rx.el.li(
+                    rx.button(
+                        m[1],
+                        " · ",
+                        m[2],
+                        " · ",
+                        m[3],
+                        " · ",
+                        m[4],
+                        " · ",
+                        m[5],
+                        variant="ghost",
+                        size="1",
+                        on_click=MailDeskState.read(m[0]),
+                    ),
+                    list_style="none",
+                ),
+            ),
+            padding="0",
+        ),
+        rx.cond(MailDeskState.viewing != "", mail_frame(MailDeskState.viewing, "The mail as sent")),
+        spacing="3",
+        width="100%",
+        align="start",
     )

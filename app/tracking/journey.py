@@ -32,6 +32,7 @@ class Journey:
     stages: tuple[Stage, ...]
     port_lag_explainer: str
     facts: tuple[str, ...] = ()  # a small fact of the day for daily visitors
+    explainer_video: str = ""  # an https link marketing may add in the studio
 
     def index(self, stage_id: str) -> int:
         return next(i for i, stage in enumerate(self.stages) if stage.id == stage_id)

@@ -7,6 +7,7 @@ from app.tracking.state import TrackState
 from app.ui.car_picture import car_img
 from app.ui.forms import field_label
 from app.ui.layout import page_shell
+from app.ui.preview import preview_banner
 
 REFRESH_MS = 20_000
 STATUS_COLOURS = {"on_track": "grass", "running_long": "amber", "overdue": "red", "delivered": "grass"}
@@ -148,7 +149,7 @@ def tracker() -> rx.Component:
                     width="100%",
                 ),
                 rx.el.blockquote(
-                    rx.text(TrackState.narrative, size="5", id="narrative"),
+                    rx.text(rx.html(TrackState.narrative), size="5", id="narrative", as_="div"),
                     style={"border_left": f"4px solid {rx.color('accent', 8)}", "padding_left": "1rem", "margin": "0"},
                 ),
                 spacing="4",
@@ -187,7 +188,17 @@ def tracker() -> rx.Component:
         rx.card(
             rx.vstack(
                 rx.heading("Why the ship trackers can be a step ahead of us", as_="h2", size="4"),
-                rx.text(TrackState.explainer, size="2", color=rx.color("gray", 11)),
+                rx.text(rx.html(TrackState.explainer), size="2", color=rx.color("gray", 11), as_="div", id="explainer"),
+                rx.cond(
+                    TrackState.explainer_video != "",
+                    rx.link(
+                        rx.icon("circle-play", size=16, aria_hidden="true"),
+                        " Watch the short film",
+                        href=TrackState.explainer_video,
+                        is_external=True,
+                        size="2",
+                    ),
+                ),
                 spacing="2",
             ),
             width="100%",
@@ -201,6 +212,7 @@ def tracker() -> rx.Component:
 
 def track_page() -> rx.Component:
     return page_shell(
+        rx.cond(TrackState.preview != "", preview_banner("a demo order's tracker at this stage, with the draft copy.")),
         rx.cond(
             TrackState.found,
             tracker(),

@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from app.tracking.journey import DELIVERED, Journey, Stage, journey
+from app.studio.live import journey
+from app.tracking.journey import DELIVERED, Journey, Stage
 
 NO_NICKNAME = "Your car"
 

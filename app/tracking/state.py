@@ -7,11 +7,14 @@ import reflex as rx
 from sqlmodel import select
 
 from app import db
+from app.orders.demo import demo_order_at
 from app.orders.models import Order, StageEvent
 from app.orders.numbers import tracking_link
 from app.orders.story import Line, spec_lines, spec_picture
-from app.render import car_pictures
-from app.tracking.journey import journey
+from app.signin.state import NotAllowed, StaffState
+from app.studio.content import draft_values
+from app.studio.live import journey, live_pictures, previewing
+from app.studio.markdown import render_inline, render_markdown
 from app.tracking.lookup import TooManyLookups, find_order_for_customer, order_from_link
 from app.tracking.notices import queue_delay_notice
 from app.tracking.picture import journey_svg
@@ -41,11 +44,14 @@ class TrackState(rx.State):
     delivered: bool = False
     vessel: list[str] = []  # [name, position, eta, vessel data updated], empty without feed data
     official_updated: str = ""
+    explainer_video: str = ""
+    preview: str = ""  # on /studio/preview/track/<stage>: what the drafts look like, for staff only
 
     @rx.event
     def load(self):
         parts = self.router.url.path.strip("/").split("/")
         self.lookup_error = ""
+        self.preview = ""
         if len(parts) != 3:  # /track: the look-up form
             self.found, self.message = False, ""
             return
@@ -57,10 +63,29 @@ class TrackState(rx.State):
             self._show(s, order)
 
     @rx.event
+    async def load_preview(self):
+        """The tracker of a demo order at the stage in the URL, with the studio's drafts applied."""
+        self.found, self.preview = False, ""
+        stage = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
+        with db.session() as s:
+            try:
+                (await self.get_state(StaffState))._staff(s, "marketing")
+            except NotAllowed:
+                self.message = "Previews are for the studio's staff. Sign in with a marketing account."
+                return
+            order = demo_order_at(s, stage)
+            if order is None:
+                self.message = f"There is no demo order at the stage {stage!r}; run `motorjoy demo` to add them."
+                return
+            with previewing(draft_values(s)):
+                self._show(s, order, notify=False)
+        self.preview = stage
+
+    @rx.event
     def refresh(self, _now: str = ""):
         """Called every little while on an open tracker, so a new stage shows up without a reload."""
         if self.found:
-            return TrackState.load
+            return TrackState.load_preview if self.preview else TrackState.load
 
     @rx.event
     def lookup(self, form: dict):
@@ -77,18 +102,21 @@ class TrackState(rx.State):
             return
         return rx.redirect(tracking_link(number))
 
-    def _show(self, s, order: Order) -> None:
+    def _show(self, s, order: Order, notify: bool = True) -> None:
         events = s.exec(select(StageEvent).where(StageEvent.order_id == order.id)).all()
         state = progress([(e.stage, e.reached_at) for e in events], order.nickname, order.number)
-        queue_delay_notice(s, order, state)  # tell them before they have to ask
+        if notify:
+            queue_delay_notice(s, order, state)  # tell them before they have to ask
         self.found, self.message = True, ""
-        self.narrative, self.status, self.status_text = state.narrative, state.status, state.status_text
+        self.narrative = render_inline(state.narrative)
+        self.status, self.status_text = state.status, state.status_text
         self.window_text = state.window_text
         self.headline = order.nickname or "Your car"
         self.stage_label = state.current_label
         self.steps = [[step.label, _day(step.reached_at), step.state] for step in state.steps]
         self.journey_picture = journey_svg(state.current, state.current_label, _sea_fraction(state))
-        self.explainer = journey().port_lag_explainer
+        self.explainer = render_markdown(journey().port_lag_explainer)
+        self.explainer_video = journey().explainer_video
         today = datetime.now(UTC).date()
         self.countdown = days_to_go(state, today)
         self.fact = of_the_day(journey().facts, order.number, today) if journey().facts else ""
@@ -96,8 +124,8 @@ class TrackState(rx.State):
         self.official_updated = _when(max((e.recorded_at for e in events), default=None))
         self.vessel = _vessel(events) if state.current in ("at_sea", "port_processing") else []
         spec = json.loads(order.spec or "{}")
-        self.spec = spec_lines(car_pictures().catalogue, spec)
-        self.paths, self.alt = spec_picture(car_pictures(), spec)
+        self.spec = spec_lines(live_pictures().catalogue, spec)
+        self.paths, self.alt = spec_picture(live_pictures(), spec)
 
 
 def _vessel(events: list[StageEvent]) -> list[str]:

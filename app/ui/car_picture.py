@@ -17,12 +17,17 @@ _BACKEND_ORIGIN = Var(
 ).to(str)
 
 
+def backend_src(path: str | Var[str]) -> str:
+    """A picture path on the backend as an absolute URL the page can load."""
+    return f"{_BACKEND_ORIGIN}{path}"
+
+
 def car_img(paths: Sequence[str | Var[str]], alt: str | Var[str], sizes: str = "100vw", **props) -> rx.Component:
     """A car picture from its paths at each of the catalogue's widths (static strings or state vars)."""
     widths = car_pictures().catalogue.widths
-    srcset = ", ".join(f"{_BACKEND_ORIGIN}{path} {width}w" for width, path in zip(widths, paths, strict=True))
+    srcset = ", ".join(f"{backend_src(path)} {width}w" for width, path in zip(widths, paths, strict=True))
     return rx.el.img(
-        src=f"{_BACKEND_ORIGIN}{paths[0]}",
+        src=backend_src(paths[0]),
         src_set=srcset,
         sizes=sizes,
         alt=alt,

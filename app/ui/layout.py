@@ -5,7 +5,7 @@ import json
 import reflex as rx
 from reflex.config import get_config
 
-from app.nudges.settings import browser_config, nudge_settings
+from app.nudges.settings import NudgeSettings, browser_config, env_overrides
 from app.ui.theme import CONTENT_WIDTH
 
 SECTIONS = (
@@ -112,7 +112,7 @@ def skip_link() -> rx.Component:
 
 def nudges() -> rx.Component:
     """The over-long-visit nudge: its settings for the browser's counter, and the counter itself."""
-    config = browser_config(nudge_settings(), get_config().api_url)
+    config = browser_config(env_overrides(NudgeSettings()), get_config().api_url)
     return rx.fragment(
         rx.el.div(id="nudge-config", hidden=True, custom_attrs={"data-config": json.dumps(config)}),
         rx.script(src="/nudge.js"),

@@ -1,4 +1,4 @@
-"""Shared database fixtures: a fresh database with every table, per test."""
+"""Shared database fixtures: a fresh database per test, on SQLite and (when reachable) on PostgreSQL too."""
 
 from collections.abc import Iterator
 
@@ -7,14 +7,28 @@ from sqlmodel import Session, SQLModel
 
 import app.models  # noqa: F401  (registers every table)
 from app import db
+from tests.databases import fresh_schema, postgres_unreachable
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_db_url(request, tmp_path) -> Iterator[str]:
+    """The URL of an empty database: an SQLite file, or a schema of its own on the PostgreSQL server."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'motorjoy.db'}"
+        yield url
+        db.dispose(url)
+        return
+    if reason := postgres_unreachable():
+        pytest.skip(reason)
+    with fresh_schema() as url:
+        yield url
 
 
 @pytest.fixture
-def db_url(tmp_path) -> str:
-    """The URL of an empty database holding every table."""
-    url = f"sqlite:///{tmp_path / 'motorjoy.db'}"
-    SQLModel.metadata.create_all(db.engine(url))
-    return url
+def db_url(empty_db_url) -> str:
+    """The URL of a database holding every table (built from the models)."""
+    SQLModel.metadata.create_all(db.engine(empty_db_url))
+    return empty_db_url
 
 
 @pytest.fixture
@@ -22,3 +36,11 @@ def db_session(db_url) -> Iterator[Session]:
     """A session on `db_url` that commits when the test ends cleanly."""
     with db.session(db_url) as session:
         yield session
+
+
+@pytest.fixture(autouse=True)
+def shipped_copy(monkeypatch):
+    """Pages and mail read the studio's published copy; outside the studio's own tests, nothing is published."""
+    from app.studio import live
+
+    monkeypatch.setattr(live, "published_values", lambda url=None: {})

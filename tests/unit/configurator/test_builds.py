@@ -19,10 +19,9 @@ def catalogue():
 
 
 @pytest.fixture
-def session(tmp_path):
-    url = f"sqlite:///{tmp_path / 'builds.db'}"
-    db.migrate(url)
-    with db.session(url) as s:
+def session(empty_db_url):
+    db.migrate(empty_db_url)
+    with db.session(empty_db_url) as s:
         yield s
 
 

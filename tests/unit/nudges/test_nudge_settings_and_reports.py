@@ -1,19 +1,19 @@
 """Nudge settings for the browser, and the reports the server accepts (and refuses)."""
 
 import pytest
-from sqlmodel import SQLModel, select
+from sqlmodel import select
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from app import db
 from app.nudges.events import MAX_BODY, NudgeEvent, nudge_routes
-from app.nudges.settings import LINES, browser_config, nudge_settings
+from app.nudges.settings import LINES, NudgeSettings, browser_config, env_overrides
 
 
 def test_defaults_and_a_dozen_lines(monkeypatch):
     monkeypatch.delenv("MOTORJOY_NUDGE_THRESHOLD_SECONDS", raising=False)
     monkeypatch.delenv("MOTORJOY_NUDGE_SNOOZE_SECONDS", raising=False)
-    settings = nudge_settings()
+    settings = env_overrides(NudgeSettings())
     assert (settings.threshold_seconds, settings.snooze_seconds, settings.daily_cap) == (1500, 300, 3)
     assert len(set(LINES)) == 12
 
@@ -21,23 +21,21 @@ def test_defaults_and_a_dozen_lines(monkeypatch):
 @pytest.mark.parametrize(("value", "expected"), [("4", 4), ("0", 1500), ("soon", 1500), ("-3", 1500)])
 def test_threshold_from_the_environment_in_seconds(monkeypatch, value, expected):
     monkeypatch.setenv("MOTORJOY_NUDGE_THRESHOLD_SECONDS", value)
-    assert nudge_settings().threshold_seconds == expected
+    assert env_overrides(NudgeSettings()).threshold_seconds == expected
 
 
 def test_browser_config_is_in_milliseconds_with_a_friendly_snooze_label(monkeypatch):
     monkeypatch.setenv("MOTORJOY_NUDGE_THRESHOLD_SECONDS", "90")
-    config = browser_config(nudge_settings(), "http://localhost:3000")
+    config = browser_config(env_overrides(NudgeSettings()), "http://localhost:3000")
     assert (config["thresholdMs"], config["snoozeMs"], config["idleMs"]) == (90_000, 300_000, 60_000)
     assert config["snoozeLabel"] == "Five more minutes"
     assert config["lines"] == list(LINES)
 
 
 @pytest.fixture
-def client(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'nudges.db'}"
-    monkeypatch.setenv("REFLEX_DB_URL", url)
-    SQLModel.metadata.create_all(db.engine(url))
-    return TestClient(Starlette(routes=nudge_routes())), url
+def client(db_url, monkeypatch):
+    monkeypatch.setenv("REFLEX_DB_URL", db_url)
+    return TestClient(Starlette(routes=nudge_routes())), db_url
 
 
 def test_a_report_is_stored(client):

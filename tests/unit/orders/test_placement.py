@@ -1,6 +1,8 @@
 """Placing orders: roles, frozen specs, one order per submission, clear refusals, and who sees what."""
 
 import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 import pytest
@@ -10,6 +12,7 @@ from app import db
 from app.catalog import load_catalogue
 from app.club.outbox import OutboxMail
 from app.configurator.builds import save_build
+from app.orders import placement
 from app.orders.models import Order, StageEvent
 from app.orders.numbers import normalise_order_number, token_matches, tracking_token
 from app.orders.placement import Customer, OrderError, place_order
@@ -22,10 +25,14 @@ CUSTOMER = Customer("Fiona MacLeod", "fiona@example.com", "+44 141 000 0000")
 
 
 @pytest.fixture
-def session(tmp_path, monkeypatch):
+def url(empty_db_url, tmp_path, monkeypatch):
     monkeypatch.setenv("MOTORJOY_DATA_DIR", str(tmp_path))  # the signing key lives here
-    url = f"sqlite:///{tmp_path / 'orders.db'}"
-    db.migrate(url)
+    db.migrate(empty_db_url)
+    return empty_db_url
+
+
+@pytest.fixture
+def session(url):
     with db.session(url) as s:
         s.add(Dealership(name="Motorjoy Glasgow", city="Glasgow"))
         s.add(Dealership(name="Motorjoy Leeds", city="Leeds"))
@@ -150,3 +157,33 @@ def test_tracking_tokens_are_per_order(session):
     assert token_matches("MJ4K7QX2", tracking_token("MJ4K7QX2"))
     assert not token_matches("MJ9TWP3H", tracking_token("MJ4K7QX2"))
     assert not token_matches("MJ4K7QX2", "")
+
+
+def test_two_workers_placing_the_same_submission_at_once_make_one_order(url, session, catalogue, monkeypatch):
+    if url.startswith("sqlite"):
+        pytest.skip("one SQLite file has one writer at a time; this race needs a server database (PostgreSQL)")
+    dealer = staff(session, "dealer", "Motorjoy Glasgow")
+    code = saved(session, catalogue)
+    session.commit()  # each submission below works in a session (a worker) of its own
+    # Both submissions get past the "placed already?" check before either inserts: the race the unique
+    # idempotency key and its fallback exist for (a double click whose two events land on two workers).
+    both_checked = threading.Barrier(2, timeout=10)
+    real_open_saved = placement.open_saved
+
+    def open_saved_together(*args):
+        both_checked.wait()
+        return real_open_saved(*args)
+
+    monkeypatch.setattr(placement, "open_saved", open_saved_together)
+
+    def submit() -> tuple[int, str]:
+        with db.session(url) as s:
+            order = place_order(s, catalogue, dealer, code, CUSTOMER, "", "double-click")
+            return order.id, order.number
+
+    with ThreadPoolExecutor(2) as pool:
+        first, second = pool.map(lambda _: submit(), range(2))
+    assert first == second
+    assert [o.number for o in session.exec(select(Order))] == [first[1]]
+    assert len(session.exec(select(StageEvent)).all()) == 1
+    assert [m.dedupe_key for m in session.exec(select(OutboxMail))] == [f"confirmation:{first[1]}"]

@@ -12,9 +12,14 @@ OPTIONS = "chili-red+roof-white+mirrors-body+stripes-none+badgebar-none+badge-cl
 GOOD = "/car/test-1/hatch/side/160/C0392B/" + OPTIONS
 
 
+def routes(pictures: CarPictures):
+    """The routes with one catalogue version in service, like a server that has just started."""
+    return picture_routes(lambda v: pictures if v == pictures.catalogue.asset_version else None, lambda: pictures)
+
+
 @pytest.fixture
 def client(pictures: CarPictures) -> TestClient:
-    return TestClient(Starlette(routes=picture_routes(pictures)), raise_server_exceptions=False)
+    return TestClient(Starlette(routes=routes(pictures)), raise_server_exceptions=False)
 
 
 def test_webp_picture(client: TestClient) -> None:
@@ -88,7 +93,7 @@ BAD = [
     ("too few options", GOOD.replace("+wheels-spoke", "") + ".webp", 400),
     ("too many options", GOOD + "+wheels-spoke.webp", 400),
     ("empty option", GOOD.replace("+wheels-spoke", "+") + ".webp", 400),
-    ("old asset version", GOOD.replace("test-1", "test-0") + ".webp", 404),
+    ("old version, car gone", GOOD.replace("test-1", "test-0").replace("stripes-none", "stripes-x") + ".webp", 404),
     ("encoded dots", "/car/%2e%2e/%2e%2e/etc/passwd/x/y.webp", 400),
     ("encoded slash", GOOD.replace("/hatch/", "/hatch%2F..%2F/") + ".webp", 400),
     ("dot segments", "/car/test-1/hatch/side/160/C0392B/..%2F..%2Fsecret.webp", 400),
@@ -108,6 +113,13 @@ def test_bad_urls_get_a_clear_4xx(client: TestClient, why: str, path: str, statu
     assert 0 < len(response.text) < 200 and "Traceback" not in response.text
 
 
+def test_an_old_version_is_sent_to_the_same_car_in_the_current_catalogue(client: TestClient) -> None:
+    # A page built before a publish asks for the old version; it gets the car as drawn now.
+    response = client.get(GOOD.replace("test-1", "test-0") + ".webp", follow_redirects=False)
+    assert response.status_code == 302 and response.headers["location"] == GOOD + ".webp"
+    assert response.headers["cache-control"] == "no-cache"
+
+
 def test_mangled_urls_never_500(client: TestClient) -> None:
     good = GOOD + ".webp"
     for cut in range(len("/car/"), len(good), 7):
@@ -121,14 +133,14 @@ def test_render_failure_is_503_not_a_traceback(pictures: CarPictures, monkeypatc
         raise RuntimeError("layer exploded")
 
     monkeypatch.setattr(pictures.cache, "_render", broken)
-    client = TestClient(Starlette(routes=picture_routes(pictures)), raise_server_exceptions=False)
+    client = TestClient(Starlette(routes=routes(pictures)), raise_server_exceptions=False)
     response = client.get(GOOD + ".webp")
     assert response.status_code == 503 and "exploded" not in response.text
 
 
 def test_mounted_like_reflex_other_paths_fall_through(pictures: CarPictures) -> None:
     # rx.App(api_transformer=starlette_app) mounts the Reflex backend at "" inside our app.
-    outer = Starlette(routes=picture_routes(pictures))
+    outer = Starlette(routes=routes(pictures))
     outer.mount("", Starlette(routes=[Route("/ping", lambda request: PlainTextResponse("pong"))]))
     client = TestClient(outer)
     assert client.get("/ping").text == "pong"

@@ -57,7 +57,7 @@ def test_create_user_lower_cases_email_and_hashes_password(s):
         ({"name": "  "}, "Give the person a name"),
     ],
 )
-def test_create_user_refuses_clearly_and_writes_nothing(url, s, kwargs, message):
+def test_create_user_refuses_clearly_and_writes_nothing(s, kwargs, message):
     args = {
         "email": "x@motorjoy.example",
         "name": "X",
@@ -82,10 +82,10 @@ def test_duplicate_email_is_refused_whatever_its_case(s):
     assert len(s.exec(select(StaffUser)).all()) == 1
 
 
-def test_failed_create_in_a_block_leaves_the_database_untouched(url):
-    with pytest.raises(AccountError), db.session(url) as s:
+def test_failed_create_in_a_block_leaves_the_database_untouched(db_url):
+    with pytest.raises(AccountError), db.session(db_url) as s:
         create_user(s, "bad", "X", "admin", PW)
-    with db.session(url) as s:
+    with db.session(db_url) as s:
         assert s.exec(select(StaffUser)).all() == []
 
 
@@ -136,12 +136,12 @@ def test_inactive_user_cannot_sign_in(s):
         sign_in(s, user.email, PW, "c", now=T0)
 
 
-def test_failures_survive_the_error_unwinding_the_callers_block(url, s):
+def test_failures_survive_the_error_unwinding_the_callers_block(db_url, s):
     make(s)
     s.commit()
-    with pytest.raises(SignInError), db.session(url) as other:
+    with pytest.raises(SignInError), db.session(db_url) as other:
         sign_in(other, "dana@motorjoy.example", "wrong password!", "c", now=T0)
-    with db.session(url) as fresh:
+    with db.session(db_url) as fresh:
         counts = {row.key: row.failures for row in fresh.exec(select(SignInFailure))}
     assert counts == {"email:dana@motorjoy.example": 1, "client:c": 1}
 

@@ -1,9 +1,8 @@
 """The demo staff seed is idempotent, and `motorjoy create-user` / `motorjoy demo` handle staff."""
 
 import pytest
-from sqlmodel import SQLModel, select
+from sqlmodel import select
 
-import app.models  # noqa: F401  (registers every table)
 from app import cli, db
 from app.orders.demo import DEMO_ORDERS
 from app.staff.accounts import sign_in
@@ -12,12 +11,12 @@ from app.staff.models import Dealership, StaffUser
 from tests.unit.staff.conftest import T0
 
 
-def test_demo_staff_seed_is_idempotent_and_signs_in(url):
-    with db.session(url) as s:
+def test_demo_staff_seed_is_idempotent_and_signs_in(db_url):
+    with db.session(db_url) as s:
         created = seed_demo_staff(s)
     assert sorted(role for _, role, _ in created) == ["admin", "dealer", "marketing"]
     assert all(password == DEMO_PASSWORD for *_, password in created)
-    with db.session(url) as s:
+    with db.session(db_url) as s:
         assert seed_demo_staff(s) == []
         assert len(s.exec(select(Dealership)).all()) == 3
         assert len(s.exec(select(StaffUser)).all()) == 3
@@ -27,14 +26,12 @@ def test_demo_staff_seed_is_idempotent_and_signs_in(url):
 
 
 @pytest.fixture
-def cli_db(tmp_path, monkeypatch) -> str:
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
-    monkeypatch.setenv("REFLEX_DB_URL", url)
-    return url
+def cli_db(db_url, monkeypatch) -> str:
+    monkeypatch.setenv("REFLEX_DB_URL", db_url)
+    return db_url
 
 
 def test_create_user_from_the_environment(cli_db, monkeypatch, capsys):
-    SQLModel.metadata.create_all(db.engine(cli_db))
     with db.session(cli_db) as s:
         s.add(Dealership(name="Motorjoy Leeds", city="Leeds"))
     monkeypatch.setenv("MOTORJOY_NEW_PASSWORD", "a long enough password")
@@ -54,7 +51,6 @@ def test_create_user_from_the_environment(cli_db, monkeypatch, capsys):
     ],
 )
 def test_create_user_errors_exit_2_and_write_nothing(cli_db, monkeypatch, capsys, extra, password, message):
-    SQLModel.metadata.create_all(db.engine(cli_db))
     with db.session(cli_db) as s:
         s.add(Dealership(name="Motorjoy Leeds", city="Leeds"))
     monkeypatch.setenv("MOTORJOY_NEW_PASSWORD", password)
@@ -67,7 +63,6 @@ def test_create_user_errors_exit_2_and_write_nothing(cli_db, monkeypatch, capsys
 
 
 def test_create_user_prompts_twice_and_refuses_a_mismatch(cli_db, monkeypatch, capsys):
-    SQLModel.metadata.create_all(db.engine(cli_db))
     monkeypatch.delenv("MOTORJOY_NEW_PASSWORD", raising=False)
     answers = iter(["a long enough password", "a different password"])
     monkeypatch.setattr(cli.getpass, "getpass", lambda _prompt: next(answers))
@@ -78,8 +73,7 @@ def test_create_user_prompts_twice_and_refuses_a_mismatch(cli_db, monkeypatch, c
 
 
 def test_demo_prints_staff_sign_ins_once(cli_db, monkeypatch, capsys):
-    # The models build the schema and stand in for `migrate` until the staff migration exists.
-    SQLModel.metadata.create_all(db.engine(cli_db))
+    # The models built the schema; `migrate` is tested on its own.
     monkeypatch.setattr(cli.db, "migrate", lambda *_: None)
     assert cli.main(["demo"]) == 0
     out = capsys.readouterr().out

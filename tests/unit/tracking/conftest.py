@@ -1,11 +1,10 @@
-"""A fresh SQLite database built from the models (the tracking table has no migration yet)."""
+"""Tracking tests: a journey of their own, and a fresh database with every table."""
 
 from collections.abc import Iterator
 
 import pytest
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
-import app.models  # noqa: F401  (registers every table)
 from app import db
 from app.tracking import progress as progress_module
 from app.tracking.journey import load_journey
@@ -23,9 +22,7 @@ def small_journey(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def s(tmp_path, monkeypatch) -> Iterator[Session]:
+def s(db_url, tmp_path, monkeypatch) -> Iterator[Session]:
     monkeypatch.setenv("MOTORJOY_DATA_DIR", str(tmp_path))  # the link signing key lives here
-    url = f"sqlite:///{tmp_path / 'tracking.db'}"
-    SQLModel.metadata.create_all(db.engine(url))
-    with db.session(url) as session:
+    with db.session(db_url) as session:
         yield session

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
-from sqlmodel import SQLModel, select
+from sqlmodel import select
 
 from app import db
 from app.club.outbox import OutboxMail
@@ -13,10 +13,9 @@ from app.tracking.notices import queue_due_delay_notices
 NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)
 
 
-def test_only_overdue_cars_get_one_notice(tmp_path, monkeypatch):
+def test_only_overdue_cars_get_one_notice(db_url, tmp_path, monkeypatch):
     monkeypatch.setenv("MOTORJOY_DATA_DIR", str(tmp_path))
-    url = f"sqlite:///{tmp_path / 'delays.db'}"
-    SQLModel.metadata.create_all(db.engine(url))
+    url = db_url
     at_sea = next(stage for stage in journey().stages if stage.id == "at_sea")
     with db.session(url) as s:
         for number, days_at_sea in (("MJ2222AA", at_sea.max_days + 3), ("MJ3333BB", at_sea.typical_days)):

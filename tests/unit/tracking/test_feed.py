@@ -169,9 +169,9 @@ def test_simulate_leaves_delivered_orders_alone(s, token):
 
 
 @pytest.fixture
-def client(s, token, tmp_path, monkeypatch):
+def client(s, token, db_url, monkeypatch):
     s.commit()  # the route works in its own sessions
-    monkeypatch.setenv("REFLEX_DB_URL", f"sqlite:///{tmp_path / 'tracking.db'}")
+    monkeypatch.setenv("REFLEX_DB_URL", db_url)
     return TestClient(Starlette(routes=feed_routes()))
 
 
@@ -234,11 +234,10 @@ def test_route_stops_reading_a_big_body_at_the_limit(client, token):
 
 
 @pytest.fixture
-def cli_db(s, token, tmp_path, monkeypatch):
+def cli_db(s, token, db_url, monkeypatch):
     s.commit()
-    url = f"sqlite:///{tmp_path / 'tracking.db'}"
-    monkeypatch.setenv("REFLEX_DB_URL", url)
-    return url
+    monkeypatch.setenv("REFLEX_DB_URL", db_url)
+    return db_url
 
 
 def rows_in(url):

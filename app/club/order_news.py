@@ -1,0 +1,72 @@
+"""Stage news: a short mail when a car reaches a new stage, for buyers who asked for it at ordering."""
+
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, select
+
+from app import settings
+from app.club.birthdays import car_name, first_name
+from app.club.compose import render_copy
+from app.club.outbox import OutboxMail, queue_mail
+from app.club.preferences import wants
+from app.club.templates import template
+from app.orders.models import Order, StageEvent
+from app.orders.numbers import tracking_link
+from app.tracking.progress import Progress, as_utc, progress
+
+# A stage reported longer ago than this is old news (a late feed, a backlog import): we don't mail it.
+BACKLOG = timedelta(days=3)
+
+
+def news_due(order: Order, state: Progress, now: datetime) -> datetime | None:
+    """When the car reached its current stage, if that is news worth a mail now; else None.
+
+    Only the furthest stage is ever news: when the feed reports three stages at once, the buyer
+    gets one mail about where the car is, not three about where it was.
+    """
+    step = next(step for step in state.steps if step.id == state.current)
+    if state.current == "ordered" or step.reached_at is None:
+        return None
+    reached = as_utc(step.reached_at)
+    if reached <= as_utc(order.placed_at) or as_utc(now) - reached > BACKLOG:
+        return None
+    return reached
+
+
+def queue_stage_news(session: Session, now: datetime) -> list[str]:
+    """Queue one mail per opted-in order and newly reached stage (`stage:<number>:<stage>`); returns the keys."""
+    orders = session.exec(select(Order).where(Order.stage_news == True)).all()  # noqa: E712 (SQL, not Python)
+    queued = []
+    for order in orders:
+        events = session.exec(
+            select(StageEvent.stage, StageEvent.reached_at).where(StageEvent.order_id == order.id)
+        ).all()
+        state = progress(events, car_name(order), order.number, now)
+        key = f"stage:{order.number}:{state.current}"
+        if news_due(order, state, now) is None or not wants(session, "stage_news", order.customer_email):
+            continue
+        if session.exec(select(OutboxMail.id).where(OutboxMail.dedupe_key == key)).first() is not None:
+            continue
+        copy = template("stage_news")
+        values = {
+            "name": car_name(order),
+            "owner": first_name(order),
+            "stage": state.current_label,
+            "narrative": state.narrative,
+            "tracking_link": settings.public_url() + tracking_link(order.number),
+        }
+        words = render_copy(copy.subject, copy.body, values)
+        queue_mail(
+            session,
+            kind="stage_news",
+            recipient=order.customer_email,
+            subject=words.subject,
+            body_text=words.text,
+            body_html=words.html,
+            dedupe_key=key,
+            order_id=order.id,
+            created_at=now,
+            next_attempt_at=now,
+        )
+        queued.append(key)
+    return queued

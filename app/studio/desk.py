@@ -1,0 +1,256 @@
+"""The studio's actions in plain Python: list, open, save, publish, schedule and roll back items; upload layers.
+
+The Reflex state calls these with the signed-in user's name; they check, store and audit. Values are
+always checked whole with `live.check`, so no draft or publish can leave the catalogue unbuildable.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from app import db
+from app.catalog import Build, BuildError, rules
+from app.club.templates import DEFAULTS as MAIL_DEFAULTS
+from app.club.templates import PLACEHOLDERS
+from app.nudges.settings import NudgeSettings
+from app.render.pictures import car_pictures as shipped_pictures
+from app.studio import content, live
+from app.studio.content import StudioError
+from app.studio.items import Item, ItemField, form_text, new_colour_item, parse_form, studio_items
+from app.studio.items import describe as describe_value
+from app.studio.markdown import CopyError
+from app.studio.models import LayerUpload
+from app.studio.uploads import allowed_box_for, check_layer
+from app.tracking.journey import journey as shipped_journey
+
+MAIL_TITLES = {"birthday_card": "birthday card", "stage_news": "stage news", "feature_note": "new-feature note"}
+LAYER_FIELDS = (ItemField("sha256", "Layer image (SHA-256 of the PNG)", "line"),)
+COLOUR_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    key: str
+    title: str
+    group: str
+    status: str  # "As shipped", "Published (v3)", "Draft", "In release Spring"
+
+
+@dataclass(frozen=True)
+class FieldView:
+    name: str
+    label: str
+    widget: str
+    help: str
+    text: str
+
+
+@dataclass(frozen=True)
+class OpenItem:
+    key: str
+    title: str
+    status: str
+    token: str
+    has_draft: bool
+    fields: list[FieldView]
+
+
+@functools.cache
+def shipped_items() -> dict[str, Item]:
+    """Every item as the files ship it (the defaults a rollback to "as shipped" would restore)."""
+    mail = {
+        kind: {
+            "title": MAIL_TITLES.get(kind, kind),
+            "value": {"subject": copy.subject, "body": copy.body},
+            "placeholders": tuple(PLACEHOLDERS.get(kind, {})),
+        }
+        for kind, copy in MAIL_DEFAULTS.items()
+    }
+    catalogue = shipped_pictures().catalogue
+    return {i.key: i for i in studio_items(catalogue, shipped_journey(), NudgeSettings(), mail)}
+
+
+def item_for(key: str) -> Item:
+    """The item behind a key, including colours marketing added and uploaded layers."""
+    if key in shipped_items():
+        return shipped_items()[key]
+    kind, _, rest = key.partition(":")
+    if kind == "option" and COLOUR_ID.fullmatch(rest):
+        return new_colour_item(rest)
+    if kind == "layer" and rest.count(":") == 2:
+        return Item(key, f"Layer image: {rest.replace(':', ' / ')}", "Imagery", LAYER_FIELDS, {"sha256": ""})
+    raise StudioError("There is no such item in the studio.")
+
+
+def item_rows(s: Session) -> list[ItemRow]:
+    drafts, published, names = content.drafts(s), content.published(s), _release_names(s)
+    keys = list(shipped_items()) + sorted((set(drafts) | set(published)) - set(shipped_items()))
+    rows = []
+    for key in keys:
+        item = item_for(key)
+        value = drafts[key].value if key in drafts else published[key].value if key in published else None
+        title = _title(item, json.loads(value) if value else None)
+        rows.append(ItemRow(key, title, item.group, _status(drafts.get(key), published.get(key), names)))
+    return rows
+
+
+def _title(item: Item, value: dict | None) -> str:
+    # A colour added in the studio is titled by the name marketing gave it.
+    if item.default.get("new") and value:
+        return f"Colour: {value.get('name') or 'new'} (new)"
+    return item.title
+
+
+def _status(draft, version, release_names: dict[int, str]) -> str:
+    if draft is not None and draft.release_id:
+        return f"In release {release_names.get(draft.release_id, '')}".strip()
+    if draft is not None:
+        return "Draft"
+    return f"Published (v{version.version})" if version else "As shipped"
+
+
+def _release_names(s: Session) -> dict[int, str]:
+    return {r.id: r.name for r in content.releases(s)}
+
+
+def open_item(s: Session, key: str) -> OpenItem:
+    """The item as its editor shows it: the draft if there is one, else what is live, else as shipped."""
+    item = item_for(key)
+    drafts, published = content.drafts(s), content.published_values(s)
+    value = _value(item, drafts, published)
+    fields = [FieldView(f.name, f.label, f.widget, f.help, form_text(f, value.get(f.name, ""))) for f in item.fields]
+    status = _status(drafts.get(key), content.published(s).get(key), _release_names(s))
+    return OpenItem(key, _title(item, value), status, content.edit_token(s, key), key in drafts, fields)
+
+
+def _value(item: Item, drafts, published) -> dict:
+    if item.key in drafts:
+        return json.loads(drafts[item.key].value)
+    return dict(published.get(item.key, item.default))
+
+
+def save(s: Session, author: str, key: str, form: dict, token: str) -> None:
+    """Save the form as the item's draft; CopyError/StudioError/ValueError say what's wrong, nothing is kept."""
+    item = item_for(key)
+    try:
+        value = parse_form(item, form)
+    except CopyError as error:
+        raise StudioError(str(error)) from None
+    try:
+        content.save_draft(s, key, value, author=author, token=token, check=live.check)
+    except StudioError:
+        raise
+    except ValueError as error:
+        raise StudioError(str(error)) from None
+
+
+def add_colour(s: Session, author: str, name: str, hex_text: str, price: str) -> str:
+    """A new colour, as a draft; returns its key. The id comes from the name."""
+    colour_id = "-".join(re.findall(r"[a-z0-9]+", name.lower()))[:40]
+    if not colour_id:
+        raise StudioError("Give the new colour a name, like Mint Julep.")
+    key = f"option:{colour_id}"
+    if key in shipped_items() or key in content.drafts(s) or key in content.published(s):
+        raise StudioError(f"There is already a colour or option called {colour_id!r}; pick another name.")
+    save(s, author, key, {"name": name, "hex": hex_text, "price": price, "retired": ""}, content.edit_token(s, key))
+    return key
+
+
+def publish_now(s: Session, author: str, keys: list[str]) -> list[str]:
+    return _checked(content.publish, s, keys, author=author, check=live.check)
+
+
+def schedule(s: Session, author: str, keys: list[str], name: str, publish_at: datetime):
+    return content.schedule(s, keys, name=name, publish_at=publish_at, author=author)
+
+
+def rollback(s: Session, author: str, key: str, version: int) -> int:
+    return _checked(content.rollback, s, key, version, author=author, check=live.check)
+
+
+def _checked(action, *args, **kwargs):
+    try:
+        return action(*args, **kwargs)
+    except StudioError:
+        raise
+    except ValueError as error:
+        raise StudioError(str(error)) from None
+
+
+def history(s: Session, key: str) -> list[content.HistoryRow]:
+    item = item_for(key)
+    return content.history(s, key, lambda value: describe_value(item, value))
+
+
+def publish_due(url: str | None = None, at: datetime | None = None) -> list[str]:
+    """Publish every scheduled release whose time has come (the app runs this every half minute)."""
+    at = at or content.now()
+    outcomes = []
+    with db.session(url) as s:
+        for release in content.due_releases(s, at):
+            if outcome := content.publish_due_release(s, release, live.check, at):
+                outcomes.append(outcome)
+    live.forget_published()
+    return outcomes
+
+
+def upload_layer(s: Session, author: str, model_id: str, view: str, option_id: str, data: bytes) -> str:
+    """Check an uploaded layer and keep it as a draft replacing the option's layer; returns the item key."""
+    catalogue = live.live_pictures().catalogue
+    try:
+        model = catalogue.model(model_id)
+        option = catalogue.option(option_id)
+    except BuildError as error:
+        raise StudioError(str(error)) from None
+    if view not in model.views or not option.draws or not option.available_on(model.id):
+        raise StudioError(f"The {model.name} has no {view} layer for {option.name}.")
+    layer = check_layer(
+        data, canvas=catalogue.canvas, allowed_box=allowed_box_for(catalogue, model.id, view, option.slot)
+    )
+    if s.exec(select(LayerUpload).where(LayerUpload.sha256 == layer.sha256)).first() is None:
+        s.add(
+            LayerUpload(
+                sha256=layer.sha256,
+                png=layer.png,
+                model=model.id,
+                view=view,
+                slot=option.slot,
+                option=option.id,
+                uploaded_by=author,
+            )
+        )
+        s.flush()
+    live.keep_layer_file(layer.sha256, layer.png)
+    key = f"layer:{model.id}:{view}:{option.id}"
+    content.audit(s, author, "uploaded layer", key, layer.sha256)
+    save(s, author, key, {"sha256": layer.sha256}, content.edit_token(s, key))
+    return key
+
+
+def contact_sheet(s: Session, key: str) -> list[tuple[str, str]]:
+    """Sample cars drawn with the drafts (picture path at 400 px, caption) that use the layer in `key`."""
+    _, model_id, view, option_id = key.split(":")
+    with live.previewing(content.draft_values(s)):
+        pictures = live.live_pictures()
+        catalogue = pictures.catalogue
+        option = catalogue.option(option_id)
+        builds = _sample_builds(catalogue, model_id, option)
+        return [(pictures.key(b, view, 400).url(), caption) for b, caption in builds]
+
+
+def _sample_builds(catalogue, model_id: str, option) -> list[tuple[Build, str]]:
+    colours = [o for o in catalogue.options_for(model_id, "colour") if not o.custom][:6]
+    samples = []
+    for colour in colours:
+        try:
+            build, _changes = rules.choose(catalogue, catalogue.build_from(model_id, {"colour": colour.id}), option.id)
+        except BuildError:
+            continue
+        samples.append((build, f"{option.name} on {colour.name}"))
+    return samples

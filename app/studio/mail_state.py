@@ -1,0 +1,95 @@
+"""Thin state for the studio's Mail tab: the outbox at a glance, the mail viewer, and new-feature notes."""
+
+import re
+
+import reflex as rx
+from sqlmodel import select
+
+from app import db
+from app.club.delivery import failed_mail, held_mail, mail_overview
+from app.club.feature_notes import FeatureNoteError, club_members, feature_note_preview, queue_feature_note
+from app.club.outbox import OutboxMail
+from app.club.templates import template
+from app.signin.state import NotAllowed, StaffState
+
+NOT_ALLOWED = "The studio is for the marketing team. Sign in with a marketing account."
+
+
+class MailDeskState(StaffState):
+    counts: list[list[str]] = []  # [status, count]
+    trouble: list[list[str]] = []  # [status, recipient, subject, reason] for failed and held mail
+    recent: list[list[str]] = []  # [id, when, kind, recipient, subject, status]
+    viewing: str = ""  # the HTML of the mail being read (shown in a sandboxed frame)
+    subject: str = ""
+    body: str = ""
+    members: int = 0
+    preview_html: str = ""
+    notice: str = ""
+    error: str = ""
+
+    def _run(self, action) -> bool:
+        self.notice = self.error = ""
+        try:
+            with db.session() as s:
+                user = self._staff(s, "marketing")
+                action(s, user)
+        except NotAllowed:
+            self.error = NOT_ALLOWED
+            return False
+        except FeatureNoteError as problem:
+            self.error = str(problem)
+            return False
+        return True
+
+    def _refresh(self, s, _user) -> None:
+        self.counts = [[status, str(n)] for status, n in mail_overview(s).items()]
+        self.trouble = [[m.status, m.recipient, m.subject, m.last_error] for m in failed_mail(s, 20) + held_mail(s, 20)]
+        rows = s.exec(select(OutboxMail).order_by(OutboxMail.id.desc()).limit(15)).all()
+        self.recent = [
+            [str(m.id), m.created_at.strftime("%-d %b, %H:%M"), m.kind, m.recipient, m.subject, m.status] for m in rows
+        ]
+        self.members = len(club_members(s))
+        if not self.subject:
+            note = template("feature_note")
+            self.subject, self.body = note.subject, note.body
+
+    @rx.event
+    def load(self):
+        self._run(self._refresh)
+
+    @rx.event
+    def read(self, mail_id: str):
+        def action(s, _user):
+            mail = s.get(OutboxMail, int(mail_id))
+            self.viewing = (mail.body_html or f"<pre>{mail.body_text}</pre>") if mail else ""
+
+        self._run(action)
+
+    @rx.event
+    def set_subject(self, text: str):
+        self.subject = text[:200]
+
+    @rx.event
+    def set_body(self, text: str):
+        self.body = text[:6000]
+
+    @rx.event
+    def preview(self):
+        self._run(lambda _s, _u: setattr(self, "preview_html", feature_note_preview(self.subject, self.body).html))
+
+    @rx.event
+    def send_test(self):
+        if self._run(lambda s, user: self._queue(s, test_to=user.email)):
+            self.notice = "A test is on its way to your own inbox (it goes out with the next mail run)."
+            self._run(self._refresh)
+
+    @rx.event
+    def send_to_members(self):
+        counted = []
+        if self._run(lambda s, _user: counted.append(self._queue(s))):
+            self.notice = f"Queued for {counted[0]} club members; each gets it once, however often you press."
+            self._run(self._refresh)
+
+    def _queue(self, s, test_to: str | None = None) -> int:
+        slug = "-".join(re.findall(r"[a-z0-9]+", self.subject.lower()))[:60] or "note"
+        return queue_feature_note(s, slug=slug, subject=self.subject, body_markdown=self.body, test_to=test_to)

@@ -1,0 +1,159 @@
+"""The app scaled out, for real: PostgreSQL, Redis, two backend processes behind one balancer, one front end.
+
+The balancer (`Switchboard`) decides which backend a new connection reaches, so a test can move a
+visitor to the other worker, or kill one, at a moment of its choosing.
+"""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import redis
+import uvicorn
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.databases import fresh_schema, postgres_unreachable
+from tests.e2e_scale.switchboard import Switchboard
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+REDIS_URL = os.environ.get("MOTORJOY_TEST_REDIS_URL", "redis://127.0.0.1:6379")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic"]
+
+
+def redis_unreachable() -> str:
+    """Why Redis can't be used here, or "" when it can."""
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except Exception as error:  # any failure means "not here"; the reason says which
+        return f"Redis is not reachable at {REDIS_URL} (set MOTORJOY_TEST_REDIS_URL): {error}"
+    return ""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_up(url: str, process: subprocess.Popen | None = None, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"{url}: the server exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"{url} did not come up in {timeout} s")
+
+
+@dataclass
+class Backend:
+    """One backend server process (`reflex run --env prod --backend-only`, one Granian worker)."""
+
+    port: int
+    process: subprocess.Popen
+
+    def kill(self) -> None:
+        """Kill it without warning, workers and all, like a crashed machine."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+@dataclass
+class ScaledApp:
+    url: str  # the front end, what a visitor opens
+    backend_url: str  # the balancer, which every page talks to
+    env: dict[str, str]
+    backends: list[Backend]
+    switchboard: Switchboard
+
+
+def start_backend(env: dict[str, str], log: Path) -> Backend:
+    port = free_port()
+    cmd = [str(BIN / "reflex"), "run", "--env", "prod", "--backend-only", "--backend-port", str(port)]
+    with log.open("wb") as out:
+        process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    backend = Backend(port, process)
+    wait_until_up(f"http://127.0.0.1:{port}/ping", process)
+    return backend
+
+
+@pytest.fixture(scope="session")
+def scaled_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ScaledApp]:
+    if reason := postgres_unreachable() or redis_unreachable():
+        pytest.skip(f"The scaled-out browser tests need PostgreSQL and Redis. {reason}")
+    from reflex.utils.exec import _frontend_prod_app
+
+    tmp = tmp_path_factory.mktemp("scaled")
+    switchboard = Switchboard([0, 0]).start()  # the backends' ports are known once they run
+    with fresh_schema("e2e") as db_url:
+        env = dict(
+            os.environ,
+            PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+            MOTORJOY_DATA_DIR=str(tmp / "data"),  # shared: the picture disk cache and the signing key
+            REFLEX_DB_URL=db_url,
+            REFLEX_REDIS_URL=REDIS_URL,
+            REFLEX_API_URL=f"http://127.0.0.1:{switchboard.port}",
+            REFLEX_USE_GRANIAN="true",
+            GRANIAN_WORKERS="1",
+            REFLEX_CHECK_LATEST_VERSION="false",
+        )
+        # Migrations once, before any worker starts; then the front end, built to talk to the balancer.
+        subprocess.run([str(BIN / "motorjoy"), "demo"], cwd=ROOT, env=env, check=True, capture_output=True)
+        build = [str(BIN / "reflex"), "export", "--frontend-only", "--no-zip", "--env", "prod"]
+        subprocess.run(build, cwd=ROOT, env=env, check=True, capture_output=True)
+        frontend = uvicorn.Server(uvicorn.Config(_frontend_prod_app(), host="127.0.0.1", port=free_port()))
+        frontend_thread = threading.Thread(target=frontend.run, daemon=True)
+        frontend_thread.start()
+        backends = [start_backend(env, tmp / f"backend-{n}.log") for n in (1, 2)]
+        switchboard.backends = [b.port for b in backends]
+        app_url = f"http://127.0.0.1:{frontend.config.port}"
+        wait_until_up(app_url)
+        try:
+            yield ScaledApp(app_url, env["REFLEX_API_URL"], env, backends, switchboard)
+        finally:
+            for backend in backends:
+                backend.stop()
+            frontend.should_exit = True
+            frontend_thread.join(10)
+            switchboard.stop()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    executable = shutil.which("chromium") or "/usr/bin/chromium"
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    yield page
+    context.close()

@@ -1,0 +1,82 @@
+"""Two backend workers sharing PostgreSQL and Redis: a visitor can move between them, and one can die."""
+
+import asyncio
+import re
+
+from playwright.sync_api import Page, expect
+
+from app.staff.demo import DEMO_PASSWORD
+from tests.e2e_scale.conftest import ScaledApp
+from tests.reflex_socket import BUILD_STATE, ROOT_STATE, ReflexTab
+
+
+def test_the_session_state_lives_in_redis_not_in_a_worker(scaled_app: ScaledApp):
+    first, second = (f"http://127.0.0.1:{backend.port}" for backend in scaled_app.backends)
+
+    async def visit() -> tuple[str, dict]:
+        on_first = ReflexTab(first, "/build?model=hatch")
+        await on_first.open()
+        await on_first.send(f"{BUILD_STATE}.set_nickname", (BUILD_STATE, "nickname"), text="McGregor")
+        await on_first.send(f"{BUILD_STATE}.pick", (BUILD_STATE, "picture_paths"), option_id="racing-green")
+        await on_first.close()
+        # The same tab (token) comes back on the other worker; `hydrate` alone sends the whole state
+        # without running the page's on_load, so nothing is rebuilt from the URL.
+        on_second = ReflexTab(second, "/build?model=hatch", token=on_first.token)
+        await on_second.open(boot=f"{ROOT_STATE}.hydrate")
+        await on_second.close()
+        return on_second.value(BUILD_STATE, "nickname"), on_second.value(BUILD_STATE, "choice_ids")
+
+    nickname, choices = asyncio.run(visit())
+    assert nickname == "McGregor"
+    assert choices["colour"] == "racing-green"
+
+
+def test_a_build_carries_on_when_the_next_request_lands_on_the_other_worker(page: Page, scaled_app: ScaledApp):
+    scaled_app.switchboard.switch_to(0)
+    page.goto(f"{scaled_app.url}/build?model=hatch")
+    picture = page.locator("#car-picture")
+    expect(picture).to_have_attribute("alt", re.compile("^Hatch in Chili Red"))
+    page.get_by_role("radio", name="Racing Green").click()
+    expect(picture).to_have_attribute("alt", re.compile("^Hatch in Racing Green"))
+
+    # The balancer now sends this visitor to the other worker: the page reconnects there.
+    before = scaled_app.switchboard.connections[1]
+    scaled_app.switchboard.switch_to(1)
+    scaled_app.switchboard.wait_for_connection(1, after=before)
+    page.get_by_role("radio", name="Black roof").click()
+    expect(picture).to_have_attribute("alt", re.compile("^Hatch in Racing Green with a black roof"))
+    page.wait_for_function("document.querySelector('#car-picture').complete")
+    assert page.evaluate("document.querySelector('#car-picture').naturalWidth") > 0
+
+
+def test_a_killed_worker_loses_no_saved_build_or_order(page: Page, scaled_app: ScaledApp):
+    scaled_app.switchboard.switch_to(0)
+    page.goto(f"{scaled_app.url}/build?model=convertible&colour=racing-green")
+    expect(page.locator("#car-picture")).to_be_visible()
+    page.get_by_label("Nickname").fill("Nessie")
+    page.get_by_label("Nickname").blur()
+    page.get_by_role("button", name="Save this build").click()
+    code = page.locator("#build-code").inner_text()
+
+    page.goto(f"{scaled_app.url}/signin")
+    page.get_by_label("Email").fill("dealer@motorjoy.example")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile("/dealer$"))
+    page.get_by_label("Build code").fill(code)
+    page.get_by_role("button", name="Open build").click()
+    page.get_by_label("Customer's name").fill("Morag Bell")
+    page.get_by_label("Customer's email").fill("morag@example.com")
+    page.get_by_role("button", name="Place the order").click()
+    expect(page).to_have_url(re.compile(r"/dealer/order/MJ[0-9A-Z]{6}$"))
+    number = page.url.rsplit("/", 1)[-1]
+
+    # The worker that did all that dies mid-session; the balancer fails over to the other.
+    scaled_app.backends[0].kill()
+    page.goto(f"{scaled_app.url}/dealer")
+    expect(page.get_by_role("link", name=number)).to_be_visible()  # still signed in, and the order is there
+    page.get_by_role("link", name=number).click()
+    expect(page.locator("#order-title")).to_contain_text("Nessie")
+    page.goto(f"{scaled_app.url}/build/{code}")
+    expect(page.get_by_role("img", name=re.compile("^Convertible in Racing Green"))).to_be_visible()
+    expect(page.locator("#build-code")).to_have_text(code)

@@ -1,0 +1,59 @@
+"""The unsubscribe page: looking changes nothing, one click (or the mail client's one-click POST) stops that mail."""
+
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
+
+from app import db
+from app.club.delivery import deliver_due
+from app.club.outbox import queue_mail
+from app.club.preferences import opted_out, unsubscribe_token
+
+
+def client(url: str) -> TestClient:
+    from app.club.routes import unsubscribe_routes
+
+    return TestClient(Starlette(routes=unsubscribe_routes(url)))
+
+
+def path(email: str, topic: str) -> str:
+    return f"/club/unsubscribe/{unsubscribe_token(email, topic)}"
+
+
+def is_out(url: str, email: str, topic: str) -> bool:
+    with db.session(url) as s:
+        return opted_out(s, email, topic)
+
+
+def test_opening_the_link_only_asks(db_url):
+    page = client(db_url).get(path("fiona@example.com", "birthday"))
+    assert page.status_code == 200 and '<form method="post">' in page.text and "f•••@example.com" in page.text
+    assert not is_out(db_url, "fiona@example.com", "birthday")
+
+
+def test_unsubscribing_stops_further_mail_of_that_kind_only(db_url, smtp, mailbox):
+    answer = client(db_url).post(path("fiona@example.com", "birthday"), data={"action": "unsubscribe"})
+    assert answer.status_code == 200 and "off the list" in answer.text and 'value="resubscribe"' in answer.text
+    with db.session(db_url) as s:
+        for kind in ("birthday_card", "stage_news"):
+            queue_mail(s, kind=kind, recipient="fiona@example.com", subject=kind, body_text="Hi", dedupe_key=kind)
+    deliver_due(db_url, config=smtp)
+    assert [m["Subject"] for m in mailbox.messages] == ["stage_news"]
+
+
+def test_one_click_unsubscribe_from_the_mail_client_and_changing_ones_mind(db_url):
+    web = client(db_url)
+    link = path("fiona@example.com", "club_news")
+    web.post(link, content=b"List-Unsubscribe=One-Click", headers={"content-type": "application/x-www-form-urlencoded"})
+    assert is_out(db_url, "fiona@example.com", "club_news")
+    assert "Welcome back" in web.post(link, data={"action": "resubscribe"}).text
+    assert not is_out(db_url, "fiona@example.com", "club_news")
+
+
+def test_a_forged_or_damaged_token_is_a_clear_404(db_url):
+    genuine = unsubscribe_token("fiona@example.com", "birthday")
+    payload, _, signature = genuine.partition(".")
+    forged = unsubscribe_token("hamish@example.com", "birthday").partition(".")[0] + "." + signature
+    web = client(db_url)
+    for token in (forged, payload, genuine[:-3], "%3Cscript%3E"):
+        answer = web.post(f"/club/unsubscribe/{token}")
+        assert answer.status_code == 404 and "read this unsubscribe link" in answer.text
