@@ -1,5 +1,6 @@
 """Database engine, sessions and migrations; the tables live with the feature that owns them."""
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,6 +34,19 @@ def dispose(url: str) -> None:
         eng = _engines.pop(url, None)
     if eng is not None:
         eng.dispose()
+
+
+def _forget_pools_in_child() -> None:
+    # Reflex's Granian server imports the app (which reads the database) before forking its workers.
+    # A pooled connection must never be shared by two processes: the child leaves the parent's
+    # connections alone (close=False, they are still the parent's) and opens its own.
+    global _engines_lock
+    _engines_lock = Lock()
+    for eng in _engines.values():
+        eng.dispose(close=False)
+
+
+os.register_at_fork(after_in_child=_forget_pools_in_child)
 
 
 def _new_engine(url: str) -> sa.Engine:

@@ -302,7 +302,11 @@ def build_page() -> rx.Component:
         rx.cond(
             BuildState.ready,
             configurator(),
-            rx.skeleton(rx.box(height="24rem", width="100%"), loading=True),
+            rx.cond(
+                BuildState.notes.length() > 0,
+                rx.callout(BuildState.notes[0], icon="lock", color_scheme="amber", id="not-allowed"),
+                rx.skeleton(rx.box(height="24rem", width="100%"), loading=True),
+            ),
         ),
         current="/build",
     )
