@@ -409,7 +409,7 @@ def audit_log() -> rx.Component:
 def workshop() -> rx.Component:
     return rx.vstack(
         rx.flex(
-            rx.heading("The studio", as_="h1", size=rx.breakpoints(initial="7", md="8")),
+            rx.text("Tune the words, the colours, the prices and the pictures.", size="3", color="gray"),
             staff_bar(StudioState),
             justify="between",
             align="center",
@@ -447,6 +447,7 @@ def workshop() -> rx.Component:
 
 def studio_page() -> rx.Component:
     return page_shell(
+        rx.heading("The studio", as_="h1", size=rx.breakpoints(initial="7", md="8"), margin_bottom="0.75rem"),
         rx.cond(
             StudioState.allowed,
             workshop(),

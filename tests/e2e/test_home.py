@@ -11,7 +11,7 @@ from app.orders.fleet import cars_on_their_way
 SECTIONS = [
     ("Build your own", "/build", "Build your own"),
     ("Where's My Baby?", "/track", "Where's My Baby?"),
-    ("Studio", "/studio", "Tune the words and the pictures."),
+    ("Studio", "/studio", "The studio"),
 ]
 
 
