@@ -84,8 +84,17 @@ def item_for(key: str) -> Item:
     if kind == "option" and COLOUR_ID.fullmatch(rest):
         return new_colour_item(rest)
     if kind == "layer" and rest.count(":") == 2:
-        return Item(key, f"Layer image: {rest.replace(':', ' / ')}", "Imagery", LAYER_FIELDS, {"sha256": ""})
+        return Item(key, _layer_title(rest), "Imagery", LAYER_FIELDS, {"sha256": ""})
     raise StudioError("There is no such item in the studio.")
+
+
+def _layer_title(where: str) -> str:
+    model, view, option = where.split(":")
+    catalogue = shipped_pictures().catalogue
+    try:
+        return f"Layer: {catalogue.option(option).name}, {catalogue.model(model).name} {view}"
+    except BuildError:
+        return f"Layer: {option}, {model} {view}"
 
 
 def item_rows(s: Session) -> list[ItemRow]:

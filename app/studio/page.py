@@ -292,9 +292,19 @@ def imagery() -> rx.Component:
             rx.vstack(
                 rx.heading("Contact sheet", as_="h3", size="4"),
                 rx.text(
-                    "The new layer on sample cars, drawn exactly as the configurator will. It is a draft: "
-                    "publish it from its item under Copy & catalogue.",
+                    "The new layer on sample cars, drawn exactly as the configurator will. It is a draft until "
+                    "you publish it (here, from its item under Copy & catalogue, or in a release).",
                     size="2",
+                ),
+                rx.flex(
+                    rx.button("Publish this layer now", color_scheme="grass", on_click=StudioState.publish),
+                    rx.link(
+                        rx.button("Try it in the configurator", variant="outline"),
+                        href="/studio/preview/build",
+                        is_external=True,
+                    ),
+                    gap="0.75rem",
+                    wrap="wrap",
                 ),
                 rx.grid(
                     rx.foreach(
@@ -361,6 +371,7 @@ def releases() -> rx.Component:
             on_submit=StudioState.schedule,
         ),
         rx.heading("Releases", as_="h3", size="4"),
+        rx.cond(StudioState.releases.length() == 0, rx.text("No releases yet.", size="2", color="gray")),
         rx.el.ul(
             rx.foreach(
                 StudioState.releases,
@@ -431,6 +442,7 @@ def workshop() -> rx.Component:
                 rx.tabs.trigger("Releases", value="releases"),
                 rx.tabs.trigger("Club mail", value="mail", on_click=MailDeskState.load),
                 rx.tabs.trigger("Audit log", value="audit"),
+                style={"flex_wrap": "wrap"},
             ),
             rx.tabs.content(copy_and_catalogue(), value="items", padding_top="1.25rem"),
             rx.tabs.content(imagery(), value="imagery", padding_top="1.25rem"),

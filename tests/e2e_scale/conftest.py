@@ -59,6 +59,13 @@ def wait_until_up(url: str, process: subprocess.Popen | None = None, timeout: fl
     raise RuntimeError(f"{url} did not come up in {timeout} s")
 
 
+def run_quietly(cmd: list[str], env: dict[str, str]) -> None:
+    """Run a set-up command; its output is shown only when it fails."""
+    done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({done.returncode}):\n{done.stdout[-3000:]}{done.stderr[-3000:]}")
+
+
 @dataclass
 class Backend:
     """One backend server process (`reflex run --env prod --backend-only`, one Granian worker)."""
@@ -96,7 +103,11 @@ def start_backend(env: dict[str, str], log: Path) -> Backend:
     with log.open("wb") as out:
         process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     backend = Backend(port, process)
-    wait_until_up(f"http://127.0.0.1:{port}/ping", process)
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/ping", process)
+    except RuntimeError as error:
+        backend.stop()
+        raise RuntimeError(f"{error}; its log ends:\n{log.read_text(errors='replace')[-3000:]}") from None
     return backend
 
 
@@ -121,9 +132,8 @@ def scaled_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ScaledApp]:
             REFLEX_CHECK_LATEST_VERSION="false",
         )
         # Migrations once, before any worker starts; then the front end, built to talk to the balancer.
-        subprocess.run([str(BIN / "motorjoy"), "demo"], cwd=ROOT, env=env, check=True, capture_output=True)
-        build = [str(BIN / "reflex"), "export", "--frontend-only", "--no-zip", "--env", "prod"]
-        subprocess.run(build, cwd=ROOT, env=env, check=True, capture_output=True)
+        run_quietly([str(BIN / "motorjoy"), "demo"], env)
+        run_quietly([str(BIN / "reflex"), "export", "--frontend-only", "--no-zip", "--env", "prod"], env)
         frontend = uvicorn.Server(uvicorn.Config(_frontend_prod_app(), host="127.0.0.1", port=free_port()))
         frontend_thread = threading.Thread(target=frontend.run, daemon=True)
         frontend_thread.start()

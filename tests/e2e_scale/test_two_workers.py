@@ -31,7 +31,7 @@ def test_the_session_state_lives_in_redis_not_in_a_worker(scaled_app: ScaledApp)
     assert choices["colour"] == "racing-green"
 
 
-def test_a_build_carries_on_when_the_next_request_lands_on_the_other_worker(page: Page, scaled_app: ScaledApp):
+def test_a_build_carries_on_when_the_next_request_lands_on_the_other_worker(scaled_app: ScaledApp, page: Page):
     scaled_app.switchboard.switch_to(0)
     page.goto(f"{scaled_app.url}/build?model=hatch")
     picture = page.locator("#car-picture")
@@ -49,7 +49,7 @@ def test_a_build_carries_on_when_the_next_request_lands_on_the_other_worker(page
     assert page.evaluate("document.querySelector('#car-picture').naturalWidth") > 0
 
 
-def test_a_killed_worker_loses_no_saved_build_or_order(page: Page, scaled_app: ScaledApp):
+def test_a_killed_worker_loses_no_saved_build_or_order(scaled_app: ScaledApp, page: Page):
     scaled_app.switchboard.switch_to(0)
     page.goto(f"{scaled_app.url}/build?model=convertible&colour=racing-green")
     expect(page.locator("#car-picture")).to_be_visible()
