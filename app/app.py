@@ -3,6 +3,7 @@
 import reflex as rx
 from starlette.applications import Starlette
 
+from app.club.routes import unsubscribe_routes
 from app.club.schedule import run_mail_schedule
 from app.configurator.compare_page import CompareState, compare_page
 from app.configurator.page import build_page
@@ -24,7 +25,14 @@ from app.tracking.state import TrackState
 from app.ui.theme import GLOBAL_STYLE
 
 # Plain HTTP next to the app: car pictures, the stage feed, nudge reports and club mail unsubscribes.
-http_routes = Starlette(routes=[*picture_routes(pictures_for_version, live_pictures), *feed_routes(), *nudge_routes()])
+http_routes = Starlette(
+    routes=[
+        *picture_routes(pictures_for_version, live_pictures),
+        *feed_routes(),
+        *nudge_routes(),
+        *unsubscribe_routes(),
+    ]
+)
 app = rx.App(style=GLOBAL_STYLE, api_transformer=http_routes)
 app.register_lifespan_task(warm_up)
 app.register_lifespan_task(run_mail_schedule)
