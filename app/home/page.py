@@ -66,6 +66,10 @@ def hero_car() -> rx.Component:
 
 def home() -> rx.Component:
     return page_shell(
+        rx.cond(
+            HomeState.announcement != "",
+            rx.callout(rx.html(HomeState.announcement), icon="megaphone", id="announcement", margin_bottom="1.5rem"),
+        ),
         rx.grid(
             hero(),
             hero_car(),

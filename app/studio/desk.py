@@ -16,6 +16,8 @@ from sqlmodel import Session, select
 
 from app import db
 from app.catalog import Build, BuildError, rules
+from app.club.compose import letter, render_copy
+from app.club.preferences import TOPIC_OF_KIND
 from app.club.templates import DEFAULTS as MAIL_DEFAULTS
 from app.club.templates import PLACEHOLDERS
 from app.nudges.settings import NudgeSettings
@@ -31,6 +33,21 @@ from app.tracking.journey import journey as shipped_journey
 
 MAIL_TITLES = {"birthday_card": "birthday card", "stage_news": "stage news", "feature_note": "new-feature note"}
 LAYER_FIELDS = (ItemField("sha256", "Layer image (SHA-256 of the PNG)", "line"),)
+# Made-up values a mail template preview is filled with.
+SAMPLE_VALUES = {
+    "name": "McGregor",
+    "owner": "Fiona",
+    "age": "two",
+    "age_years": "Two years",
+    "ordered_on": "3 March 2024",
+    "built_on": "28 March 2024",
+    "vessel": "MV Northern Star",
+    "days_at_sea": "24 days",
+    "delivered_on": "2 May 2024",
+    "stage": "At sea",
+    "narrative": "McGregor is on the high seas, and the captain has been told it's precious cargo.",
+    "tracking_link": "https://example.com/track/MJ4K7QX2/sample",
+}
 COLOUR_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
 
@@ -169,6 +186,16 @@ def add_colour(s: Session, author: str, name: str, hex_text: str, price: str) ->
         raise StudioError(f"There is already a colour or option called {colour_id!r}; pick another name.")
     save(s, author, key, {"name": name, "hex": hex_text, "price": price, "retired": ""}, content.edit_token(s, key))
     return key
+
+
+def mail_preview(s: Session, key: str) -> str:
+    """A mail template (draft, else live) as an owner would get it, filled with made-up values: HTML."""
+    kind = key.removeprefix("mail:")
+    value = _value(item_for(key), content.drafts(s), content.published_values(s))
+    sample = {name: SAMPLE_VALUES.get(name, name) for name in PLACEHOLDERS.get(kind, {})}
+    words = render_copy(value["subject"], value["body"], sample)
+    topic = TOPIC_OF_KIND.get(kind, "")
+    return letter(words, unsubscribe="https://example.com/unsubscribe" if topic else "", topic=topic).html
 
 
 def publish_now(s: Session, author: str, keys: list[str]) -> list[str]:

@@ -156,6 +156,14 @@ def editor() -> rx.Component:
             width="100%",
         ),
         rx.text("Save keeps a draft. Preview it, then publish it now or in a release.", size="1", color="gray"),
+        rx.cond(
+            StudioState.mail_html != "",
+            rx.vstack(
+                rx.heading("As an owner gets it (with made-up details)", as_="h3", size="3"),
+                mail_frame(StudioState.mail_html, "Preview of this mail"),
+                width="100%",
+            ),
+        ),
         history(),
         spacing="3",
         width="100%",

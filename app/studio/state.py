@@ -35,6 +35,7 @@ class StudioState(StaffState):
     layer_view: str = "side"
     layer_option: str = ""
     sheet: list[list[str]] = []  # [picture path, caption] of the contact sheet
+    mail_html: str = ""  # a mail template's preview, filled with made-up values
     upload_error: str = ""
 
     @rx.var
@@ -88,6 +89,7 @@ class StudioState(StaffState):
         self.key, self.title, self.status, self.edit_token = item.key, item.title, item.status, item.token
         self.has_draft, self.fields = item.has_draft, item.fields
         self.history = desk.history(s, key)
+        self.mail_html = desk.mail_preview(s, key) if key.startswith("mail:") else ""
 
     def _act(self, action, success: str = ""):
         """Run `action(session, user)` for a signed-in marketing user; a refusal changes nothing."""

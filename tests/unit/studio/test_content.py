@@ -206,3 +206,25 @@ def test_a_bad_upload_changes_nothing(db_session):
     with pytest.raises(StudioError, match="There is no option called"):
         desk.upload_layer(db_session, ALICE, "hatch", "front", "no-such-option", real_layer())
     assert db_session.exec(select(LayerUpload)).all() == [] and content.drafts(db_session) == {}
+
+
+def test_a_mail_template_preview_shows_the_draft_filled_with_sample_details(db_session):
+    save(db_session, "mail:birthday_card", subject="Cake for {name}!", body="{name} is **{age}** today, {owner}.")
+    preview = desk.mail_preview(db_session, "mail:birthday_card")
+    assert "<title>Cake for McGregor!</title>" in preview
+    assert "McGregor is <strong>two</strong> today, Fiona." in preview
+    with pytest.raises(StudioError, match=r"\{colour\} is not something we can fill in"):
+        save(db_session, "mail:birthday_card", body="{colour} is lovely")
+
+
+def test_the_announcement_and_mail_copy_go_live_when_published(db_session):
+    from app.club.templates import template
+
+    save(db_session, "announcement", text="Spring colours are **in**.")
+    save(db_session, "mail:stage_news", subject="{name} moved: {stage}")
+    assert live.announcement() == ""
+    desk.publish_now(db_session, ALICE, ["announcement", "mail:stage_news"])
+    db_session.commit()
+    live.forget_published()
+    assert live.announcement() == "Spring colours are **in**."
+    assert template("stage_news").subject == "{name} moved: {stage}"
