@@ -150,9 +150,15 @@ def open_item(s: Session, key: str) -> OpenItem:
     item = item_for(key)
     drafts, published = content.drafts(s), content.published_values(s)
     value = _value(item, drafts, published)
-    fields = [FieldView(f.name, f.label, f.widget, f.help, form_text(f, value.get(f.name, ""))) for f in item.fields]
+    fields = [FieldView(f.name, f.label, f.widget, _help(f), form_text(f, value.get(f.name, ""))) for f in item.fields]
     status = _status(drafts.get(key), content.published(s).get(key), _release_names(s))
     return OpenItem(key, _title(item, value), status, content.edit_token(s, key), key in drafts, fields)
+
+
+def _help(spec: ItemField) -> str:
+    if not spec.placeholders:
+        return spec.help
+    return f"{spec.help} You can use: {', '.join('{' + p + '}' for p in spec.placeholders)}.".strip()
 
 
 def _value(item: Item, drafts, published) -> dict:

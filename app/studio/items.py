@@ -48,7 +48,7 @@ NARRATIVE = (
         "variants",
         "Stories (one per line)",
         "lines",
-        "A buyer sees one of these a day. {name} becomes the car's nickname. "
+        "A buyer sees one of these a day, with {name} as the car's nickname. "
         "*italic*, **bold** and [links](https://…) work.",
         max_chars=300,
         high=6,
