@@ -4,7 +4,6 @@ to the next when that one is down, and can cut every open connection so clients 
 import asyncio
 import contextlib
 import threading
-import time
 
 
 class Switchboard:
@@ -14,7 +13,6 @@ class Switchboard:
         self.backends = backends
         self.current = 0
         self.port = 0
-        self.connections = [0] * len(backends)  # how many connections each backend has been given
         self._writers: set[asyncio.StreamWriter] = set()
         self._loop = asyncio.new_event_loop()
         self._started = threading.Event()
@@ -34,14 +32,6 @@ class Switchboard:
         self.current = index
         asyncio.run_coroutine_threadsafe(self._cut_all(), self._loop).result(10)
 
-    def wait_for_connection(self, index: int, after: int, timeout: float = 20) -> None:
-        """Wait until backend `index` has been given more than `after` connections."""
-        deadline = time.monotonic() + timeout
-        while self.connections[index] <= after:
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"nothing connected to backend {index} in {timeout} s")
-            time.sleep(0.05)
-
     def _run(self) -> None:
         asyncio.set_event_loop(self._loop)
         server = self._loop.run_until_complete(asyncio.start_server(self._serve, "127.0.0.1", 0))
@@ -56,11 +46,9 @@ class Switchboard:
     async def _open_backend(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
         # Like a balancer's health check: a backend that refuses connections is skipped.
         for step in range(len(self.backends)):
-            index = (self.current + step) % len(self.backends)
+            port = self.backends[(self.current + step) % len(self.backends)]
             with contextlib.suppress(OSError):
-                opened = await asyncio.open_connection("127.0.0.1", self.backends[index])
-                self.connections[index] += 1
-                return opened
+                return await asyncio.open_connection("127.0.0.1", port)
         raise ConnectionRefusedError("no backend is up")
 
     async def _serve(self, client_reader: asyncio.StreamReader, client_writer: asyncio.StreamWriter) -> None:
