@@ -7,6 +7,7 @@ from app.studio.content import HistoryRow
 from app.studio.desk import FieldView, ItemRow
 from app.studio.mail_state import MailDeskState
 from app.studio.state import StudioState
+from app.studio.uploads import MAX_UPLOAD_BYTES
 from app.ui.car_picture import backend_src
 from app.ui.forms import field_label
 from app.ui.layout import page_shell
@@ -281,6 +282,7 @@ def imagery() -> rx.Component:
             multiple=False,
             max_files=1,
             accept={"image/png": [".png"], "image/webp": [".webp"]},
+            max_size=MAX_UPLOAD_BYTES,  # the browser says so at once; the server enforces it again
             border=f"2px dashed {rx.color('gray', 7)}",
             border_radius="12px",
             padding="1.5rem",
