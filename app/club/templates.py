@@ -101,22 +101,6 @@ def template(kind: str) -> MailTemplate:
     return MailTemplate(edited["subject"], edited["body"]) if edited else DEFAULTS[kind]
 
 
-def placeholders_in(text: str) -> list[str]:
-    """The placeholder names used in a piece of copy, in order of first use."""
-    names = [match.group(1) for match in _PLACEHOLDER.finditer(text) if match.group(1) is not None]
-    return list(dict.fromkeys(names))
-
-
-def check_template(kind: str, copy: MailTemplate) -> None:
-    """TemplateError naming the first placeholder this kind of mail can't fill (e.g. a typo like {nmae})."""
-    template(kind)  # an unknown kind gets its own clear message
-    allowed = PLACEHOLDERS[kind]
-    for name in placeholders_in(copy.subject) + placeholders_in(copy.body):
-        if name not in allowed:
-            known = ", ".join("{" + n + "}" for n in allowed) or "none"
-            raise TemplateError(f"{{{name}}} isn't something this mail can fill in; it knows {known}.")
-
-
 def fill(text: str, values: dict[str, str], escape=lambda value: value) -> str:
     """The copy with each {placeholder} replaced by its `escape`d value, and "{{"/"}}" by a brace."""
 

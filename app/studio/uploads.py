@@ -44,12 +44,6 @@ class AsyncReader(Protocol):
     async def read(self, size: int = -1) -> bytes: ...
 
 
-class SyncReader(Protocol):
-    """A binary file-like object, as the command line opens one."""
-
-    def read(self, size: int = -1, /) -> bytes: ...
-
-
 @dataclass(frozen=True)
 class LayerImage:
     """An accepted layer: canonical RGBA PNG bytes (no metadata), their sha256, size and visible box."""
@@ -94,14 +88,6 @@ async def read_limited(upload: AsyncReader, limit: int = MAX_UPLOAD_BYTES, chunk
     """All of an async upload's bytes; UploadRefused as soon as it passes `limit` (asks for limit + 1 at most)."""
     budget = _Budget(limit, chunk_size)
     while budget.take(await upload.read(budget.next_size())):
-        pass
-    return budget.data()
-
-
-def read_limited_sync(stream: SyncReader, limit: int = MAX_UPLOAD_BYTES, chunk_size: int = 64 * 1024) -> bytes:
-    """All of a file-like object's bytes; UploadRefused as soon as it passes `limit` (asks for limit + 1 at most)."""
-    budget = _Budget(limit, chunk_size)
-    while budget.take(stream.read(budget.next_size())):
         pass
     return budget.data()
 

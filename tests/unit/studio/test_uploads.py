@@ -18,7 +18,6 @@ from app.studio.uploads import (
     allowed_box_for,
     check_layer,
     read_limited,
-    read_limited_sync,
 )
 
 CANVAS = (1600, 900)
@@ -338,9 +337,3 @@ def test_an_upload_within_the_limit_is_read_whole():
     data = bytes(range(256)) * 40
     assert asyncio.run(read_limited(AsyncBytes(data), limit=len(data), chunk_size=1000)) == data
 
-
-def test_the_sync_reader_shares_the_limit():
-    data = b"y" * 500
-    assert read_limited_sync(io.BytesIO(data), limit=500, chunk_size=70) == data
-    with pytest.raises(UploadRefused, match=r"^That file is bigger than 499 bytes; a layer must be smaller\."):
-        read_limited_sync(io.BytesIO(data), limit=499, chunk_size=70)
