@@ -25,7 +25,9 @@ def engine(url: str | None = None) -> sa.Engine:
     if (eng := _engines.get(url)) is not None:
         return eng
     with _engines_lock:  # two threads asking for a new URL at once still get one pool
-        return _engines.setdefault(url, _new_engine(url))
+        if url not in _engines:
+            _engines[url] = _new_engine(url)
+        return _engines[url]
 
 
 def dispose(url: str) -> None:

@@ -9,6 +9,8 @@ from app.staff.demo import DEMO_PASSWORD
 from tests.e2e_scale.conftest import ScaledApp
 from tests.reflex_socket import BUILD_STATE, ROOT_STATE, ReflexTab
 
+HYDRATED = re.compile(r'"is_hydrated_rx_state_"\s*:\s*true')
+
 
 def test_the_session_state_lives_in_redis_not_in_a_worker(scaled_app: ScaledApp):
     first, second = (f"http://127.0.0.1:{backend.port}" for backend in scaled_app.backends)
@@ -38,11 +40,14 @@ def test_a_build_carries_on_when_the_next_request_lands_on_the_other_worker(scal
     expect(picture).to_have_attribute("alt", re.compile("^Hatch in Chili Red"))
     page.get_by_role("radio", name="Racing Green").click()
     expect(picture).to_have_attribute("alt", re.compile("^Hatch in Racing Green"))
+    expect(page).to_have_url(re.compile("colour=racing-green"))  # the page keeps the choices in its URL too
 
-    # The balancer now sends this visitor to the other worker: the page notices and reconnects there
-    # (a click before it noticed would go down the dead connection, as it would in real life).
-    with page.expect_websocket():
+    # The balancer now sends this visitor to the other worker: the page reconnects there, and that
+    # worker hydrates it and runs /build's on_load again (a click before that finishes would be undone
+    # by the on_load, which rebuilds from the URL, on one worker as on two).
+    with page.expect_websocket() as reconnected:
         scaled_app.switchboard.switch_to(1)
+    reconnected.value.wait_for_event("framereceived", predicate=lambda frame: HYDRATED.search(str(frame)) is not None)
     page.get_by_role("radio", name="Black roof").click()
     expect(picture).to_have_attribute("alt", re.compile("^Hatch in Racing Green with a black roof"))
     page.wait_for_function("document.querySelector('#car-picture').complete")
