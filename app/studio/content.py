@@ -142,12 +142,20 @@ def rollback(s: Session, key: str, version: int, *, author: str, check: Check) -
     old = s.exec(select(ContentVersion).where(ContentVersion.key == key, ContentVersion.version == version)).first()
     if old is None:
         raise StudioError(f"There is no version {version} of this item.")
+    return republish(
+        s, key, json.loads(old.value), author=author, check=check, note=f"rolled back to version {version}"
+    )
+
+
+def republish(s: Session, key: str, value: Mapping, *, author: str, check: Check, note: str) -> int:
+    """Publish an earlier value (an old version, or the item as shipped) as a new version; returns its number."""
     current = published(s).get(key)
-    if current is not None and current.value == old.value:
+    if current is not None and current.value == canonical(value):
         raise StudioError("That is already what customers see.")
-    value = json.loads(old.value)
-    check(published_values(s) | {key: value})
-    return _new_version(s, key, value, author=author, note=f"rolled back to version {version}").version
+    if current is None:
+        raise StudioError("Customers already see this as shipped.")
+    check(published_values(s) | {key: dict(value)})
+    return _new_version(s, key, value, author=author, note=note).version
 
 
 def _new_version(s: Session, key: str, value: Mapping, *, author: str, note: str) -> ContentVersion:

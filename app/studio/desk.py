@@ -216,6 +216,16 @@ def rollback(s: Session, author: str, key: str, version: int) -> int:
     return _checked(content.rollback, s, key, version, author=author, check=live.check)
 
 
+def restore_shipped(s: Session, author: str, key: str) -> int:
+    """Publish the item exactly as the files ship it, as a new version (history keeps the rest)."""
+    item = item_for(key)
+    if item.default.get("new") or key.startswith("layer:"):
+        raise StudioError("This was added in the studio, so it has no shipped version; retire it instead.")
+    return _checked(
+        content.republish, s, key, item.default, author=author, check=live.check, note="restored as shipped"
+    )
+
+
 def _checked(action, *args, **kwargs):
     try:
         return action(*args, **kwargs)

@@ -208,7 +208,11 @@ def history() -> rx.Component:
         rx.heading("History", as_="h3", size="4"),
         rx.cond(
             StudioState.history.length() > 0,
-            rx.el.ol(rx.foreach(StudioState.history, history_entry), padding="0", display="grid", gap="0.5rem"),
+            rx.vstack(
+                rx.el.ol(rx.foreach(StudioState.history, history_entry), padding="0", display="grid", gap="0.5rem"),
+                rx.button("Restore as shipped", size="1", variant="soft", on_click=StudioState.restore_shipped),
+                width="100%",
+            ),
             rx.text("Never published: customers see it as shipped.", size="2", color="gray"),
         ),
         spacing="2",

@@ -157,6 +157,12 @@ class StudioState(StaffState):
         )
 
     @rx.event
+    def restore_shipped(self):
+        return self._act(
+            lambda s, user: desk.restore_shipped(s, user.name, self.key), "Restored as shipped; customers see it now."
+        )
+
+    @rx.event
     def add_colour(self, form: dict):
         def action(s, user):
             key = desk.add_colour(s, user.name, str(form.get("name", "")), str(form.get("hex", "")), "0")

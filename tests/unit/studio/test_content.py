@@ -88,6 +88,19 @@ def test_history_keeps_every_version_with_a_diff_and_rollback_is_a_new_version(d
         desk.rollback(db_session, BOB, "announcement", 9)
 
 
+def test_restoring_as_shipped_is_a_new_version_too(db_session):
+    with pytest.raises(StudioError, match="already see this as shipped"):
+        desk.restore_shipped(db_session, BOB, "model:hatch")
+    save(db_session, "model:hatch", base_price="25000")
+    desk.publish_now(db_session, ALICE, ["model:hatch"])
+    assert desk.restore_shipped(db_session, BOB, "model:hatch") == 2
+    db_session.commit()
+    assert live_value("model:hatch") == {"base_price": 19950}
+    assert desk.history(db_session, "model:hatch")[0].note == "restored as shipped"
+    with pytest.raises(StudioError, match="already what customers see"):
+        desk.restore_shipped(db_session, BOB, "model:hatch")
+
+
 def test_every_change_is_in_the_audit_log(db_session):
     save(db_session, "announcement", text="Hello")
     desk.publish_now(db_session, BOB, ["announcement"])

@@ -23,6 +23,7 @@ STUDIO_CALLS = [
     (StudioState.discard, ()),
     (StudioState.publish, ()),
     (StudioState.rollback, (1,)),
+    (StudioState.restore_shipped, ()),
     (StudioState.add_colour, ({"name": "Sneaky Pink", "hex": "#FF00FF"},)),
     (StudioState.schedule, ({"release:announcement": "on", "release_name": "X", "publish_at": "2099-01-01T10:00"},)),
     (StudioState.cancel_release, ("1",)),

@@ -336,4 +336,3 @@ def test_a_reader_that_ignores_the_size_is_stopped_within_one_chunk():
 def test_an_upload_within_the_limit_is_read_whole():
     data = bytes(range(256)) * 40
     assert asyncio.run(read_limited(AsyncBytes(data), limit=len(data), chunk_size=1000)) == data
-
