@@ -47,7 +47,7 @@ def item_list() -> rx.Component:
             width="100%",
         ),
         rx.scroll_area(
-            rx.el.ul(rx.foreach(StudioState.visible_rows, item_button), padding="0", margin="0"),
+            rx.el.ul(rx.foreach(StudioState.visible_rows, item_button), padding="0", margin="0", id="studio-items"),
             type="auto",
             scrollbars="vertical",
             style={"max_height": "34rem"},

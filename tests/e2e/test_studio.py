@@ -12,7 +12,9 @@ CLEMENTINE = "MJ6WDN3K"  # a demo order waiting at the dealer
 
 def open_item(page: Page, title: str) -> None:
     page.get_by_label("Find an item").fill(title)
-    page.get_by_role("button", name=re.compile(title)).first.click()
+    # The list re-renders as it filters: click only once it shows just the one item.
+    expect(page.locator("#studio-items li")).to_have_count(1)
+    page.get_by_role("button", name=re.compile(title)).click()
     expect(page.locator("#item-title")).to_have_text(title)
 
 
