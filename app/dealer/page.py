@@ -21,6 +21,24 @@ def refused(message) -> rx.Component:
     return not_allowed(message, rx.cond(message == NOT_ALLOWED, rx.link("Go to staff sign-in", href="/signin")))
 
 
+# Suggestions only: any IANA time zone is accepted (and checked) when the order is placed.
+COMMON_TIME_ZONES = (
+    "Europe/London",
+    "Europe/Dublin",
+    "Europe/Paris",
+    "Europe/Berlin",
+    "Europe/Madrid",
+    "America/New_York",
+    "America/Chicago",
+    "America/Los_Angeles",
+    "America/Toronto",
+    "Asia/Tokyo",
+    "Asia/Singapore",
+    "Australia/Sydney",
+    "Pacific/Auckland",
+)
+
+
 def field(label: str, name: str, **props) -> rx.Component:
     return rx.vstack(
         field_label(label, f"f-{name}"),
@@ -62,7 +80,9 @@ def order_form(build: BuildSummary) -> rx.Component:
                     "time_zone",
                     default_value="Europe/London",
                     max_length=60,
+                    list="time-zones",
                 ),
+                rx.el.datalist(*(rx.el.option(value=zone) for zone in COMMON_TIME_ZONES), id="time-zones"),
                 rx.el.fieldset(
                     rx.el.legend("Mail the customer has agreed to", style={"font_weight": "500"}),
                     opt_in("stage_news", "News at each stage of the journey"),
