@@ -28,7 +28,13 @@ STUDIO_CALLS = [
     (StudioState.schedule, ({"release:announcement": "on", "release_name": "X", "publish_at": "2099-01-01T10:00"},)),
     (StudioState.cancel_release, ("1",)),
 ]
-MAIL_CALLS = [(MailDeskState.load, ()), (MailDeskState.send_to_members, ()), (MailDeskState.send_test, ())]
+MAIL_CALLS = [
+    (MailDeskState.load, ()),
+    (MailDeskState.read, ("1",)),
+    (MailDeskState.preview, ()),
+    (MailDeskState.send_to_members, ()),
+    (MailDeskState.send_test, ()),
+]
 
 
 @pytest.fixture
@@ -79,7 +85,7 @@ def test_a_handler_called_without_the_role_is_refused_and_changes_nothing(db_url
     if state_class is StudioState:
         assert (state.allowed, state.denied, state.rows, state.fields) == (False, NOT_ALLOWED, [], [])
     else:
-        assert state.error == NOT_ALLOWED and state.recent == []
+        assert state.error == NOT_ALLOWED and (state.recent, state.viewing, state.preview_html) == ([], "", "")
 
 
 def test_the_same_handlers_work_for_marketing(db_url, tokens):
