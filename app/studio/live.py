@@ -108,6 +108,8 @@ def pictures_for_version(version: str) -> CarPictures | None:
     live = live_pictures()
     if live.catalogue.asset_version == version:
         return live
+    if not overlay.could_be_studio_version(version):
+        return None  # not worth a database query (old or made-up URLs are common)
     with db.session() as s:
         drafts = content.draft_values(s)
     if overlay.catalogue_version(drafts, overlay.base_manifest()["asset_version"]) == version:

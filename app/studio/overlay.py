@@ -11,6 +11,7 @@ import copy
 import dataclasses
 import hashlib
 import json
+import re
 import tomllib
 from collections.abc import Mapping
 from functools import cache
@@ -44,6 +45,12 @@ def catalogue_version(values: Mapping[str, Mapping], base_version: str) -> str:
     if not changes:
         return base_version
     return f"{base_version}-{hashlib.sha256(canonical(changes).encode()).hexdigest()[:10]}"
+
+
+def could_be_studio_version(version: str) -> bool:
+    """Whether `version` has the shape `catalogue_version` gives studio changes (base + 10 hex digits)."""
+    base, _, fingerprint = version.rpartition("-")
+    return base == base_manifest()["asset_version"] and bool(re.fullmatch(r"[0-9a-f]{10}", fingerprint))
 
 
 def catalogue_from(values: Mapping[str, Mapping], layer_paths: Mapping[str, Path]) -> Catalogue:

@@ -205,6 +205,7 @@ def test_an_uploaded_layer_is_a_draft_with_a_contact_sheet_then_goes_live(db_ses
     draft_version = sheet[0][0].split("/")[2]
     assert draft_version != live.live_pictures().catalogue.asset_version
     assert live.pictures_for_version(draft_version) is not None
+    assert live.pictures_for_version(draft_version[:-1] + "x") is None
     desk.publish_now(db_session, ALICE, [key])
     db_session.commit()
     live.forget_published()
