@@ -10,7 +10,6 @@ import logging
 import os
 import smtplib
 import ssl
-import tempfile
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from app import db, settings
 from app.club.compose import message_for
 from app.club.outbox import STATUSES, OutboxMail
 from app.club.preferences import wants
+from app.files import write_atomically
 
 log = logging.getLogger(__name__)
 
@@ -131,13 +131,9 @@ class EmlFolderTransport:
         self.folder = folder
 
     def send(self, message: EmailMessage) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
         name = message["Message-ID"].strip("<>").partition("@")[0] + ".eml"
-        # Temp file + rename: a reader never sees half a mail, and a resend replaces rather than duplicates.
-        fd, temp = tempfile.mkstemp(dir=self.folder, suffix=".part")
-        with os.fdopen(fd, "wb") as file:
-            file.write(message.as_bytes())
-        os.replace(temp, self.folder / name)
+        # A reader never sees half a mail, and a resend replaces rather than duplicates.
+        write_atomically(self.folder / name, message.as_bytes())
 
     def close(self) -> None:
         pass

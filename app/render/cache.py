@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
 
+from app.files import write_atomically
 from app.render.key import RenderKey
 
 log = logging.getLogger(__name__)
@@ -100,23 +99,11 @@ class PictureCache:
     def _render_to_disk(self, key: RenderKey, digest: str, render: Renderer | None = None) -> bytes:
         data = (render or self._render)(key)
         try:
-            self._write_disk(self.path_for(digest), data)
+            write_atomically(self.path_for(digest), data)
         except OSError as exc:
             # A full or read-only disk costs a re-render later, never a failed request.
             log.warning("picture cache: cannot store %s: %s", digest, exc)
         return data
-
-    @staticmethod
-    def _write_disk(path: Path, data: bytes) -> None:
-        path.parent.mkdir(exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(handle, "wb") as file:
-                file.write(data)
-            os.replace(temp, path)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
 
     def _remember(self, digest: str, data: bytes) -> None:
         if len(data) > self.max_memory_bytes:

@@ -26,7 +26,6 @@ from app.studio import content, live
 from app.studio.content import StudioError
 from app.studio.items import Item, ItemField, form_text, new_colour_item, parse_form, studio_items
 from app.studio.items import describe as describe_value
-from app.studio.markdown import CopyError
 from app.studio.models import LayerUpload
 from app.studio.uploads import allowed_box_for, check_layer
 from app.tracking.journey import journey as shipped_journey
@@ -148,10 +147,10 @@ def _release_names(s: Session) -> dict[int, str]:
 def open_item(s: Session, key: str) -> OpenItem:
     """The item as its editor shows it: the draft if there is one, else what is live, else as shipped."""
     item = item_for(key)
-    drafts, published = content.drafts(s), content.published_values(s)
+    drafts, published = content.drafts(s), content.published(s)
     value = _value(item, drafts, published)
     fields = [FieldView(f.name, f.label, f.widget, _help(f), form_text(f, value.get(f.name, ""))) for f in item.fields]
-    status = _status(drafts.get(key), content.published(s).get(key), _release_names(s))
+    status = _status(drafts.get(key), published.get(key), _release_names(s))
     return OpenItem(key, _title(item, value), status, content.edit_token(s, key), key in drafts, fields)
 
 
@@ -162,24 +161,15 @@ def _help(spec: ItemField) -> str:
 
 
 def _value(item: Item, drafts, published) -> dict:
-    if item.key in drafts:
-        return json.loads(drafts[item.key].value)
-    return dict(published.get(item.key, item.default))
+    """The item's draft, else its latest published version, else its value as shipped."""
+    row = drafts.get(item.key) or published.get(item.key)
+    return json.loads(row.value) if row else dict(item.default)
 
 
 def save(s: Session, author: str, key: str, form: dict, token: str) -> None:
     """Save the form as the item's draft; CopyError/StudioError/ValueError say what's wrong, nothing is kept."""
-    item = item_for(key)
-    try:
-        value = parse_form(item, form)
-    except CopyError as error:
-        raise StudioError(str(error)) from None
-    try:
-        content.save_draft(s, key, value, author=author, token=token, check=live.check)
-    except StudioError:
-        raise
-    except ValueError as error:
-        raise StudioError(str(error)) from None
+    value = _checked(parse_form, item_for(key), form)
+    _checked(content.save_draft, s, key, value, author=author, token=token, check=live.check)
 
 
 def add_colour(s: Session, author: str, name: str, hex_text: str, price: str) -> str:
@@ -197,7 +187,7 @@ def add_colour(s: Session, author: str, name: str, hex_text: str, price: str) ->
 def mail_preview(s: Session, key: str) -> str:
     """A mail template (draft, else live) as an owner would get it, filled with made-up values: HTML."""
     kind = key.removeprefix("mail:")
-    value = _value(item_for(key), content.drafts(s), content.published_values(s))
+    value = _value(item_for(key), content.drafts(s), content.published(s))
     sample = {name: SAMPLE_VALUES.get(name, name) for name in PLACEHOLDERS.get(kind, {})}
     words = render_copy(value["subject"], value["body"], sample)
     topic = TOPIC_OF_KIND.get(kind, "")
@@ -227,6 +217,7 @@ def restore_shipped(s: Session, author: str, key: str) -> int:
 
 
 def _checked(action, *args, **kwargs):
+    """`action`'s result; its ValueError (a bad form, a catalogue it would break) as the StudioError shown."""
     try:
         return action(*args, **kwargs)
     except StudioError:

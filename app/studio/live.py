@@ -7,8 +7,6 @@ Inside `previewing()`, the same accessors answer with the drafts applied, so a p
 
 from __future__ import annotations
 
-import os
-import tempfile
 import threading
 import time
 from collections import OrderedDict
@@ -20,6 +18,7 @@ from pathlib import Path
 from sqlmodel import select
 
 from app import db, settings
+from app.files import write_atomically
 from app.nudges.settings import NudgeSettings, env_overrides
 from app.render.pictures import CarPictures
 from app.studio import content, overlay
@@ -34,6 +33,7 @@ _preview: ContextVar[Mapping[str, Mapping] | None] = ContextVar("studio_preview"
 _lock = threading.Lock()
 _published: dict = {"revision": -1, "values": {}, "checked": 0.0}
 _services: OrderedDict[str, CarPictures] = OrderedDict()
+_last_version: tuple = (None, "")  # (the values object, its catalogue version)
 
 
 def published_values(url: str | None = None) -> Mapping[str, Mapping]:
@@ -86,13 +86,22 @@ def announcement() -> str:
 def live_pictures() -> CarPictures:
     """The picture service for the catalogue in force (published, or the preview's)."""
     current = values()
-    version = overlay.catalogue_version(current, overlay.base_manifest()["asset_version"])
+    version = _version_of(current)
     with _lock:
         service = _services.get(version)
         if service is not None:
             _services.move_to_end(version)
             return service
     return _service_for(current, version)
+
+
+def _version_of(current: Mapping[str, Mapping]) -> str:
+    # Every configurator event asks many times; the published values stay one object until they change.
+    global _last_version
+    last = _last_version  # one read: another thread may replace it meanwhile
+    if last[0] is not current:
+        last = _last_version = (current, overlay.catalogue_version(current, overlay.base_manifest()["asset_version"]))
+    return last[1]
 
 
 def warm_up() -> None:
@@ -112,7 +121,7 @@ def pictures_for_version(version: str) -> CarPictures | None:
         return None  # not worth a database query (old or made-up URLs are common)
     with db.session() as s:
         drafts = content.draft_values(s)
-    if overlay.catalogue_version(drafts, overlay.base_manifest()["asset_version"]) == version:
+    if _version_of(drafts) == version:
         return _service_for(drafts, version)
     return None
 
@@ -157,18 +166,9 @@ def _layer_paths(current: Mapping[str, Mapping]) -> dict[str, Path]:
 def keep_layer_file(sha256: str, png: bytes) -> None:
     """Put an uploaded layer on this server's disk, where the renderer reads layers from."""
     path = _layer_file(sha256)
-    path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
-        _write_atomically(path, png)
+        write_atomically(path, png)
 
 
 def _layer_file(sha256: str) -> Path:
     return settings.data_dir() / "studio-layers" / f"{sha256}.png"
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    # Another worker may write the same file at the same moment: each writes its own temp file, then renames.
-    fd, temp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
-    os.replace(temp, path)

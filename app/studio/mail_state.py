@@ -11,8 +11,7 @@ from app.club.feature_notes import FeatureNoteError, club_members, feature_note_
 from app.club.outbox import OutboxMail
 from app.club.templates import template
 from app.signin.state import NotAllowed, StaffState
-
-NOT_ALLOWED = "The studio is for the marketing team. Sign in with a marketing account."
+from app.studio.state import NOT_ALLOWED
 
 
 class MailDeskState(StaffState):

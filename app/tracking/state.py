@@ -114,12 +114,13 @@ class TrackState(rx.State):
         self.headline = order.nickname or "Your car"
         self.stage_label = state.current_label
         self.steps = [[step.label, _day(step.reached_at), step.state] for step in state.steps]
-        self.journey_picture = journey_svg(state.current, state.current_label, _sea_fraction(state))
-        self.explainer = render_markdown(journey().port_lag_explainer)
-        self.explainer_video = journey().explainer_video
+        trip = journey()
+        self.journey_picture = journey_svg(state.current, state.current_label, _sea_fraction(state, trip))
+        self.explainer = render_markdown(trip.port_lag_explainer)
+        self.explainer_video = trip.explainer_video
         today = datetime.now(UTC).date()
         self.countdown = days_to_go(state, today)
-        self.fact = of_the_day(journey().facts, order.number, today) if journey().facts else ""
+        self.fact = of_the_day(trip.facts, order.number, today) if trip.facts else ""
         self.delivered = state.status == "delivered"
         self.official_updated = _when(max((e.recorded_at for e in events), default=None))
         self.vessel = _vessel(events) if state.current in ("at_sea", "port_processing") else []
@@ -145,6 +146,6 @@ def _day(moment) -> str:
     return moment.strftime("%-d %b") if moment else ""
 
 
-def _sea_fraction(state) -> float:
-    typical = next((stage.typical_days for stage in journey().stages if stage.id == "at_sea"), 24)
+def _sea_fraction(state, trip) -> float:
+    typical = next((stage.typical_days for stage in trip.stages if stage.id == "at_sea"), 24)
     return state.days_in_stage / typical if state.current == "at_sea" else 0.5

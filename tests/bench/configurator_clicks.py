@@ -13,11 +13,15 @@ import json
 import random
 import shutil
 import statistics
+import sys
+from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # run as a script: the checkout's packages
+from tests.browser import CHROMIUM_ARGS
+
 MODELS = ("Hatch", "Convertible")  # switching model is not an option click
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic"]
 
 # Arms a promise (kept on window: Playwright would otherwise wait for it before clicking) that resolves
 # with the ms from the click to the moment a new picture is loaded and decoded.

@@ -1,15 +1,17 @@
 """Browser tests: the real app (production build) started once per session, driven in system Chromium."""
 
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import ConsoleMessage, Page
 
+from tests import browser as shared_browser
+
+# The shared Chromium fixtures, made visible to this folder's tests.
+browser, page = shared_browser.browser, shared_browser.page
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic"]
 
 
 @pytest.fixture(scope="session")
@@ -28,24 +30,6 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with AppHarnessProd.create(root=ROOT, app_name="app") as harness:
         assert harness.frontend_url
         yield harness.frontend_url.rstrip("/")
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    executable = shutil.which("chromium") or "/usr/bin/chromium"
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    yield page
-    context.close()
 
 
 @pytest.fixture

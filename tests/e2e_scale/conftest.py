@@ -5,7 +5,6 @@ visitor to the other worker, or kill one, at a moment of its choosing.
 """
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -20,15 +19,16 @@ from pathlib import Path
 import pytest
 import redis
 import uvicorn
-from playwright.sync_api import Browser, Page, sync_playwright
 
+from tests import browser as shared_browser
 from tests.databases import fresh_schema, postgres_unreachable
 from tests.e2e_scale.switchboard import Switchboard
 
+# The shared Chromium fixtures, made visible to this folder's tests.
+browser, page = shared_browser.browser, shared_browser.page
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 REDIS_URL = os.environ.get("MOTORJOY_TEST_REDIS_URL", "redis://127.0.0.1:6379")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic"]
 
 
 def redis_unreachable() -> str:
@@ -149,21 +149,3 @@ def scaled_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ScaledApp]:
             frontend.should_exit = True
             frontend_thread.join(10)
             switchboard.stop()
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    executable = shutil.which("chromium") or "/usr/bin/chromium"
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    yield page
-    context.close()

@@ -122,7 +122,7 @@ def test_unwritable_disk_still_answers(catalogue: Catalogue, tmp_path: Path, mon
     def full_disk(path, data):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(PictureCache, "_write_disk", staticmethod(full_disk))
+    monkeypatch.setattr("app.render.cache.write_atomically", full_disk)
     assert cache.get(_key(catalogue)).startswith(b"picture of")
 
 
