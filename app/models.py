@@ -3,12 +3,12 @@
 from app.club.outbox import OutboxMail
 from app.club.preferences import MailOptOut
 from app.configurator.models import SavedBuild
+from app.limits import RateLimit
 from app.nudges.events import NudgeEvent
 from app.orders.models import Order, OrderNote, StageEvent
-from app.staff.models import Dealership, SignInFailure, StaffSession, StaffUser
+from app.staff.models import Dealership, StaffSession, StaffUser
 from app.studio.models import AuditEntry, ContentDraft, ContentVersion, LayerUpload, Release
 from app.tracking.feed import FeedSource
-from app.tracking.lookup import TrackingLookup
 
 __all__ = [
     "AuditEntry",
@@ -22,11 +22,10 @@ __all__ = [
     "Order",
     "OrderNote",
     "OutboxMail",
+    "RateLimit",
     "Release",
     "SavedBuild",
-    "SignInFailure",
     "StaffSession",
     "StaffUser",
     "StageEvent",
-    "TrackingLookup",
 ]

@@ -7,21 +7,20 @@ otherwise roll the count back as it unwinds the caller's `db.session()` block.
 
 import contextlib
 import hashlib
-import math
 import re
 import secrets
 from datetime import UTC, datetime, timedelta
 from functools import cache
 
-from sqlmodel import Session, col, delete, select, update
+from sqlmodel import Session, col, delete, select
 
-from app.staff.models import ROLES, Dealership, SignInFailure, StaffSession, StaffUser
+from app import limits
+from app.staff.models import ROLES, Dealership, StaffSession, StaffUser
 from app.staff.passwords import PasswordError, hash_password, needs_rehash, verify_password
 
 SESSION_LIFETIME = timedelta(hours=12)  # one working day; the desk signs in again tomorrow
-FREE_FAILURES = 5  # typos are human: the first five failures cost nothing
-MAX_DELAY = timedelta(minutes=15)
-FORGET_FAILURES_AFTER = timedelta(days=1)  # a typo last month shouldn't slow down today's sign-in
+# Typos are human: five failures per account and per client every quarter of an hour cost nothing.
+SIGN_IN_FAILURES = limits.Rule(name="sign-in", hits=5, per=timedelta(minutes=15))
 
 NO_MATCH = "That email and password don't match."
 NOT_ALLOWED = "You're not allowed to see this."
@@ -128,19 +127,19 @@ def sign_in(session: Session, email: str, password: str, client_id: str, now: da
     now = _now(now)
     email = normalise_email(email)
     keys = [f"email:{email}"] + ([f"client:{client_id}"] if client_id else [])
-    wait = max(_seconds_to_wait(session, key, now) for key in keys)
-    if wait > 0:
-        raise SignInError(f"Too many tries. Take a breather and try again in {wait} seconds.")
+    wait = max(limits.wait_for(session, SIGN_IN_FAILURES, key, now) for key in keys)
+    if wait > timedelta(0):
+        raise SignInError(f"Too many tries. Take a breather and try again in {limits.wait_in_words(wait)}.")
 
     user = session.exec(select(StaffUser).where(StaffUser.email == email)).first()
     matches = verify_password(user.password_hash if user else _dummy_hash(), password)
     if user is None or not matches or not user.active:
         for key in keys:
-            _record_failure(session, key, now)
+            limits.count(session, SIGN_IN_FAILURES, key, now)
         session.commit()  # the error below must not roll the count back
         raise SignInError(NO_MATCH)
 
-    session.exec(delete(SignInFailure).where(col(SignInFailure.key).in_(keys)))
+    limits.forget(session, SIGN_IN_FAILURES, *keys)
     if needs_rehash(user.password_hash):
         # An old password from before today's rules keeps its old hash; it still works.
         with contextlib.suppress(PasswordError):
@@ -158,45 +157,6 @@ def sign_in(session: Session, email: str, password: str, client_id: str, now: da
     )
     session.flush()
     return token
-
-
-def throttle_delay(failures: int) -> timedelta:
-    """How long after the last failure the next try must wait: 1 s, 2 s, 4 s, ... up to 15 minutes."""
-    if failures < FREE_FAILURES:
-        return timedelta(0)
-    exponent = failures - FREE_FAILURES
-    if exponent >= 20:  # 2**20 s is far past the cap; don't build huge numbers
-        return MAX_DELAY
-    return min(timedelta(seconds=2**exponent), MAX_DELAY)
-
-
-def _seconds_to_wait(session: Session, key: str, now: datetime) -> int:
-    row = session.exec(select(SignInFailure).where(SignInFailure.key == key)).first()
-    if row is None:
-        return 0
-    last = _as_utc(row.last_failure_at)
-    if now - last > FORGET_FAILURES_AFTER:
-        return 0
-    remaining = (last + throttle_delay(row.failures) - now).total_seconds()
-    return max(0, math.ceil(remaining))
-
-
-def _record_failure(session: Session, key: str, now: datetime) -> None:
-    """Count one failure; the increment happens in SQL so two workers can't lose one."""
-    row = session.exec(select(SignInFailure).where(SignInFailure.key == key)).first()
-    if row is None:
-        session.add(SignInFailure(key=key, failures=1, last_failure_at=now))
-        session.flush()
-        return
-    stale = now - _as_utc(row.last_failure_at) > FORGET_FAILURES_AFTER
-    new_count = 1 if stale else SignInFailure.failures + 1
-    session.exec(
-        update(SignInFailure)
-        .where(col(SignInFailure.key) == key)
-        .values(failures=new_count, last_failure_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    session.expire(row)
 
 
 def current_user(session: Session, token: str | None, now: datetime | None = None) -> StaffUser | None:

@@ -47,14 +47,3 @@ class StaffSession(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     expires_at: datetime
     last_seen_at: datetime = Field(default_factory=utcnow)
-
-
-class SignInFailure(SQLModel, table=True):
-    """Failed sign-ins per account ("email:...") or per client ("client:..."), shared by every worker."""
-
-    __tablename__ = "sign_in_failures"
-
-    id: int | None = Field(default=None, primary_key=True)
-    key: str = Field(index=True, unique=True, max_length=300)
-    failures: int = Field(default=0)
-    last_failure_at: datetime = Field(default_factory=utcnow)

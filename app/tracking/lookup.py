@@ -1,32 +1,20 @@
 """Finding your car without the private link: order number plus last name or email, rate limited.
 
-The limit counts every lookup, found or not, because the danger is someone trying many numbers; it
-lives in the database so that every worker shares it.
+The limit (app/limits) counts every lookup, found or not, because the danger is someone trying many
+numbers.
 """
 
-import math
 import unicodedata
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
-from sqlmodel import Field, Session, SQLModel, col, select, update
+from sqlmodel import Session, select
 
-from app.orders.models import Order, utcnow
+from app import limits
+from app.orders.models import Order
 from app.orders.numbers import normalise_order_number, token_matches
-from app.tracking.progress import as_utc
 
-MAX_LOOKUPS = 10
-LOOKUP_WINDOW = timedelta(minutes=10)
-
-
-class TrackingLookup(SQLModel, table=True):
-    """How many lookups a client ("client:<id>") made in its current window."""
-
-    __tablename__ = "tracking_lookups"
-
-    id: int | None = Field(default=None, primary_key=True)
-    key: str = Field(index=True, unique=True, max_length=300)
-    attempts: int = Field(default=0)
-    window_started_at: datetime = Field(default_factory=utcnow)
+# Ten lookups per client per ten minutes: plenty for a buyer with typos, far too few to guess numbers.
+LOOKUPS = limits.Rule(name="tracking-lookup", hits=10, per=timedelta(minutes=10))
 
 
 class TooManyLookups(ValueError):
@@ -42,7 +30,10 @@ def find_order_for_customer(
     exist. `client_id` is the caller's IP or browser id; an empty one shares a single bucket, so
     not being identified never means not being limited. Raises TooManyLookups (checking nothing).
     """
-    _count_lookup(session, f"client:{client_id}", as_utc(now or datetime.now(UTC)))
+    try:
+        limits.take(session, LOOKUPS, f"client:{client_id}", now)
+    except limits.Limited as limited:
+        raise TooManyLookups(_wait_message(limited.in_words)) from None
     number = normalise_order_number(number_text)
     if number is None:
         return None
@@ -60,35 +51,10 @@ def order_from_link(session: Session, number: str, token: str) -> Order | None:
     return session.exec(select(Order).where(Order.number == number)).first()
 
 
-def _count_lookup(session: Session, key: str, now: datetime) -> None:
-    row = session.exec(select(TrackingLookup).where(TrackingLookup.key == key)).first()
-    if row is None:
-        session.add(TrackingLookup(key=key, attempts=1, window_started_at=now))
-        session.flush()
-        return
-    started = as_utc(row.window_started_at)
-    this_key = col(TrackingLookup.key) == key
-    if now - started >= LOOKUP_WINDOW:
-        session.exec(_update().where(this_key).values(attempts=1, window_started_at=now))
-        session.expire(row)
-        return
-    # Count only while under the limit, in one statement, so two workers can't both take the last lookup.
-    under_limit = col(TrackingLookup.attempts) < MAX_LOOKUPS
-    counted = session.exec(_update().where(this_key, under_limit).values(attempts=TrackingLookup.attempts + 1))
-    session.expire(row)
-    if counted.rowcount != 1:
-        raise TooManyLookups(_wait_message(started + LOOKUP_WINDOW - now))
-
-
-def _update():
-    return update(TrackingLookup).execution_options(synchronize_session=False)
-
-
-def _wait_message(wait: timedelta) -> str:
-    minutes = max(1, math.ceil(wait.total_seconds() / 60))
+def _wait_message(wait: str) -> str:
     return (
         "That's a lot of lookups in a short time, so we're pausing them to keep everyone's car private. "
-        f"Please try again in {minutes} minute{'s' if minutes != 1 else ''}, or use the link in your "
+        f"Please try again in {wait}, or use the link in your "
         "order confirmation mail."
     )
 

@@ -39,3 +39,12 @@ def test_a_long_club_mail_key_fits_after_migrating(empty_db_url):
         s.add(OutboxMail(kind="feature", recipient="a@b.example", subject="s", body_text="b", dedupe_key="k" * 400))
     with db.session(empty_db_url) as s:
         assert len(s.get(OutboxMail, 1).dedupe_key) == 400
+
+
+def test_every_migration_goes_down_and_up_again(empty_db_url):
+    from alembic import command
+
+    db.migrate(empty_db_url)
+    command.downgrade(db.alembic_config(empty_db_url), "base")
+    db.migrate(empty_db_url)
+    assert schema_differences(empty_db_url) == []

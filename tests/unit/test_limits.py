@@ -1,0 +1,88 @@
+"""The one limiter: so many hits per key per window, shared through the database by every worker."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlmodel import select
+
+from app import db, limits
+from app.limits import Limited, RateLimit, Rule
+
+T0 = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+RULE = Rule(name="test", hits=3, per=timedelta(minutes=10))
+
+
+@pytest.fixture
+def s(db_session):
+    return db_session
+
+
+def test_take_allows_the_hits_then_refuses_until_the_window_ends(s):
+    for n in range(3):
+        limits.take(s, RULE, "client:a", T0 + timedelta(minutes=n))
+    with pytest.raises(Limited) as refused:
+        limits.take(s, RULE, "client:a", T0 + timedelta(minutes=3, seconds=30))
+    assert refused.value.wait == timedelta(minutes=6, seconds=30)
+    assert refused.value.in_words == "7 minutes"
+    with pytest.raises(Limited) as again:  # refusals are not counted and don't extend the wait
+        limits.take(s, RULE, "client:a", T0 + timedelta(minutes=9, seconds=30))
+    assert again.value.in_words == "1 minute"
+    limits.take(s, RULE, "client:a", T0 + timedelta(minutes=10))  # a new window with its own hits
+    limits.take(s, RULE, "client:a", T0 + timedelta(minutes=11))
+    limits.take(s, RULE, "client:a", T0 + timedelta(minutes=12))
+    with pytest.raises(Limited):
+        limits.take(s, RULE, "client:a", T0 + timedelta(minutes=13))
+
+
+def test_keys_and_rules_count_apart(s):
+    other_rule = Rule(name="other", hits=1, per=timedelta(minutes=10))
+    for _ in range(3):
+        limits.take(s, RULE, "client:a", T0)
+    limits.take(s, RULE, "client:b", T0)
+    limits.take(s, other_rule, "client:a", T0)
+    with pytest.raises(Limited):
+        limits.take(s, other_rule, "client:a", T0)
+
+
+def test_count_goes_past_the_limit_and_wait_for_says_how_long(s):
+    assert limits.wait_for(s, RULE, "email:x", T0) == timedelta(0)
+    for _ in range(5):
+        limits.count(s, RULE, "email:x", T0)
+    assert s.exec(select(RateLimit.hits)).one() == 5
+    assert limits.wait_for(s, RULE, "email:x", T0 + timedelta(minutes=4)) == timedelta(minutes=6)
+    assert limits.wait_for(s, RULE, "email:x", T0 + timedelta(minutes=10)) == timedelta(0)
+    limits.count(s, RULE, "email:x", T0 + timedelta(minutes=10))  # a new window starts at one
+    assert s.exec(select(RateLimit.hits)).one() == 1
+
+
+def test_forget_starts_keys_afresh(s):
+    for _ in range(3):
+        limits.take(s, RULE, "client:a", T0)
+    limits.forget(s, RULE, "client:a", "client:never-seen")
+    limits.take(s, RULE, "client:a", T0)
+
+
+def test_a_key_longer_than_the_column_is_stored_as_its_hash(s):
+    long_key = "email:" + "a" * 300 + "@motorjoy.example"
+    for _ in range(3):
+        limits.take(s, RULE, long_key, T0)
+    with pytest.raises(Limited):
+        limits.take(s, RULE, long_key, T0)
+    limits.take(s, RULE, long_key[:-1], T0)  # a different long key is a different bucket
+    assert all(len(key) <= limits.limiter.MAX_KEY for key in s.exec(select(RateLimit.key)))
+
+
+def test_two_workers_cannot_both_take_the_last_hit(db_url):
+    # Each worker has its own session; the second sees the first's hit because the count is one UPDATE.
+    if db_url.startswith("sqlite"):
+        pytest.skip("SQLite lets one writer at a time hold the database; the race is PostgreSQL's")
+    with db.session(db_url) as first:
+        limits.take(first, RULE, "client:a", T0)
+        limits.take(first, RULE, "client:a", T0)
+    with db.session(db_url) as one, db.session(db_url) as two:
+        one.exec(select(RateLimit)).one()  # both have read the row with two hits
+        two.exec(select(RateLimit)).one()
+        limits.take(one, RULE, "client:a", T0)
+        one.commit()
+        with pytest.raises(Limited):
+            limits.take(two, RULE, "client:a", T0)
