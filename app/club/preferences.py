@@ -87,7 +87,8 @@ def unsubscribe_token(email: str, topic: str) -> str:
 def read_unsubscribe_token(token: str) -> tuple[str, str] | None:
     """(email, topic) from a token we signed; None for anything forged, damaged or unknown."""
     payload, dot, signature = (token or "").partition(".")
-    if not dot or len(token) > 600 or not hmac.compare_digest(_signature(payload), signature):
+    # Compared as bytes: compare_digest refuses non-ASCII text, and a hostile link may carry some.
+    if not dot or len(token) > 600 or not hmac.compare_digest(_signature(payload).encode(), signature.encode()):
         return None
     try:
         topic, colon, email = urlsafe_b64decode(payload + "=" * (-len(payload) % 4)).decode().partition(":")

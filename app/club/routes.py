@@ -1,7 +1,8 @@
 """/club/unsubscribe/{token}: leave (or rejoin) one kind of club mail, with one button and no sign-in.
 
-GET only shows the page, because mail scanners open links; the button POSTs. A mail client's
-RFC 8058 one-click unsubscribe POSTs `List-Unsubscribe=One-Click` to the same address.
+GET (and HEAD, which link scanners send) only shows the page; only a POST changes anything: the
+button, or a mail client's RFC 8058 one-click unsubscribe (`List-Unsubscribe=One-Click` to the same
+address).
 """
 
 import html
@@ -30,7 +31,7 @@ def unsubscribe_routes(url: str | None = None) -> list[Route]:
         if found is None:
             return HTMLResponse(_page("Link not recognised", f"<p>{html.escape(NOT_OURS)}</p>"), status_code=404)
         email, topic = found
-        if request.method == "GET":
+        if request.method != "POST":  # GET, and the HEAD Starlette answers for every GET route
             left = await run_in_threadpool(_is_out, url, email, topic)
             return HTMLResponse(_choice_page(email, topic, left))
         body = await request.body()

@@ -57,3 +57,19 @@ def test_a_forged_or_damaged_token_is_a_clear_404(db_url):
     for token in (forged, payload, genuine[:-3], "%3Cscript%3E"):
         answer = web.post(f"/club/unsubscribe/{token}")
         assert answer.status_code == 404 and "read this unsubscribe link" in answer.text
+
+
+def test_a_head_request_from_a_link_scanner_changes_nothing(db_url):
+    answer = client(db_url).head(path("fiona@example.com", "birthday"))
+    assert answer.status_code == 200
+    assert not is_out(db_url, "fiona@example.com", "birthday")
+
+
+def test_a_signature_with_non_ascii_characters_is_a_404_not_a_500(db_url):
+    payload = unsubscribe_token("fiona@example.com", "birthday").partition(".")[0]
+    web = client(db_url)
+    for signature in ("é" * 24, "%C3%A9%E2%82%AC", "💥"):
+        link = f"/club/unsubscribe/{payload}.{signature}"
+        for answer in (web.get(link), web.post(link, data={"action": "unsubscribe"})):
+            assert answer.status_code == 404 and "read this unsubscribe link" in answer.text
+    assert not is_out(db_url, "fiona@example.com", "birthday")
