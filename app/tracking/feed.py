@@ -7,6 +7,7 @@ safe: events are known by their `event_id`. Functions leave committing to the ca
 
 import hashlib
 import secrets
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -22,6 +23,7 @@ from app.tracking.stages import DELIVERED, STAGE_IDS
 MAX_EVENTS = 1000  # per request; a bigger backlog arrives in several requests
 EARLIEST = datetime(2020, 1, 1, tzinfo=UTC)  # older than the brand: a typo or a default date
 FUTURE_SLACK = timedelta(days=1)  # senders' clocks and time zones drift; a week ahead is a bug
+ETA_HORIZON = timedelta(days=366)  # no ship sails for a year: a later arrival is a typo or a default date
 IMPORT_SOURCE = "import"
 SIMULATOR_SOURCE = "simulator"
 SIMULATED_VESSEL = "MV Northern Lark"
@@ -184,6 +186,8 @@ def _event(raw: Any, where: str, source_name: str, now: datetime) -> FeedEvent:
     if occurred_at > now + FUTURE_SLACK:
         raise FeedError(f"{where}.occurred_at: {raw['occurred_at']} is in the future.")
     vessel_eta = None if raw.get("vessel_eta") in (None, "") else _moment(raw["vessel_eta"], f"{where}.vessel_eta")
+    if vessel_eta is not None and vessel_eta > now + ETA_HORIZON:
+        raise FeedError(f"{where}.vessel_eta: {raw['vessel_eta']} is more than a year away.")
     return FeedEvent(
         event_id=_text(raw, "event_id", where),
         order_number=number,
@@ -203,6 +207,8 @@ def _text(raw: dict, name: str, where: str) -> str:
     if not isinstance(value, str):
         raise FeedError(f"{where}.{name}: expected text, got {type(value).__name__}.")
     value = value.strip()
+    if any(unicodedata.category(ch) == "Cc" for ch in value):  # PostgreSQL refuses NUL in text outright
+        raise FeedError(f"{where}.{name}: control characters (tabs, line breaks, NUL) aren't allowed.")
     if len(value) > _TEXT_LIMITS[name]:
         raise FeedError(f"{where}.{name}: at most {_TEXT_LIMITS[name]} characters (got {len(value)}).")
     return value
@@ -218,7 +224,10 @@ def _moment(value: Any, where: str) -> datetime:
         raise FeedError(f"{where}: {value!r} is not an ISO 8601 time like 2026-03-01T09:30:00+00:00.") from None
     if moment.tzinfo is None:
         raise FeedError(f"{where}: {value!r} has no time zone; add one, e.g. +00:00 or Z.")
-    moment = moment.astimezone(UTC)
+    try:
+        moment = moment.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+14:00 or 9999-12-31T23:59-14:00 has no UTC date
+        raise FeedError(f"{where}: {value!r} is outside the calendar we can store.") from None
     if moment < EARLIEST:
         raise FeedError(f"{where}: {value!r} is before {EARLIEST.year}.")
     return moment

@@ -89,6 +89,13 @@ def test_a_source_name_is_taken_once(s, token):
         ({"vessel": 7}, r"events\[1\]\.vessel: expected text"),
         ({"vessel_eta": "soon"}, r"events\[1\]\.vessel_eta: 'soon' is not an ISO 8601 time"),
         ({"occured_at": "2025-02-28T09:00:00Z"}, r"events\[1\]\.occured_at: unknown field"),
+        ({"occurred_at": "9999-12-31T23:59:59-14:00"}, r"events\[1\]\.occurred_at: .* outside the calendar"),
+        ({"occurred_at": "0001-01-01T00:00:00+14:00"}, r"events\[1\]\.occurred_at: .* outside the calendar"),
+        ({"vessel_eta": "9999-12-31T23:59:59-14:00"}, r"events\[1\]\.vessel_eta: .* outside the calendar"),
+        ({"vessel_eta": "0001-01-01T00:00:00+14:00"}, r"events\[1\]\.vessel_eta: .* outside the calendar"),
+        ({"vessel_eta": "9999-12-31T00:00:00+00:00"}, r"events\[1\]\.vessel_eta: .* more than a year away"),
+        ({"event_id": "e-\x00-1"}, r"events\[1\]\.event_id: control characters"),
+        ({"vessel": "MV\x00Lark"}, r"events\[1\]\.vessel: control characters"),
     ],
 )
 def test_a_bad_event_names_its_field_and_writes_nothing(s, token, bad, message):
@@ -201,6 +208,22 @@ def test_route_refuses_a_bad_event_with_its_field(client, token, s):
     answer = post(client, json.dumps({"events": [event(stage="at_see")]}), token)
     assert answer.status_code == 422
     assert answer.json()["error"].startswith("events[0].stage: 'at_see' is not a stage")
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"occurred_at": "9999-12-31T23:59:59-14:00"},
+        {"occurred_at": "0001-01-01T00:00:00+14:00"},
+        {"vessel_eta": "9999-12-31T23:59:59-14:00"},
+        {"vessel_eta": "0001-01-01T00:00:00+14:00"},
+        {"event_id": "e-\x00"},
+    ],
+)
+def test_route_answers_calendar_edges_and_nul_with_a_422(client, token, s, bad):
+    answer = post(client, json.dumps({"events": [{**event(), **bad}]}), token)
+    assert answer.status_code == 422 and "error" in answer.json()
+    assert stored(s) == []
 
 
 def test_route_refuses_a_declared_big_body(client, token):
