@@ -278,3 +278,18 @@ def test_can_see_dealership():
     assert not can_see_dealership(staff("marketing"), 1)
     assert not can_see_dealership(staff("admin", active=False), 1)
     assert not can_see_dealership(None, 1)
+
+
+def test_an_email_longer_than_the_column_is_throttled_per_client_and_costs_no_hash(s, monkeypatch):
+    from app.staff import accounts
+
+    make(s)
+    monkeypatch.setattr(accounts, "verify_password", lambda *_: pytest.fail("hashed a password for a 300-char email"))
+    long_email = "a" * 300 + "@motorjoy.example"
+    fail(s, long_email, "attacker", T0, times=5)
+    with pytest.raises(SignInError, match="Too many tries"):
+        sign_in(s, long_email, PW, "attacker", now=T0)
+    monkeypatch.undo()
+    with pytest.raises(SignInError, match="Too many tries"):  # the same client can't switch to a real account
+        sign_in(s, "dana@motorjoy.example", PW, "attacker", now=T0)
+    assert sign_in(s, "dana@motorjoy.example", PW, "dana-laptop", now=T0)
