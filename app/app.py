@@ -12,6 +12,7 @@ from app.dealer.page import dealer_page, order_page
 from app.dealer.state import DeskState, OrderViewState
 from app.home.page import home
 from app.home.state import HomeState
+from app.middleware import SiteMiddleware
 from app.nudges.events import nudge_routes
 from app.render import picture_routes
 from app.signin.page import signin_page
@@ -33,7 +34,7 @@ http_routes = Starlette(
         *unsubscribe_routes(),
     ]
 )
-app = rx.App(style=GLOBAL_STYLE, api_transformer=http_routes)
+app = rx.App(style=GLOBAL_STYLE, api_transformer=[http_routes, SiteMiddleware])
 app.register_lifespan_task(warm_up)
 app.register_lifespan_task(run_mail_schedule)
 app.register_lifespan_task(run_release_schedule)

@@ -1,0 +1,116 @@
+"""ASGI middleware around the whole site: answers Reflex's own routes would get wrong for hostile requests.
+
+- A browser asking for a page no file or route matches gets the site's own 404 page, never Starlette's
+  bare "Not Found" text (a NUL in the path, a name too long for the disk). Pictures and JSON keep
+  their own 404 messages: only a request that accepts HTML gets the page.
+- `POST /_upload` naming an event handler that takes no upload is a 400, not a 500.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+UPLOAD_PATH = "/_upload"
+
+
+def site_404_page() -> bytes | None:
+    """The compiled front end's 404 page (production builds), or None when there is none (dev mode)."""
+    from reflex import constants
+    from reflex.config import get_config
+    from reflex.utils import prerequisites
+
+    folder = prerequisites.get_web_dir() / constants.Dirs.STATIC / get_config().frontend_path.strip("/")
+    return _read(folder / "404.html")
+
+
+@cache
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def upload_refusal(handler_name: str) -> str | None:
+    """Why `/_upload` can't pass files to this handler, or None when it can (or Reflex answers itself)."""
+    from reflex_base.event import resolve_upload_chunk_handler_param, resolve_upload_handler_param
+    from reflex_base.registry import RegistrationContext
+    from reflex_base.utils.exceptions import UploadValueError
+
+    registered = RegistrationContext.get().event_handlers.get(handler_name)
+    if registered is None:
+        return None  # Reflex answers an unknown handler with its own 400
+    resolve = resolve_upload_chunk_handler_param if registered.handler.is_background else resolve_upload_handler_param
+    try:
+        resolve(registered.handler)
+    except UploadValueError:
+        return "This event handler doesn't take uploads."
+    return None
+
+
+class SiteMiddleware:
+    """Wraps the app Reflex builds (pages, `/_event`, our routes); pass it in `rx.App(api_transformer=...)`."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        not_found_page: Callable[[], bytes | None] = site_404_page,
+        refuse_upload: Callable[[str], str | None] = upload_refusal,
+    ) -> None:
+        self.app = app
+        self.not_found_page = not_found_page
+        self.refuse_upload = refuse_upload
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if scope["method"] == "POST" and scope["path"].rstrip("/").endswith(UPLOAD_PATH):
+            handler = _header(scope, b"reflex-event-handler")
+            if handler and (reason := self.refuse_upload(handler)):
+                await _answer(send, 400, "application/json", json.dumps({"detail": reason}).encode())
+                return
+        if scope["method"] in ("GET", "HEAD") and "text/html" in _header(scope, b"accept"):
+            send = self._with_site_404(scope, send)
+        await self.app(scope, receive, send)
+
+    def _with_site_404(self, scope: Scope, send: Send) -> Send:
+        """`send`, except that a bare-text 404 becomes the site's 404 page."""
+        replacing = False
+
+        async def sending(message: Message) -> None:
+            nonlocal replacing
+            if message["type"] == "http.response.start" and message["status"] == 404:
+                content_type = dict(message.get("headers", [])).get(b"content-type", b"")
+                page = None if content_type.startswith(b"text/html") else self.not_found_page()
+                if page is not None:
+                    replacing = True
+                    body = b"" if scope["method"] == "HEAD" else page
+                    await _answer(send, 404, "text/html; charset=utf-8", body, length=len(page))
+                    return
+            if replacing:  # the bare text's body is dropped
+                return
+            await send(message)
+
+        return sending
+
+
+def _header(scope: Scope, name: bytes) -> str:
+    for key, value in scope.get("headers", []):
+        if key.lower() == name:
+            return value.decode("latin-1")
+    return ""
+
+
+async def _answer(send: Send, status: int, content_type: str, body: bytes, length: int | None = None) -> None:
+    headers = [
+        (b"content-type", content_type.encode()),
+        (b"content-length", str(len(body) if length is None else length).encode()),
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

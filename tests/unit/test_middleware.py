@@ -1,0 +1,61 @@
+"""The site-wide middleware: hostile paths get the site's 404 page, uploads to the wrong handler a 400."""
+
+from pathlib import Path
+
+import pytest
+from reflex.utils.precompressed_staticfiles import PrecompressedStaticFiles
+from starlette.applications import Starlette
+from starlette.responses import PlainTextResponse
+from starlette.routing import Mount, Route
+from starlette.testclient import TestClient
+
+from app.middleware import SiteMiddleware, upload_refusal
+
+OUR_404 = b"<!doctype html><title>Lost the road?</title>"
+BROWSER = {"accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+
+
+def site(folder: Path) -> TestClient:
+    """Static files served the way Reflex serves the compiled front end, with a plain-text route beside them."""
+    (folder / "index.html").write_text("home")
+    (folder / "404.html").write_bytes(OUR_404)
+    frontend = PrecompressedStaticFiles(directory=folder, html=True)
+    routes = [Route("/car/{rest:path}", lambda _: PlainTextResponse("No such car picture.", 404)), Mount("/", frontend)]
+    return TestClient(SiteMiddleware(Starlette(routes=routes), not_found_page=lambda: OUR_404))
+
+
+@pytest.mark.parametrize("path", ["/build/%00%00", "/build/" + "%00" * 300, "/%00", "/build/abc%00def/x"])
+def test_a_hostile_path_gets_the_sites_own_404_page(tmp_path, path):
+    answer = site(tmp_path).get(path, headers=BROWSER)
+    assert answer.status_code == 404
+    assert answer.headers["content-type"].startswith("text/html") and answer.content == OUR_404
+
+
+def test_head_gets_the_404_without_a_body(tmp_path):
+    answer = site(tmp_path).head("/build/%00%00", headers=BROWSER)
+    assert answer.status_code == 404 and answer.content == b""
+
+
+def test_a_picture_request_keeps_its_own_plain_404(tmp_path):
+    answer = site(tmp_path).get("/car/nope.webp", headers={"accept": "image/avif,image/webp,*/*"})
+    assert answer.status_code == 404 and answer.text == "No such car picture."
+
+
+def test_an_upload_to_a_handler_without_files_is_a_400_not_reflexs_500():
+    from reflex_base.registry import RegistrationContext
+    from reflex_components_core.core._upload import upload
+
+    import app.app as site_app
+
+    reflex_route = Starlette(routes=[Route("/_upload", upload(site_app.app), methods=["POST"])])
+    handlers = RegistrationContext.get().event_handlers
+    no_upload = next(name for name in handlers if name.endswith(".setvar"))
+    request = {
+        "headers": {"reflex-event-handler": no_upload, "reflex-client-token": "t"},
+        "files": {"files": ("a.png", b"x")},
+    }
+    assert TestClient(reflex_route, raise_server_exceptions=False).post("/_upload", **request).status_code == 500
+    answer = TestClient(SiteMiddleware(reflex_route)).post("/_upload", **request)
+    assert answer.status_code == 400 and "doesn't take uploads" in answer.json()["detail"]
+    takes_files = next(name for name in handlers if name.endswith(".upload_layer"))
+    assert upload_refusal(takes_files) is None
