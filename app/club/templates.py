@@ -1,8 +1,8 @@
 """The club's default mail copy (Markdown with {placeholders}), which marketing will edit in the studio."""
 
-import re
 from dataclasses import dataclass
 
+from app import placeholders
 from app.studio import live
 
 
@@ -89,8 +89,6 @@ The Motorjoy club
     ),
 }
 
-_PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
-
 
 def template(kind: str) -> MailTemplate:
     """The copy for one kind of club mail ('birthday_card', 'stage_news' or 'feature_note'), as published
@@ -103,12 +101,7 @@ def template(kind: str) -> MailTemplate:
 
 def fill(text: str, values: dict[str, str], escape=lambda value: value) -> str:
     """The copy with each {placeholder} replaced by its `escape`d value, and "{{"/"}}" by a brace."""
-
-    def replace(match: re.Match) -> str:
-        if match.group(1) is None:
-            return match.group(0)[0]
-        if match.group(1) not in values:
-            raise TemplateError(f"{{{match.group(1)}}} isn't something this mail can fill in.")
-        return escape(values[match.group(1)])
-
-    return _PLACEHOLDER.sub(replace, text)
+    try:
+        return placeholders.fill(text, values, escape)
+    except placeholders.PlaceholderError as error:
+        raise TemplateError(str(error)) from None

@@ -11,12 +11,12 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from app import placeholders
 from app.catalog import Catalogue, normalise_hex
 from app.catalog.model import BuildError
 from app.studio.markdown import CopyError, check_copy
 
 ID = re.compile(r"[a-z0-9][a-z0-9-]{1,39}")
-PLACEHOLDER = re.compile(r"\{(\w*)\}")
 
 
 @dataclass(frozen=True)
@@ -218,12 +218,10 @@ def _lines(spec: ItemField, text: str) -> list[str]:
 
 def _check_placeholders(spec: ItemField, text: str) -> None:
     # A misspelt placeholder would otherwise show "{nmae}" to a buyer, or crash the page.
-    for name in PLACEHOLDER.findall(text):
-        if name not in spec.placeholders:
-            allowed = ", ".join("{" + p + "}" for p in spec.placeholders) or "none"
-            raise CopyError(f"{spec.label}: {{{name}}} is not something we can fill in (you can use: {allowed}).")
-    if text.count("{") != text.count("}"):
-        raise CopyError(f"{spec.label}: a curly brace is missing its partner.")
+    try:
+        placeholders.check(text, spec.placeholders)
+    except placeholders.PlaceholderError as error:
+        raise CopyError(f"{spec.label}: {error}") from None
 
 
 def form_text(spec: ItemField, value) -> str:

@@ -9,7 +9,10 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from app import placeholders
+
 JOURNEY_FILE = Path(__file__).resolve().parent / "journey.toml"
+NARRATIVE_PLACEHOLDERS = ("name",)  # the car's nickname
 DELIVERED = "delivered"
 _DAY_FIELDS = ("min_days", "typical_days", "max_days")
 
@@ -93,9 +96,9 @@ def _narratives(entry: dict, where: str) -> tuple[str, ...]:
         if not isinstance(text, str) or not text.strip():
             raise ValueError(f"{where}: narrative {n} is empty.")
         try:  # a misspelt placeholder would otherwise only fail on the buyer's page
-            text.format(name="McGregor")
-        except (AttributeError, KeyError, IndexError, ValueError) as error:
-            raise ValueError(f"{where}: narrative {n} has a bad placeholder ({error}); use {{name}}.") from None
+            placeholders.check(text, NARRATIVE_PLACEHOLDERS)
+        except placeholders.PlaceholderError as error:
+            raise ValueError(f"{where}: narrative {n} has a bad placeholder ({error}).") from None
     return tuple(narratives)
 
 

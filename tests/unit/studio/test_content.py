@@ -112,6 +112,11 @@ def test_every_change_is_in_the_audit_log(db_session):
     ("key", "changes", "message"),
     [
         ("narrative:built", {"variants": "{nmae} is built"}, r"\{nmae\} is not something we can fill in"),
+        ("narrative:built", {"variants": "{weather:sunny}"}, r"\{weather:sunny\} is not something we can fill in"),
+        ("narrative:built", {"variants": "{name.__class__}"}, r"\{name\.__class__\} is not something"),
+        ("narrative:built", {"variants": "{name!r} is built"}, r"\{name!r\} is not something we can fill in"),
+        ("narrative:built", {"variants": "{a.b} is built"}, r"\{a\.b\} is not something we can fill in"),
+        ("mail:birthday_card", {"subject": "{name:>40}"}, r"\{name:>40\} is not something we can fill in"),
         ("nudge", {"threshold_minutes": "0"}, "outside 1–240"),
         ("nudge", {"lines": ""}, "at least one line"),
         ("explainer", {"video_url": "javascript:alert(1)"}, "must start with https://"),

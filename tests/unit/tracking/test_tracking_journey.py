@@ -70,3 +70,11 @@ def test_the_real_journey_reads_well_on_the_tracker():
     p = progress([("at_sea", NOW - timedelta(days=real.typical_days + 1))], "McGregor", "MJ4K7QX2", now=NOW)
     assert p.status_text.startswith(f"Typically {real.typical_days} days at sea; day {real.typical_days + 1}")
     assert "McGregor" in p.narrative and "{" not in p.narrative
+
+
+@pytest.mark.parametrize("story", ["{name.__class__}", "{weather:sunny}", "{name!r}", "{name:>9}", "{0}", "a { brace"])
+def test_a_story_that_reaches_past_a_bare_name_is_refused(tmp_path, story):
+    broken = SMALL_JOURNEY.replace('"{name} is built."', f'"{story} is built."', 1)
+    assert broken != SMALL_JOURNEY
+    with pytest.raises(ValueError, match=r"'built'.*narrative 1 has a bad placeholder"):
+        load_journey(write(tmp_path, broken))

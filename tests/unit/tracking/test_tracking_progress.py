@@ -113,3 +113,16 @@ def test_narrative_rotates_daily_and_is_the_same_all_day():
     assert at("at_sea", 0, now=NOW + 8 * 3600 * timedelta(seconds=1)).narrative == days[0]
     today = {at("at_sea", 0, number=f"MJ4K7QX{c}").narrative for c in "23456789AB"}
     assert len(today) > 1  # neighbours don't all read the same line on the same day
+
+
+@pytest.mark.parametrize("story", ["{name.__class__} sails", "{weather:sunny} at sea", "{name!r} at sea", "{0} at sea"])
+def test_a_stored_bad_story_falls_back_to_the_plain_stage_with_a_log_line(small_journey, monkeypatch, caplog, story):
+    from dataclasses import replace
+
+    from app.tracking import progress as progress_module
+
+    stages = tuple(replace(s, narratives=(story,)) if s.id == "at_sea" else s for s in small_journey.stages)
+    monkeypatch.setattr(progress_module, "journey", lambda: replace(small_journey, stages=stages))
+    at_sea = next(s for s in stages if s.id == "at_sea")
+    assert at("at_sea", 0).narrative == f"McGregor is {at_sea.phrase}."
+    assert "tracker story for stage at_sea can't be filled" in caplog.text
