@@ -102,6 +102,9 @@ def order_form(build: BuildSummary) -> rx.Component:
                     ),
                 ),
                 rx.text(DeskState.form_error, color=rx.color("red", 11), size="2", role="alert", id="order-error"),
+                # The form carries its own build and idempotency key, so a retry works whatever the server lost.
+                rx.el.input(type="hidden", name="code", value=build.code),
+                rx.el.input(type="hidden", name="submission", value=DeskState.submission),
                 rx.button("Place the order", type="submit", size="3"),
                 spacing="3",
                 width="100%",

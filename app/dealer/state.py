@@ -1,5 +1,6 @@
 """Thin state for /dealer and /dealer/order/<number>: every handler checks the role on the server."""
 
+import re
 import uuid
 
 import reflex as rx
@@ -15,6 +16,7 @@ from app.signin.state import NotAllowed, StaffState
 from app.staff.models import Dealership
 from app.studio.live import live_pictures
 
+SUBMISSION_KEY = re.compile(r"[0-9a-f]{32}")
 NOT_ALLOWED = "You're not allowed to see this. Sign in with a dealer account."
 
 
@@ -28,7 +30,11 @@ class DeskState(StaffState):
     nickname: str = ""
     form_error: str = ""
     code_error: str = ""
-    submission: str = ""  # one key per opened order form, so a double submit places one order
+    # One key per opened order form, so a double submit places one order. It lives in the browser's
+    # session storage and in the form itself, so a retry after a server restart (which may lose this
+    # state) still carries it, and the database's unique key returns the order the first try placed.
+    submission: str = rx.SessionStorage("", name="motorjoy_order_key")
+    submission_code: str = rx.SessionStorage("", name="motorjoy_order_code")
 
     def _refuse(self) -> None:
         self.allowed, self.denied = False, NOT_ALLOWED
@@ -64,11 +70,18 @@ class DeskState(StaffState):
         build, self.nickname, notes = opened
         self.code_error, self.form_error = "", ""
         self.preview = [build_summary(live_pictures(), code, build, self.nickname, notes)]
-        self.submission = uuid.uuid4().hex
+        if code != self.submission_code or not SUBMISSION_KEY.fullmatch(self.submission):
+            # The same build reopened in this tab keeps its key: its order may have been placed by a try
+            # whose answer a crash swallowed. A placed order clears the key, so the next order gets a new one.
+            self.submission, self.submission_code = uuid.uuid4().hex, code
 
     @rx.event
     def place(self, form: dict):
-        if not self.preview:
+        code = self.preview[0].code if self.preview else str(form.get("code", ""))
+        sent_key = str(form.get("submission", ""))
+        key = sent_key if SUBMISSION_KEY.fullmatch(sent_key) else self.submission
+        if not code or not SUBMISSION_KEY.fullmatch(key):
+            self.form_error = "This order form has expired. Open the build again to place the order."
             return
         customer = Customer(str(form.get("name", "")), str(form.get("email", "")), str(form.get("phone", "")))
         dealership = str(form.get("dealership", ""))
@@ -79,10 +92,10 @@ class DeskState(StaffState):
                     s,
                     live_pictures().catalogue,
                     user,
-                    self.preview[0].code,
+                    code,
                     customer,
                     str(form.get("nickname", "")),
-                    self.submission,
+                    key,
                     int(dealership) if dealership.isdigit() else None,
                     stage_news=bool(form.get("stage_news")),
                     club_news=bool(form.get("club_news")),
@@ -94,6 +107,7 @@ class DeskState(StaffState):
         except OrderError as error:
             self.form_error = str(error)
             return
+        self.submission = self.submission_code = ""
         return rx.redirect(f"/dealer/order/{number}")
 
 
