@@ -3,6 +3,7 @@
 import reflex as rx
 from starlette.applications import Starlette
 
+from app import production
 from app.club.routes import unsubscribe_routes
 from app.club.schedule import run_mail_schedule
 from app.configurator.compare_page import CompareState, compare_page
@@ -24,6 +25,9 @@ from app.tracking.feed_route import feed_routes
 from app.tracking.page import track_page
 from app.tracking.state import TrackState
 from app.ui.theme import GLOBAL_STYLE
+
+# In production mode the server won't start on unsafe settings; the message names each one to fix.
+production.refuse_unsafe()
 
 # Plain HTTP next to the app: car pictures, the stage feed, nudge reports and club mail unsubscribes.
 http_routes = Starlette(

@@ -5,7 +5,7 @@ import getpass
 import os
 import sys
 
-from app import db
+from app import db, production
 from app.club.commands import add_mail_arguments
 from app.render.commands import add_bench_arguments, add_render_arguments, run_bench, run_render
 from app.staff.models import ROLES
@@ -66,6 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands.add_parser("migrate", help="apply database migrations").set_defaults(run=cmd_migrate)
     commands.add_parser("demo", help="migrate and seed the demo data (idempotent)").set_defaults(run=cmd_demo)
+    commands.add_parser(
+        "remove-demo-staff", help="switch off the demo staff sign-ins (production refuses to run with them)"
+    ).set_defaults(run=cmd_remove_demo_staff)
     create_user = commands.add_parser(
         "create-user", help=f"add a staff account (password from ${NEW_PASSWORD_ENV} or a prompt)"
     )
@@ -86,8 +89,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def cmd_remove_demo_staff(_args: argparse.Namespace) -> int:
+    """Switch off the demo sign-ins (their password is in the README); production refuses to run with them."""
+    from app.staff.demo import remove_demo_staff
+
+    with db.session() as s:
+        removed = remove_demo_staff(s)
+    print(f"Switched off {len(removed)} demo staff account(s){': ' + ', '.join(removed) if removed else ''}.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    try:
+        # The way out of "demo accounts exist" must not itself be refused for them.
+        production.refuse_unsafe(check_demo_accounts=args.run is not cmd_remove_demo_staff)
+    except production.UnsafeConfiguration as error:
+        print(error, file=sys.stderr)
+        return 2
     return args.run(args)
 
 

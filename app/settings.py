@@ -3,9 +3,15 @@
 import os
 import secrets
 from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit
+
+from pydantic import SecretStr, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 LAYERS_DIR = REPO_ROOT / "layers"
+DEV_PUBLIC_URL = "http://localhost:3000"
 
 
 def data_dir() -> Path:
@@ -27,16 +33,19 @@ def redis_url() -> str | None:
 
 def public_url() -> str:
     """Where customers reach the site, for links in mail: `MOTORJOY_PUBLIC_URL`."""
-    return os.environ.get("MOTORJOY_PUBLIC_URL", "http://localhost:3000").rstrip("/")
+    return os.environ.get("MOTORJOY_PUBLIC_URL", DEV_PUBLIC_URL).rstrip("/")
 
 
-def secret_key() -> bytes:
-    """The key that signs private links: `MOTORJOY_SECRET_KEY`, else one made once for this data directory.
+def secret_keys() -> tuple[bytes, ...]:
+    """Every key a signed link may carry, newest first; the first one signs.
 
-    Several servers must share one key, so production sets the variable.
+    `MOTORJOY_SECRET_KEY` is one key, or several separated by commas: put a new key first and keep
+    the old one after it, and links already mailed (buyers keep theirs for months) still open.
+    Without it, a key made once for this data directory (one server only).
     """
-    if key := os.environ.get("MOTORJOY_SECRET_KEY"):
-        return key.encode()
+    keys = tuple(key.strip().encode() for key in os.environ.get("MOTORJOY_SECRET_KEY", "").split(",") if key.strip())
+    if keys:
+        return keys
     path = data_dir() / "secret.key"
     try:  # O_EXCL: when two processes start at once, exactly one writes the key
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -45,4 +54,72 @@ def secret_key() -> bytes:
     else:
         with os.fdopen(fd, "w") as f:
             f.write(secrets.token_urlsafe(32))
-    return path.read_text().strip().encode()
+    return (path.read_text().strip().encode(),)
+
+
+def secret_key() -> bytes:
+    """The key that signs new links (the first of `secret_keys`)."""
+    return secret_keys()[0]
+
+
+# --- production mode ------------------------------------------------------------------------------
+
+EXAMPLE_SENDER_DOMAIN = "motorjoy.example"
+MIN_KEY_CHARS = 32
+
+
+class Settings(BaseSettings):
+    """The settings production depends on, read from MOTORJOY_* in one place and checked together.
+
+    In development every one has an embedded default; `MOTORJOY_ENV=production` makes each entry
+    point refuse to start while one is missing or unsafe (see `production_problems`).
+    """
+
+    model_config = SettingsConfigDict(env_prefix="MOTORJOY_", extra="ignore")
+
+    env: Literal["development", "production"] = "development"
+    secret_key: SecretStr = SecretStr("")
+    public_url: str = DEV_PUBLIC_URL
+    smtp_host: str = ""
+    smtp_security: Literal["starttls", "ssl", "none"] = "starttls"
+    mail_from: str = ""
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+    def production_problems(self) -> list[str]:
+        """What stops this configuration from serving real customers, one line per setting named."""
+        problems = []
+        keys = [key.strip() for key in self.secret_key.get_secret_value().split(",") if key.strip()]
+        if not keys:
+            problems.append(
+                "MOTORJOY_SECRET_KEY is not set: every server must sign links with the same key "
+                '(make one with: python3 -c "import secrets; print(secrets.token_urlsafe(32))").'
+            )
+        elif any(len(key) < MIN_KEY_CHARS for key in keys):
+            problems.append(f"MOTORJOY_SECRET_KEY: every key needs at least {MIN_KEY_CHARS} random characters.")
+        url = urlsplit(self.public_url)
+        if url.scheme != "https" or not url.hostname or url.hostname in ("localhost", "127.0.0.1"):
+            problems.append(
+                f"MOTORJOY_PUBLIC_URL must be the https address customers use (it is {self.public_url!r}); "
+                "mails link there."
+            )
+        if not self.smtp_host.strip():
+            problems.append("MOTORJOY_SMTP_HOST is not set: in production club mail goes to a mail server.")
+        elif self.smtp_security == "none" and self.smtp_host.strip() not in ("localhost", "127.0.0.1"):
+            problems.append(
+                "MOTORJOY_SMTP_SECURITY=none sends mail unencrypted to another machine; use starttls or ssl."
+            )
+        if not self.mail_from.strip() or self.mail_from.rstrip("> ").endswith("@" + EXAMPLE_SENDER_DOMAIN):
+            problems.append("MOTORJOY_MAIL_FROM must be the club's real sender address, e.g. Club <club@brand.com>.")
+        return problems
+
+
+def load_settings() -> Settings:
+    """The settings from the environment; a value that can't be read becomes a ValueError naming its variable."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        named = [f"MOTORJOY_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in error.errors()]
+        raise ValueError("; ".join(named)) from None

@@ -87,8 +87,7 @@ def unsubscribe_token(email: str, topic: str) -> str:
 def read_unsubscribe_token(token: str) -> tuple[str, str] | None:
     """(email, topic) from a token we signed; None for anything forged, damaged or unknown."""
     payload, dot, signature = (token or "").partition(".")
-    # Compared as bytes: compare_digest refuses non-ASCII text, and a hostile link may carry some.
-    if not dot or len(token) > 600 or not hmac.compare_digest(_signature(payload).encode(), signature.encode()):
+    if not dot or len(token) > 600 or not _signed_by_us(payload, signature):
         return None
     try:
         topic, colon, email = urlsafe_b64decode(payload + "=" * (-len(payload) % 4)).decode().partition(":")
@@ -105,5 +104,15 @@ def _b64(data: bytes) -> str:
     return urlsafe_b64encode(data).decode().rstrip("=")
 
 
-def _signature(payload: str) -> str:
-    return _b64(hmac.new(settings.secret_key(), f"unsubscribe:{payload}".encode(), hashlib.sha256).digest()[:18])
+def _signature(payload: str, key: bytes | None = None) -> str:
+    digest = hmac.new(key or settings.secret_key(), f"unsubscribe:{payload}".encode(), hashlib.sha256).digest()
+    return _b64(digest[:18])
+
+
+def _signed_by_us(payload: str, signature: str) -> bool:
+    """Signed by any key still accepted, so a rotated key keeps mailed links working.
+
+    Compared as bytes: compare_digest refuses non-ASCII text, and a hostile link may carry some.
+    """
+    given = signature.encode()
+    return any(hmac.compare_digest(_signature(payload, key).encode(), given) for key in settings.secret_keys())

@@ -25,9 +25,9 @@ def normalise_order_number(text: str) -> str | None:
     return cleaned if _NUMBER.fullmatch(cleaned) else None
 
 
-def tracking_token(number: str) -> str:
+def tracking_token(number: str, key: bytes | None = None) -> str:
     """A signature of the order number: whoever holds the link may follow that one car, nobody guesses it."""
-    digest = hmac.new(settings.secret_key(), f"track:{number}".encode(), hashlib.sha256).digest()
+    digest = hmac.new(key or settings.secret_key(), f"track:{number}".encode(), hashlib.sha256).digest()
     return urlsafe_b64encode(digest[:18]).decode()
 
 
@@ -36,4 +36,9 @@ def tracking_link(number: str) -> str:
 
 
 def token_matches(number: str, token: str) -> bool:
-    return hmac.compare_digest(tracking_token(number), token or "")
+    """Whether the token was signed by any key still accepted (a rotated key keeps mailed links open).
+
+    Compared as bytes: compare_digest refuses non-ASCII text, and a hand-edited link may carry some.
+    """
+    given = (token or "").encode()
+    return any(hmac.compare_digest(tracking_token(number, key).encode(), given) for key in settings.secret_keys())

@@ -4,7 +4,7 @@ DEMO ONLY: the password is printed by `motorjoy demo` and written here; never se
 database. Real staff accounts come from `motorjoy create-user`.
 """
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.staff.accounts import create_user
 from app.staff.models import Dealership, StaffUser
@@ -39,3 +39,14 @@ def seed_demo_staff(session: Session) -> list[tuple[str, str, str]]:
             create_user(session, email, name, role, DEMO_PASSWORD, dealership_name=dealership)
             created.append((email, role, DEMO_PASSWORD))
     return created
+
+
+def remove_demo_staff(session: Session) -> list[str]:
+    """Switch off the demo staff accounts (kept, not deleted: orders and notes name who placed them)."""
+    emails = [email for email, *_ in DEMO_STAFF]
+    users = session.exec(select(StaffUser).where(col(StaffUser.email).in_(emails), StaffUser.active)).all()
+    for user in users:
+        user.active = False
+        session.add(user)
+    session.flush()
+    return sorted(user.email for user in users)
