@@ -4,6 +4,9 @@
   bare "Not Found" text (a NUL in the path, a name too long for the disk). Pictures and JSON keep
   their own 404 messages: only a request that accepts HTML gets the page.
 - `POST /_upload` naming an event handler that takes no upload is a 400, not a 500.
+- Every answer carries the browser's safety headers (`security_headers`): a Content-Security-Policy,
+  no framing by other sites, no referrer beyond our origin (tracking links carry a secret), and in
+  production HSTS.
 """
 
 from __future__ import annotations
@@ -12,10 +15,65 @@ import json
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app import settings
+
 UPLOAD_PATH = "/_upload"
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+def content_security_policy(api_origins: tuple[str, ...] = ()) -> str:
+    """What pages may load: only our own origin (plus the backend's, when it has another address).
+
+    Scripts need 'unsafe-inline' and 'unsafe-eval': the prerendered pages bootstrap React Router with
+    inline scripts whose contents change with each build and page, and Reflex's `rx.call_script` (used
+    for copying links, printing, replacing the address) evaluates the script it is sent. What the
+    policy still buys: no script, style, picture or connection from any other host (so nothing can be
+    sent elsewhere, and the studio's mail viewer loads no remote images), no plugins, no <base>
+    rewriting, forms post only to us, and no framing by other sites.
+    """
+    extra = " ".join(api_origins)
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self' 'unsafe-inline' 'unsafe-eval'",
+            "style-src 'self' 'unsafe-inline'",
+            "img-src 'self' data: blob:",
+            "font-src 'self' data:",
+            f"connect-src 'self' {extra}".strip(),
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'self'",
+        ]
+    )
+
+
+def security_headers(production: bool, api_origins: tuple[str, ...] = ()) -> list[tuple[bytes, bytes]]:
+    headers = {
+        "content-security-policy": content_security_policy(api_origins),
+        "x-frame-options": "SAMEORIGIN",  # frame-ancestors for browsers that predate it
+        "referrer-policy": "same-origin",  # /track/<number>/<token> must never leave in a Referer
+        "x-content-type-options": "nosniff",
+        "permissions-policy": "camera=(), microphone=(), geolocation=()",
+    }
+    if production:  # only behind HTTPS: HSTS on a plain-HTTP development server would strand the browser
+        headers["strict-transport-security"] = HSTS
+    return [(name.encode(), value.encode()) for name, value in headers.items()]
+
+
+def backend_origins() -> tuple[str, ...]:
+    """The backend's origin for connect-src when the pages reach it at another address (REFLEX_API_URL)."""
+    from reflex.config import get_config
+
+    url = urlsplit(get_config().api_url or "")
+    if not url.scheme or not url.netloc:
+        return ()
+    socket = "wss" if url.scheme == "https" else "ws"
+    return (f"{url.scheme}://{url.netloc}", f"{socket}://{url.netloc}")
 
 
 def site_404_page() -> bytes | None:
@@ -61,15 +119,20 @@ class SiteMiddleware:
         app: ASGIApp,
         not_found_page: Callable[[], bytes | None] = site_404_page,
         refuse_upload: Callable[[str], str | None] = upload_refusal,
+        headers: list[tuple[bytes, bytes]] | None = None,
     ) -> None:
         self.app = app
         self.not_found_page = not_found_page
         self.refuse_upload = refuse_upload
+        if headers is None:
+            headers = security_headers(settings.load_settings().production, backend_origins())
+        self.headers = headers
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        send = self._with_headers(send)
         if scope["method"] == "POST" and scope["path"].rstrip("/").endswith(UPLOAD_PATH):
             handler = _header(scope, b"reflex-event-handler")
             if handler and (reason := self.refuse_upload(handler)):
@@ -78,6 +141,17 @@ class SiteMiddleware:
         if scope["method"] in ("GET", "HEAD") and "text/html" in _header(scope, b"accept"):
             send = self._with_site_404(scope, send)
         await self.app(scope, receive, send)
+
+    def _with_headers(self, send: Send) -> Send:
+        names = {name for name, _ in self.headers}
+
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                kept = [(k, v) for k, v in message.get("headers", []) if k.lower() not in names]
+                message = {**message, "headers": kept + self.headers}
+            await send(message)
+
+        return sending
 
     def _with_site_404(self, scope: Scope, send: Send) -> Send:
         """`send`, except that a bare-text 404 becomes the site's 404 page."""

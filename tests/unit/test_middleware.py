@@ -9,7 +9,7 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Mount, Route
 from starlette.testclient import TestClient
 
-from app.middleware import SiteMiddleware, upload_refusal
+from app.middleware import HSTS, SiteMiddleware, security_headers, upload_refusal
 
 OUR_404 = b"<!doctype html><title>Lost the road?</title>"
 BROWSER = {"accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
@@ -21,7 +21,10 @@ def site(folder: Path) -> TestClient:
     (folder / "404.html").write_bytes(OUR_404)
     frontend = PrecompressedStaticFiles(directory=folder, html=True)
     routes = [Route("/car/{rest:path}", lambda _: PlainTextResponse("No such car picture.", 404)), Mount("/", frontend)]
-    return TestClient(SiteMiddleware(Starlette(routes=routes), not_found_page=lambda: OUR_404))
+    return TestClient(SiteMiddleware(Starlette(routes=routes), not_found_page=lambda: OUR_404, headers=HEADERS))
+
+
+HEADERS = security_headers(production=False)
 
 
 @pytest.mark.parametrize("path", ["/build/%00%00", "/build/" + "%00" * 300, "/%00", "/build/abc%00def/x"])
@@ -59,3 +62,26 @@ def test_an_upload_to_a_handler_without_files_is_a_400_not_reflexs_500():
     assert answer.status_code == 400 and "doesn't take uploads" in answer.json()["detail"]
     takes_files = next(name for name in handlers if name.endswith(".upload_layer"))
     assert upload_refusal(takes_files) is None
+
+
+@pytest.mark.parametrize("path", ["/", "/build/%00%00", "/car/nope.webp"])
+def test_every_answer_carries_the_browser_safety_headers(tmp_path, path):
+    answer = site(tmp_path).get(path, headers=BROWSER)
+    policy = answer.headers["content-security-policy"]
+    for directive in ("default-src 'self'", "frame-ancestors 'self'", "object-src 'none'", "base-uri 'self'"):
+        assert directive in policy
+    assert answer.headers["referrer-policy"] == "same-origin" and answer.headers["x-frame-options"] == "SAMEORIGIN"
+    assert answer.headers["x-content-type-options"] == "nosniff"
+    assert "strict-transport-security" not in answer.headers  # development serves plain HTTP
+
+
+def test_production_adds_hsts_and_the_backends_own_address():
+    headers = dict(security_headers(production=True, api_origins=("https://api.example", "wss://api.example")))
+    assert headers[b"strict-transport-security"] == HSTS.encode()
+    assert b"connect-src 'self' https://api.example wss://api.example" in headers[b"content-security-policy"]
+
+
+def test_the_middleware_reads_production_mode_from_the_settings(monkeypatch):
+    monkeypatch.setenv("MOTORJOY_ENV", "production")
+    answer = TestClient(SiteMiddleware(Starlette(routes=[Route("/", lambda _: PlainTextResponse("hi"))]))).get("/")
+    assert answer.headers["strict-transport-security"] == HSTS
