@@ -18,4 +18,7 @@ config = rx.Config(
     show_built_with_reflex=False,
     plugins=[rx.plugins.RadixThemesPlugin(theme=THEME)],
     disable_plugins=[rx.plugins.SitemapPlugin],
+    # Reflex answers cross-origin requests with credentials allowed; in production only our own address
+    # may make them. Development keeps "*": its front end and the test harness run on other ports.
+    cors_allowed_origins=[settings.public_url()] if settings.is_production() else ["*"],
 )

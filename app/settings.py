@@ -17,7 +17,10 @@ DEV_PUBLIC_URL = "http://localhost:3000"
 def data_dir() -> Path:
     """The writable data directory (SQLite file, picture cache); `MOTORJOY_DATA_DIR` moves it."""
     path = Path(os.environ.get("MOTORJOY_DATA_DIR", REPO_ROOT / "data")).resolve()
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    # Private to the app's user: it holds the database (password hashes, customers), the signing key and mail.
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o700)
     return path
 
 
@@ -34,6 +37,11 @@ def redis_url() -> str | None:
 def public_url() -> str:
     """Where customers reach the site, for links in mail: `MOTORJOY_PUBLIC_URL`."""
     return os.environ.get("MOTORJOY_PUBLIC_URL", DEV_PUBLIC_URL).rstrip("/")
+
+
+def is_production() -> bool:
+    """`MOTORJOY_ENV=production` (the full check of what that demands is `Settings.production_problems`)."""
+    return os.environ.get("MOTORJOY_ENV", "").strip() == "production"
 
 
 def secret_keys() -> tuple[bytes, ...]:

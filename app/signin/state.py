@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from app import db
+from app import db, settings
 from app.staff.accounts import NotAllowed, SignInError, current_user, require_role, sign_in, sign_out
 from app.staff.models import StaffUser
 
@@ -11,7 +11,12 @@ HOME_OF_ROLE = {"dealer": "/dealer", "admin": "/dealer", "marketing": "/studio"}
 
 
 class StaffState(rx.State):
-    token: str = rx.Cookie("", name="motorjoy_staff", max_age=SESSION_SECONDS, same_site="strict")
+    # Reflex's page scripts read this cookie to send it with the websocket's events, so it can't be
+    # HttpOnly; it holds only a random token the server checks (hashed) on every handler, SameSite=Strict
+    # keeps it off other sites' requests, and in production it travels over HTTPS only.
+    token: str = rx.Cookie(
+        "", name="motorjoy_staff", max_age=SESSION_SECONDS, same_site="strict", secure=settings.is_production()
+    )
     staff_name: str = ""
     signin_error: str = ""
 

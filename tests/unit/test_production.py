@@ -116,3 +116,27 @@ def test_links_signed_with_the_old_key_still_open_after_rotation(env):
 
 def test_a_tracking_token_with_non_ascii_characters_is_simply_wrong(env):
     assert not token_matches("MJ4K7QX2", "é" * 24)
+
+
+def test_production_limits_cors_to_the_public_url_and_marks_the_staff_cookie_secure(env):
+    env(**SAFE)
+    script = (
+        "import rxconfig; from app.signin.state import StaffState;"
+        "print(rxconfig.config.cors_allowed_origins, StaffState.get_fields()['token'].default.secure)"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=os.environ, capture_output=True, text=True, timeout=300
+    )
+    assert shown.stdout.strip() == "['https://motorjoy.co.uk'] True", shown.stderr[-2000:]
+
+
+def test_the_data_directory_is_private_to_the_apps_user(tmp_path, monkeypatch):
+    from app import settings
+
+    shared = tmp_path / "data"
+    shared.mkdir(mode=0o755)
+    shared.chmod(0o755)
+    monkeypatch.setenv("MOTORJOY_DATA_DIR", str(shared))
+    assert settings.data_dir().stat().st_mode & 0o777 == 0o700
+    monkeypatch.setenv("MOTORJOY_DATA_DIR", str(tmp_path / "fresh"))
+    assert settings.data_dir().stat().st_mode & 0o777 == 0o700
