@@ -3,6 +3,7 @@
 import reflex as rx
 from starlette.applications import Starlette
 
+from app import settings
 from app.club.routes import unsubscribe_routes
 from app.club.schedule import run_mail_schedule
 from app.configurator.compare_page import CompareState, compare_page
@@ -23,6 +24,7 @@ from app.tracking.feed_route import feed_routes
 from app.tracking.page import track_page
 from app.tracking.state import TrackState
 from app.ui.theme import GLOBAL_STYLE
+from app.visitor_states import VisitorStates
 
 # Plain HTTP next to the app: car pictures, the stage feed, nudge reports and club mail unsubscribes.
 http_routes = Starlette(
@@ -34,6 +36,17 @@ http_routes = Starlette(
     ]
 )
 app = rx.App(style=GLOBAL_STYLE, api_transformer=http_routes)
+
+
+def _connected(token: str) -> bool:
+    namespace = app.event_namespace
+    return namespace is not None and token in namespace._token_manager.token_to_socket
+
+
+if settings.redis_url() is None:
+    # One process: visitors' state in memory, dropped soon after they leave (see app.visitor_states).
+    # Reflex offers no setting for a custom manager, so the one it made is swapped before any event.
+    app._state_manager = VisitorStates(token_expiration=settings.visitor_idle_seconds(), is_connected=_connected)
 app.register_lifespan_task(warm_up)
 app.register_lifespan_task(run_mail_schedule)
 app.register_lifespan_task(run_release_schedule)
