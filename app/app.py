@@ -1,5 +1,7 @@
 """Builds the Reflex app: registers pages and HTTP routes; nothing else."""
 
+import os
+
 import reflex as rx
 from starlette.applications import Starlette
 
@@ -43,9 +45,10 @@ def _connected(token: str) -> bool:
     return namespace is not None and token in namespace._token_manager.token_to_socket
 
 
-if settings.redis_url() is None:
+if settings.redis_url() is None and "REFLEX_STATE_MANAGER_MODE" not in os.environ:
     # One process: visitors' state in memory, dropped soon after they leave (see app.visitor_states).
-    # Reflex offers no setting for a custom manager, so the one it made is swapped before any event.
+    # Reflex offers no setting for a custom manager, so the one it made is swapped before any event;
+    # an operator who names a Reflex manager in REFLEX_STATE_MANAGER_MODE gets that one.
     app._state_manager = VisitorStates(token_expiration=settings.visitor_idle_seconds(), is_connected=_connected)
 app.register_lifespan_task(warm_up)
 app.register_lifespan_task(run_mail_schedule)

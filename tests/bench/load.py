@@ -6,6 +6,7 @@
 
 Each setup is started with `quickstart.py serve` on a free port and stopped after its runs:
 - embedded: the defaults (SQLite, visitors' state in memory, one worker);
+- embedded-disk: the same with Reflex's disk state manager (the default before), for a before/after;
 - scaled: PostgreSQL (a fresh schema) + Redis + MOTORJOY_WORKERS=2;
 - floor: tests/bench/echo_server.py, a bare python-socketio server under Granian (one worker) that
   replays the bytes the embedded app sent for a page load and a pick (recorded in this run), so each
@@ -200,6 +201,8 @@ def serving(setup: str, data_dir: Path, idle_seconds: int, recording: Path | Non
     env = {k: v for k, v in os.environ.items() if k not in ("REFLEX_DB_URL", "REFLEX_REDIS_URL", "MOTORJOY_WORKERS")}
     env |= {"MOTORJOY_PORT": str(port), "MOTORJOY_DATA_DIR": str(data_dir)}
     env["MOTORJOY_VISITOR_IDLE_SECONDS"] = str(idle_seconds)
+    if setup == "embedded-disk":  # the embedded default before VisitorStates, for a before/after
+        env["REFLEX_STATE_MANAGER_MODE"] = "disk"
     command = [sys.executable, str(ROOT / "quickstart.py"), "serve"]
     if setup == "floor":
         env["MOTORJOY_ECHO_RECORDING"] = str(recording)
@@ -310,7 +313,9 @@ def with_ratios(result: dict, floor: dict | None) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--setups", nargs="+", choices=["embedded", "scaled"], default=["embedded", "scaled"])
+    parser.add_argument(
+        "--setups", nargs="+", choices=["embedded", "embedded-disk", "scaled"], default=["embedded", "scaled"]
+    )
     parser.add_argument("--visitors", nargs="+", type=int, default=[200])
     parser.add_argument("--repeat", type=int, default=3, help="runs of each visitor count, one after another")
     parser.add_argument("--seconds", type=float, default=30, help="how long each run measures, after the ramp")
@@ -322,7 +327,7 @@ def main() -> None:
     args = parser.parse_args()
 
     results: dict[str, list[dict]] = {}
-    crowd_result = None
+    crowds: dict[str, dict] = {}
     with tempfile.TemporaryDirectory(prefix="motorjoy-load-") as scratch:
         data_dir = Path(scratch)
         recording = data_dir / "echo-recording.json"
@@ -338,9 +343,9 @@ def main() -> None:
                 if not recording.exists():
                     asyncio.run(record_floor(server.url, recording))
                 measure(setup, server.url, args, results)
-                if setup == "embedded" and args.crowd:
-                    crowd_result = crowd(server, args.crowd, args.crowd_ramp, args.idle_seconds)
-                    print(f"crowd: {json.dumps(crowd_result)}", flush=True)
+                if setup.startswith("embedded") and args.crowd:
+                    crowds[setup] = crowd(server, args.crowd, args.crowd_ramp, args.idle_seconds)
+                    print(f"crowd: {json.dumps(crowds[setup])}", flush=True)
         with serving("floor", data_dir, args.idle_seconds, recording) as floor:
             asyncio.run(load(floor.url, 10, 5, 1))
             measure("floor", floor.url, args, results)
@@ -355,7 +360,7 @@ def main() -> None:
         for result in setup_runs:
             print(row(setup, result))
     goal = {}
-    for setup in ("embedded", "scaled", "url"):
+    for setup in ("embedded", "embedded-disk", "scaled", "url"):
         at_200 = [r for r in results.get(setup, []) if r["visitors"] == 200]
         if at_200:
             goal[setup] = all(
@@ -365,13 +370,12 @@ def main() -> None:
                 f"goal ({setup}, 200 visitors, every run: event p99 ≤ {GOAL_RATIO}× the floor, no errors): "
                 f"{'met' if goal[setup] else 'not met'}"
             )
-    if crowd_result:
-        c = crowd_result
+    for setup, c in crowds.items():
         print(
-            f"crowd of {c['visitors']}: worker RSS {c['rss_mb_before']} MB before, "
+            f"{setup}, a crowd of {c['visitors']}: worker RSS {c['rss_mb_before']} MB before, "
             f"{c['rss_mb_after_visit']} MB with them, {c['rss_mb_after_leaving']} MB after they left"
         )
-    print(json.dumps({"results": results, "crowd": crowd_result, "goal_met": goal, "cpus": os.cpu_count()}))
+    print(json.dumps({"results": results, "crowds": crowds, "goal_met": goal, "cpus": os.cpu_count()}))
 
 
 def measure(setup: str, url: str, args: argparse.Namespace, results: dict[str, list[dict]]) -> None:
