@@ -1,9 +1,11 @@
 """Builds the Reflex app: registers pages and HTTP routes; nothing else."""
 
+import os
+
 import reflex as rx
 from starlette.applications import Starlette
 
-from app import production
+from app import production, settings
 from app.club.routes import unsubscribe_routes
 from app.club.schedule import run_mail_schedule
 from app.configurator.compare_page import CompareState, compare_page
@@ -25,6 +27,7 @@ from app.tracking.feed_route import feed_routes
 from app.tracking.page import track_page
 from app.tracking.state import TrackState
 from app.ui.theme import GLOBAL_STYLE
+from app.visitor_states import VisitorStates
 
 # In production mode the server won't start on unsafe settings; the message names each one to fix.
 production.refuse_unsafe()
@@ -39,6 +42,18 @@ http_routes = Starlette(
     ]
 )
 app = rx.App(style=GLOBAL_STYLE, api_transformer=[http_routes, SiteMiddleware])
+
+
+def _connected(token: str) -> bool:
+    namespace = app.event_namespace
+    return namespace is not None and token in namespace._token_manager.token_to_socket
+
+
+if settings.redis_url() is None and "REFLEX_STATE_MANAGER_MODE" not in os.environ:
+    # One process: visitors' state in memory, dropped soon after they leave (see app.visitor_states).
+    # Reflex offers no setting for a custom manager, so the one it made is swapped before any event;
+    # an operator who names a Reflex manager in REFLEX_STATE_MANAGER_MODE gets that one.
+    app._state_manager = VisitorStates(token_expiration=settings.visitor_idle_seconds(), is_connected=_connected)
 app.register_lifespan_task(warm_up)
 app.register_lifespan_task(run_mail_schedule)
 app.register_lifespan_task(run_release_schedule)

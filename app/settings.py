@@ -30,8 +30,16 @@ def db_url() -> str:
 
 
 def redis_url() -> str | None:
-    """Redis for shared state between workers; unset means one process with the disk state manager."""
+    """Redis for shared state between workers; unset means one process keeping visitors' state in memory."""
     return os.environ.get("REFLEX_REDIS_URL") or None
+
+
+def visitor_idle_seconds() -> int:
+    """How long one process keeps a visitor's state after their last event once no tab of theirs is open."""
+    text = os.environ.get("MOTORJOY_VISITOR_IDLE_SECONDS", "300")
+    if not text.isdigit() or int(text) < 1:
+        raise SystemExit(f"MOTORJOY_VISITOR_IDLE_SECONDS must be a whole number of seconds from 1 up, not {text!r}.")
+    return int(text)
 
 
 def public_url() -> str:

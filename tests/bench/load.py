@@ -1,12 +1,20 @@
 """Load benchmark (not a test): N simulated visitors on /build, each changing an option every 2 seconds.
 
-    .venv/bin/python tests/bench/load.py                          # both setups, 50/100/200 visitors
-    .venv/bin/python tests/bench/load.py --setups scaled --visitors 200
+    .venv/bin/python tests/bench/load.py                          # both setups and the floor, 200 visitors × 3
+    .venv/bin/python tests/bench/load.py --setups embedded --visitors 50 200 --repeat 1 --crowd 0
     .venv/bin/python tests/bench/load.py --url http://localhost:3000 --visitors 100   # a server already running
 
 Each setup is started with `quickstart.py serve` on a free port and stopped after its runs:
-- embedded: the defaults (SQLite, Reflex's disk state manager, one worker);
-- scaled: PostgreSQL (a fresh schema) + Redis + MOTORJOY_WORKERS=2.
+- embedded: the defaults (SQLite, visitors' state in memory, one worker);
+- embedded-disk: the same with Reflex's disk state manager (the default before), for a before/after;
+- scaled: PostgreSQL (a fresh schema) + Redis + MOTORJOY_WORKERS=2;
+- floor: tests/bench/echo_server.py, a bare python-socketio server under Granian (one worker) that
+  replays the bytes the embedded app sent for a page load and a pick (recorded in this run), so each
+  figure is also printed as a ratio to the floor measured on the same machine in the same run.
+Every visitor count runs `--repeat` times in a row (the tail must not grow as visitors accumulate).
+Then, on the embedded setup, a crowd of `--crowd` visitors arrives, picks twice and leaves; the
+worker's RSS is printed before, right after, and once their states have expired (the server runs
+with MOTORJOY_VISITOR_IDLE_SECONDS=`--idle-seconds`).
 Each visitor fetches the /build page, opens the websocket with the page's hydrate event (on_load runs),
 then every 2 seconds picks a random option, times the event round trip (emit → the update carrying
 the new picture paths), and fetches the new picture (the 800-wide WebP) the way the browser would.
@@ -34,18 +42,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import aiohttp
+import psutil
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))  # run as a script: the project's packages come from the checkout
 
 from app.catalog import load_catalogue  # noqa: E402
 from app.render import open_pictures  # noqa: E402
+from tests.bench import echo_server  # noqa: E402
 from tests.databases import fresh_schema, postgres_unreachable  # noqa: E402
 from tests.reflex_socket import BUILD_STATE, ReflexTab  # noqa: E402
 
 PICK_EVERY_S = 2.0
 PICTURE_WIDTH = 800
-GOAL_P99_MS = 150
+GOAL_RATIO = 5  # event p99 at 200 visitors within 5× the echo floor's
 REDIS_URL = os.environ.get("MOTORJOY_TEST_REDIS_URL", "redis://127.0.0.1:6379")
 
 
@@ -77,7 +87,15 @@ def hatch_options() -> list[str]:
     ]
 
 
-async def visitor(base: str, http: aiohttp.ClientSession, options: list[str], start: float, end: float, tally: Tally):
+async def visitor(
+    base: str,
+    http: aiohttp.ClientSession,
+    options: list[str],
+    start: float,
+    end: float,
+    tally: Tally,
+    picks: int | None = None,
+):
     rng = random.Random()
     await asyncio.sleep(start - time.monotonic())
     tab = ReflexTab(base, "/build?model=hatch", timeout=30)
@@ -91,6 +109,11 @@ async def visitor(base: str, http: aiohttp.ClientSession, options: list[str], st
         tally.connect_ms.append((time.perf_counter() - began) * 1000)
     except Exception as error:  # a visitor who can't even load the page is one error, not a crash
         tally.errors[f"connect: {type(error).__name__}"] += 1
+        await tab.close()
+        return
+    if picks is not None:  # a crowd visitor: a few quick picks, then gone
+        for _ in range(picks):
+            await pick_and_look(base, http, tab, rng.choice(options), tally)
         await tab.close()
         return
     next_pick = time.monotonic() + rng.uniform(0, PICK_EVERY_S)
@@ -124,8 +147,10 @@ async def pick_and_look(base: str, http: aiohttp.ClientSession, tab: ReflexTab, 
     tally.picture_ms.append((time.perf_counter() - began) * 1000)
 
 
-async def load(base: str, visitors: int, seconds: float, ramp: float) -> dict:
-    """Run `visitors` for `seconds` (arriving over `ramp` seconds) and summarise what they measured."""
+async def load(base: str, visitors: int, seconds: float, ramp: float, picks: int | None = None) -> dict:
+    """Run `visitors` for `seconds` (arriving over `ramp` seconds) and summarise what they measured.
+
+    With `picks`, each visitor instead picks that many times as fast as answered and leaves."""
     tally = Tally()
     options = hatch_options()
     now = time.monotonic()
@@ -133,7 +158,7 @@ async def load(base: str, visitors: int, seconds: float, ramp: float) -> dict:
     connector = aiohttp.TCPConnector(limit=0)
     async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=30)) as http:
         starts = [now + ramp * i / visitors for i in range(visitors)]
-        await asyncio.gather(*(visitor(base, http, options, start, end, tally) for start in starts))
+        await asyncio.gather(*(visitor(base, http, options, start, end, tally, picks) for start in starts))
     return {
         "visitors": visitors,
         "events": len(tally.event_ms),
@@ -162,12 +187,27 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 300) -> 
     raise SystemExit(f"{url} did not come up in {timeout} s")
 
 
+@dataclass
+class Server:
+    url: str
+    process: subprocess.Popen
+
+
 @contextlib.contextmanager
-def serving(setup: str, data_dir: Path) -> Iterator[str]:
-    """Start `quickstart.py serve` for `setup` on a free port; yields its URL; stops it afterwards."""
+def serving(setup: str, data_dir: Path, idle_seconds: int, recording: Path | None = None) -> Iterator[Server]:
+    """Start `setup` on a free port (the app with `quickstart.py serve`, or the echo floor under Granian);
+    yields it; stops its whole process group afterwards."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("REFLEX_DB_URL", "REFLEX_REDIS_URL", "MOTORJOY_WORKERS")}
     env |= {"MOTORJOY_PORT": str(port), "MOTORJOY_DATA_DIR": str(data_dir)}
+    env["MOTORJOY_VISITOR_IDLE_SECONDS"] = str(idle_seconds)
+    if setup == "embedded-disk":  # the embedded default before VisitorStates, for a before/after
+        env["REFLEX_STATE_MANAGER_MODE"] = "disk"
+    command = [sys.executable, str(ROOT / "quickstart.py"), "serve"]
+    if setup == "floor":
+        env["MOTORJOY_ECHO_RECORDING"] = str(recording)
+        granian = Path(sys.executable).with_name("granian")
+        command = [str(granian), "--interface", "asgi", "--port", str(port), "tests.bench.echo_server:app"]
     with contextlib.ExitStack() as stack:
         if setup == "scaled":
             if reason := postgres_unreachable():
@@ -176,7 +216,7 @@ def serving(setup: str, data_dir: Path) -> Iterator[str]:
             env["MOTORJOY_WORKERS"] = "2"
         log = stack.enter_context((data_dir / f"serve-{setup}.log").open("wb"))
         server = subprocess.Popen(
-            [sys.executable, str(ROOT / "quickstart.py"), "serve"],
+            command,
             cwd=ROOT,
             env=env,
             stdout=log,
@@ -186,7 +226,7 @@ def serving(setup: str, data_dir: Path) -> Iterator[str]:
         try:
             url = f"http://127.0.0.1:{port}"
             wait_until_up(f"{url}/ping", server)
-            yield url
+            yield Server(url, server)
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             try:
@@ -194,6 +234,47 @@ def serving(setup: str, data_dir: Path) -> Iterator[str]:
             except subprocess.TimeoutExpired:
                 os.killpg(server.pid, signal.SIGKILL)
                 server.wait()
+
+
+def worker_rss_mb(process: subprocess.Popen) -> float:
+    """The resident memory of the biggest process in the server's tree (the worker holding the states)."""
+    parent = psutil.Process(process.pid)
+    sizes = []
+    for member in [parent, *parent.children(recursive=True)]:
+        with contextlib.suppress(psutil.Error):
+            sizes.append(member.memory_info().rss)
+    return round(max(sizes) / 1e6, 1)
+
+
+async def record_floor(base: str, path: Path) -> None:
+    """What the embedded app sent one visitor for a page load and a pick, for the echo floor to replay."""
+    option = hatch_options()[1]
+    recording = await echo_server.record(
+        base,
+        "/build?model=hatch",
+        (f"{BUILD_STATE}.pick", {"option_id": option}),
+        (BUILD_STATE, "picture_paths"),
+        lambda delta: next(p for p in delta[BUILD_STATE]["picture_paths_rx_state_"] if f"/{PICTURE_WIDTH}/" in p),
+    )
+    path.write_text(json.dumps(recording))
+
+
+def crowd(server: Server, visitors: int, ramp: float, idle_seconds: int) -> dict:
+    """`visitors` arrive over `ramp` s, pick twice and leave; the worker's RSS before, after, and once expired."""
+    before = worker_rss_mb(server.process)
+    result = asyncio.run(load(server.url, visitors, 0, ramp, picks=2))
+    after = worker_rss_mb(server.process)
+    time.sleep(idle_seconds + 20)  # the idle time, a sweep, and the trim after it
+    return {
+        "visitors": visitors,
+        "rss_mb_before": before,
+        "rss_mb_after_visit": after,
+        "rss_mb_after_leaving": worker_rss_mb(server.process),
+        "idle_seconds": idle_seconds,
+        "event_ms": result["event_ms"],
+        "errors": result["errors"],
+        "error_kinds": result["error_kinds"],
+    }
 
 
 def warm_picture_cache(data_dir: Path) -> None:
@@ -204,51 +285,105 @@ def warm_picture_cache(data_dir: Path) -> None:
 
 def row(setup: str, result: dict) -> str:
     event, picture = result["event_ms"], result["picture_ms"]
+    ratio = result.get("event_ratio_to_floor") or {}
     return (
         f"{setup:<9} {result['visitors']:>8} {result['events']:>7} "
         f"{event['p50']!s:>7} {event['p95']!s:>7} {event['p99']!s:>7} "
-        f"{picture['p50']!s:>7} {picture['p95']!s:>7} {picture['p99']!s:>7} {result['errors']:>6}"
+        f"{picture['p50']!s:>7} {picture['p95']!s:>7} {picture['p99']!s:>7} {result['errors']:>6} "
+        f"{ratio.get('p95', '')!s:>7} {ratio.get('p99', '')!s:>7}"
     )
 
 
 HEADER = (
     f"{'setup':<9} {'visitors':>8} {'events':>7} {'ev p50':>7} {'ev p95':>7} {'ev p99':>7} "
-    f"{'pic p50':>7} {'pic p95':>7} {'pic p99':>7} {'errors':>6}"
+    f"{'pic p50':>7} {'pic p95':>7} {'pic p99':>7} {'errors':>6} {'×fl p95':>7} {'×fl p99':>7}"
 )
+
+
+def with_ratios(result: dict, floor: dict | None) -> dict:
+    """The result with its event percentiles divided by the floor's at the same visitor count."""
+    if floor:
+        result["event_ratio_to_floor"] = {
+            cut: round(result["event_ms"][cut] / floor["event_ms"][cut], 1)
+            for cut in ("p50", "p95", "p99")
+            if result["event_ms"][cut] and floor["event_ms"][cut]
+        }
+    return result
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--setups", nargs="+", choices=["embedded", "scaled"], default=["embedded", "scaled"])
-    parser.add_argument("--visitors", nargs="+", type=int, default=[50, 100, 200])
+    parser.add_argument(
+        "--setups", nargs="+", choices=["embedded", "embedded-disk", "scaled"], default=["embedded", "scaled"]
+    )
+    parser.add_argument("--visitors", nargs="+", type=int, default=[200])
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each visitor count, one after another")
     parser.add_argument("--seconds", type=float, default=30, help="how long each run measures, after the ramp")
     parser.add_argument("--ramp", type=float, default=10, help="visitors arrive spread over this many seconds")
+    parser.add_argument("--crowd", type=int, default=2000, help="embedded: visitors who come, pick twice, leave")
+    parser.add_argument("--crowd-ramp", type=float, default=60, help="the crowd arrives over this many seconds")
+    parser.add_argument("--idle-seconds", type=int, default=30, help="MOTORJOY_VISITOR_IDLE_SECONDS for the servers")
     parser.add_argument("--url", help="measure this running server instead of starting the setups")
     args = parser.parse_args()
 
     results: dict[str, list[dict]] = {}
+    crowds: dict[str, dict] = {}
     with tempfile.TemporaryDirectory(prefix="motorjoy-load-") as scratch:
         data_dir = Path(scratch)
-        if not args.url:
+        recording = data_dir / "echo-recording.json"
+        if args.url:
+            runs = [("url", contextlib.nullcontext(Server(args.url, None)))]  # type: ignore[arg-type]
+        else:
             warm_picture_cache(data_dir)
-        for setup in [args.url] if args.url else args.setups:
-            with contextlib.nullcontext(setup) if args.url else serving(setup, data_dir) as base:
+            runs = [(setup, serving(setup, data_dir, args.idle_seconds)) for setup in args.setups]
+        for setup, context in runs:
+            with context as server:
                 # Unrecorded: every worker decodes its layers on its first new picture.
-                asyncio.run(load(base, 10, 5, 1))
-                for visitors in args.visitors:
-                    result = asyncio.run(load(base, visitors, args.seconds, args.ramp))
-                    results.setdefault(setup, []).append(result)
-                    print(row(setup if not args.url else "url", result), flush=True)
+                asyncio.run(load(server.url, 10, 5, 1))
+                if not recording.exists():
+                    asyncio.run(record_floor(server.url, recording))
+                measure(setup, server.url, args, results)
+                if setup.startswith("embedded") and args.crowd:
+                    crowds[setup] = crowd(server, args.crowd, args.crowd_ramp, args.idle_seconds)
+                    print(f"crowd: {json.dumps(crowds[setup])}", flush=True)
+        with serving("floor", data_dir, args.idle_seconds, recording) as floor:
+            asyncio.run(load(floor.url, 10, 5, 1))
+            measure("floor", floor.url, args, results)
+    floors = {r["visitors"]: r for r in results.get("floor", [])}
+    for setup, setup_runs in results.items():
+        if setup != "floor":
+            for result in setup_runs:
+                with_ratios(result, floors.get(result["visitors"]))
     print()
     print(HEADER)
-    for setup, runs in results.items():
-        for result in runs:
-            print(row(setup if not args.url else "url", result))
-    scaled = results.get("scaled", [])
-    goal = [r for r in scaled if r["visitors"] == 200]
-    met = bool(goal) and all(r["errors"] == 0 and (r["event_ms"]["p99"] or 1e9) <= GOAL_P99_MS for r in goal)
-    print(f"goal (scaled, 200 visitors: p99 event ≤ {GOAL_P99_MS} ms, no errors): {'met' if met else 'not met'}")
-    print(json.dumps({"results": results, "goal_met": met, "cpus": os.cpu_count()}))
+    for setup, setup_runs in results.items():
+        for result in setup_runs:
+            print(row(setup, result))
+    goal = {}
+    for setup in ("embedded", "embedded-disk", "scaled", "url"):
+        at_200 = [r for r in results.get(setup, []) if r["visitors"] == 200]
+        if at_200:
+            goal[setup] = all(
+                r["errors"] == 0 and r.get("event_ratio_to_floor", {}).get("p99", 1e9) <= GOAL_RATIO for r in at_200
+            )
+            print(
+                f"goal ({setup}, 200 visitors, every run: event p99 ≤ {GOAL_RATIO}× the floor, no errors): "
+                f"{'met' if goal[setup] else 'not met'}"
+            )
+    for setup, c in crowds.items():
+        print(
+            f"{setup}, a crowd of {c['visitors']}: worker RSS {c['rss_mb_before']} MB before, "
+            f"{c['rss_mb_after_visit']} MB with them, {c['rss_mb_after_leaving']} MB after they left"
+        )
+    print(json.dumps({"results": results, "crowds": crowds, "goal_met": goal, "cpus": os.cpu_count()}))
+
+
+def measure(setup: str, url: str, args: argparse.Namespace, results: dict[str, list[dict]]) -> None:
+    for visitors in args.visitors:
+        for _ in range(args.repeat):
+            result = asyncio.run(load(url, visitors, args.seconds, args.ramp))
+            results.setdefault(setup, []).append(result)
+            print(row(setup, result), flush=True)
 
 
 if __name__ == "__main__":
