@@ -11,6 +11,7 @@ from app.configurator.page import build_page
 from app.configurator.state import BuildState
 from app.dealer.page import dealer_page, order_page
 from app.dealer.state import DeskState, OrderViewState
+from app.health import health_routes
 from app.home.page import home
 from app.home.state import HomeState
 from app.middleware import SiteMiddleware
@@ -36,6 +37,7 @@ http_routes = Starlette(
         *feed_routes(),
         *nudge_routes(),
         *unsubscribe_routes(),
+        *health_routes(),
     ]
 )
 app = rx.App(style=GLOBAL_STYLE, api_transformer=[http_routes, SiteMiddleware])
