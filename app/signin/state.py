@@ -1,6 +1,9 @@
 """Who the staff member in this browser is. The cookie holds only a random token; the server decides."""
 
+import logging
+
 import reflex as rx
+from sqlalchemy.exc import SQLAlchemyError
 
 from app import db, settings
 from app.staff.accounts import (
@@ -14,6 +17,10 @@ from app.staff.accounts import (
 )
 from app.staff.models import StaffUser
 
+log = logging.getLogger(__name__)
+CANT_SIGN_IN = (
+    "We can't sign you in right now (our database isn't answering, not your password). Try again in a minute."
+)
 SESSION_SECONDS = 12 * 3600
 HOME_OF_ROLE = {"dealer": "/dealer", "admin": "/dealer", "marketing": "/studio"}
 
@@ -47,6 +54,10 @@ class StaffState(rx.State):
                 self.device = device_token(user.email)
         except SignInError as error:
             self.signin_error = str(error)
+            return
+        except SQLAlchemyError:  # a full disk, a read-only or unreachable database
+            log.exception("sign-in failed on the database")
+            self.token, self.signin_error = "", CANT_SIGN_IN
             return
         self.signin_error, self.staff_name = "", user.name
         return rx.redirect(HOME_OF_ROLE.get(user.role, "/"))
