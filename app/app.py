@@ -14,6 +14,7 @@ from app.dealer.state import DeskState, OrderViewState
 from app.health import health_routes
 from app.home.page import home
 from app.home.state import HomeState
+from app.logs import configure_logging
 from app.middleware import SiteMiddleware
 from app.nudges.events import nudge_routes
 from app.render import picture_routes
@@ -27,6 +28,7 @@ from app.tracking.page import track_page
 from app.tracking.state import TrackState
 from app.ui.theme import GLOBAL_STYLE
 
+configure_logging()
 # In production mode the server won't start on unsafe settings; the message names each one to fix.
 production.refuse_unsafe()
 

@@ -53,6 +53,7 @@ class StaffState(rx.State):
                 user = current_user(s, self.token)
                 self.device = device_token(user.email)
         except SignInError as error:
+            logging.getLogger("app.refused").info("refused sign-in: %s", error)
             self.signin_error = str(error)
             return
         except SQLAlchemyError:  # a full disk, a read-only or unreachable database

@@ -101,6 +101,7 @@ class TrackState(rx.State):
                 order = find_order_for_customer(s, str(form.get("number", "")), str(form.get("name", "")), client)
                 number = order.number if order else ""
         except TooManyLookups as error:
+            logging.getLogger("app.refused").info("refused tracker look-up: client over the limit")
             self.lookup_error = str(error)
             return
         except SQLAlchemyError:  # a full disk, a read-only or unreachable database
