@@ -13,8 +13,10 @@ from app.configurator.page import build_page
 from app.configurator.state import BuildState
 from app.dealer.page import dealer_page, order_page
 from app.dealer.state import DeskState, OrderViewState
+from app.health import health_routes
 from app.home.page import home
 from app.home.state import HomeState
+from app.logs import configure_logging
 from app.middleware import SiteMiddleware
 from app.nudges.events import nudge_routes
 from app.render import picture_routes
@@ -29,6 +31,7 @@ from app.tracking.state import TrackState
 from app.ui.theme import GLOBAL_STYLE
 from app.visitor_states import VisitorStates
 
+configure_logging()
 # In production mode the server won't start on unsafe settings; the message names each one to fix.
 production.refuse_unsafe()
 
@@ -39,6 +42,7 @@ http_routes = Starlette(
         *feed_routes(),
         *nudge_routes(),
         *unsubscribe_routes(),
+        *health_routes(),
     ]
 )
 app = rx.App(style=GLOBAL_STYLE, api_transformer=[http_routes, SiteMiddleware])

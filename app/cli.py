@@ -7,6 +7,7 @@ import sys
 
 from app import db, production
 from app.club.commands import add_mail_arguments
+from app.logs import configure_logging
 from app.render.commands import add_bench_arguments, add_render_arguments, run_bench, run_render
 from app.staff.models import ROLES
 from app.tracking.feed_commands import add_feed_arguments, run_feed_bench
@@ -101,6 +102,7 @@ def cmd_remove_demo_staff(_args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    configure_logging()
     try:
         # The way out of "demo accounts exist" must not itself be refused for them.
         production.refuse_unsafe(check_demo_accounts=args.run is not cmd_remove_demo_staff)

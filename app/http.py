@@ -1,6 +1,7 @@
-"""Small pieces shared by the plain HTTP routes (the stage feed, nudge reports): bounded JSON bodies."""
+"""Small pieces shared by the plain HTTP routes (the stage feed, nudge reports): bounded JSON bodies, who asked."""
 
 import json
+import os
 
 from starlette.requests import Request
 
@@ -28,3 +29,25 @@ async def json_body(request: Request, limit: int, too_big: str) -> object:
         return json.loads(b"".join(chunks))
     except (ValueError, RecursionError):  # bad JSON, bad UTF-8, absurd nesting
         raise Refusal(400, "The body is not JSON.") from None
+
+
+def trusted_proxy_hops() -> int:
+    """How many reverse proxies in front of the app append to X-Forwarded-For: Reflex's own setting.
+
+    `REFLEX_TRUSTED_PROXY_HOPS` (0 by default: the header is ignored, since any client can send it).
+    Reflex resolves the websocket's client the same way, so pages and plain routes agree on who asked.
+    """
+    text = os.environ.get("REFLEX_TRUSTED_PROXY_HOPS", "0").strip()
+    return int(text) if text.isdigit() else 0
+
+
+def client_address(request: Request) -> str:
+    """The visitor's address: the socket's peer, or, behind N trusted proxies, the Nth entry from the
+    right of X-Forwarded-For (the one our own outermost proxy wrote; anything left of it is the client's say)."""
+    peer = request.client.host if request.client else ""
+    hops = trusted_proxy_hops()
+    if hops:
+        forwarded = [part.strip() for part in request.headers.get("x-forwarded-for", "").split(",") if part.strip()]
+        if len(forwarded) >= hops:
+            return forwarded[-hops]
+    return peer

@@ -4,6 +4,7 @@
   bare "Not Found" text (a NUL in the path, a name too long for the disk). Pictures and JSON keep
   their own 404 messages: only a request that accepts HTML gets the page.
 - `POST /_upload` naming an event handler that takes no upload is a 400, not a 500.
+- Every HTTP request is logged once it is answered (method, path with secrets cut, status, time, client).
 - Every answer carries the browser's safety headers (`security_headers`): a Content-Security-Policy,
   no framing by other sites, no referrer beyond our origin (tracking links carry a secret), and in
   production HSTS.
@@ -12,6 +13,9 @@
 from __future__ import annotations
 
 import json
+import logging
+import re
+import time
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -22,6 +26,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app import settings
 
 UPLOAD_PATH = "/_upload"
+request_log = logging.getLogger("app.request")
+refusal_log = logging.getLogger("app.refused")
+# Paths whose last part is a secret (a tracking or unsubscribe token): logged without it.
+_SECRET_TAIL = re.compile(r"^(/track/[^/]+/|/club/unsubscribe/)[^/]+")
 HSTS = "max-age=31536000; includeSubDomains"
 
 
@@ -132,21 +140,39 @@ class SiteMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        send = self._with_headers(send)
+        started, answered = time.perf_counter(), {}
+        send = self._with_headers(send, answered)
+        try:
+            await self._route(scope, receive, send)
+        finally:
+            request_log.info(
+                "request",
+                extra={
+                    "method": scope["method"],
+                    "path": loggable_path(scope["path"]),
+                    "status": answered.get("status", 500),
+                    "ms": round((time.perf_counter() - started) * 1000, 1),
+                    "client": client_of(scope),
+                },
+            )
+
+    async def _route(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["method"] == "POST" and scope["path"].rstrip("/").endswith(UPLOAD_PATH):
             handler = _header(scope, b"reflex-event-handler")
             if handler and (reason := self.refuse_upload(handler)):
+                refusal_log.info("refused upload: %s", reason, extra={"handler": handler[-80:]})
                 await _answer(send, 400, "application/json", json.dumps({"detail": reason}).encode())
                 return
         if scope["method"] in ("GET", "HEAD") and "text/html" in _header(scope, b"accept"):
             send = self._with_site_404(scope, send)
         await self.app(scope, receive, send)
 
-    def _with_headers(self, send: Send) -> Send:
+    def _with_headers(self, send: Send, answered: dict) -> Send:
         names = {name for name, _ in self.headers}
 
         async def sending(message: Message) -> None:
             if message["type"] == "http.response.start":
+                answered.setdefault("status", message["status"])
                 kept = [(k, v) for k, v in message.get("headers", []) if k.lower() not in names]
                 message = {**message, "headers": kept + self.headers}
             await send(message)
@@ -188,3 +214,17 @@ async def _answer(send: Send, status: int, content_type: str, body: bytes, lengt
     ]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
+
+
+def loggable_path(path: str) -> str:
+    """The path for the log: tokens cut off, and at most 200 characters of whatever a client sent."""
+    return _SECRET_TAIL.sub(r"\1…", path)[:200]
+
+
+def client_of(scope: Scope) -> str:
+    """The client's address as app.http.client_address works it out (trusted proxies only)."""
+    from starlette.requests import Request
+
+    from app.http import client_address
+
+    return client_address(Request(scope))

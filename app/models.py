@@ -3,6 +3,7 @@
 from app.club.outbox import OutboxMail
 from app.club.preferences import MailOptOut
 from app.configurator.models import SavedBuild
+from app.health import HealthBeat
 from app.limits import RateLimit
 from app.nudges.events import NudgeEvent
 from app.orders.models import Order, OrderNote, StageEvent
@@ -16,6 +17,7 @@ __all__ = [
     "ContentVersion",
     "Dealership",
     "FeedSource",
+    "HealthBeat",
     "LayerUpload",
     "MailOptOut",
     "NudgeEvent",

@@ -10,13 +10,16 @@ from pydantic import SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-LAYERS_DIR = REPO_ROOT / "layers"
+# The car layers: in a checkout app/layers links to the repository's layers/; an installed wheel carries them.
+LAYERS_DIR = (Path(__file__).resolve().parent / "layers").resolve()
 DEV_PUBLIC_URL = "http://localhost:3000"
 
 
 def data_dir() -> Path:
     """The writable data directory (SQLite file, picture cache); `MOTORJOY_DATA_DIR` moves it."""
-    path = Path(os.environ.get("MOTORJOY_DATA_DIR", REPO_ROOT / "data")).resolve()
+    # A checkout keeps its data beside the code; an installed package in the directory it is run from.
+    default = REPO_ROOT / "data" if (REPO_ROOT / "pyproject.toml").exists() else Path.cwd() / "data"
+    path = Path(os.environ.get("MOTORJOY_DATA_DIR", default)).resolve()
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     # Private to the app's user: it holds the database (password hashes, customers), the signing key and mail.
     if path.stat().st_mode & 0o077:

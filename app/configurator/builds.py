@@ -2,11 +2,13 @@
 
 import re
 from collections.abc import Mapping
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from app import limits
 from app.catalog import Build, Catalogue
 from app.catalog.pricing import money, quote
 from app.catalog.rules import nearest_valid
@@ -14,6 +16,9 @@ from app.configurator.codes import new_code, normalise_code
 from app.configurator.models import SavedBuild
 
 NICKNAME_MAX = 24
+# A dreamer saves a build every few minutes; one client saving hundreds is filling the table.
+SAVES = limits.Rule(name="save-build", hits=30, per=timedelta(minutes=10))
+TOO_MANY_SAVES = "That's a lot of saved builds in a short time, so we're pausing saves for a moment."
 # Letters in any script, digits, spaces and a little punctuation: enough for "McGregor" or "Señor Zoom".
 _NICKNAME = re.compile(r"[\w '’.\-&!]+")
 

@@ -1,11 +1,13 @@
 """Thin state for /build: it holds the choices (small strings) and asks the catalogue for the rest."""
 
 import json
+import logging
 from urllib.parse import parse_qsl, urlsplit
 
 import reflex as rx
+from sqlalchemy.exc import SQLAlchemyError
 
-from app import db
+from app import db, limits
 from app.catalog import Build, BuildError, Catalogue, normalise_hex
 from app.catalog.rules import choose, nearest_valid
 from app.configurator import builds
@@ -15,6 +17,9 @@ from app.render import CarPictures, car_pictures
 from app.signin.state import NotAllowed, StaffState
 from app.studio.content import draft_values
 from app.studio.live import live_pictures, previewing
+
+log = logging.getLogger(__name__)
+CANT_SAVE = "We can't save right now; your build is safe in this page. Try again in a minute."
 
 
 def _preload_script(paths: list[str]) -> str:
@@ -232,8 +237,17 @@ class BuildState(rx.State):
             return rx.toast.info("This is a preview of drafts: builds aren't saved here.")
         if self.nickname_error:
             return rx.toast.error("Let's fix the nickname first.")
-        with db.session() as s:
-            code = builds.save_build(s, self._catalogue(), self._build(), self.nickname)
+        client = self.router.session.client_ip or self.router.session.client_token
+        try:
+            with db.session() as s:
+                limits.take(s, builds.SAVES, f"client:{client}")
+                code = builds.save_build(s, self._catalogue(), self._build(), self.nickname)
+        except limits.Limited as limited:
+            log.info("refused saving a build: client over %s saves per %s", builds.SAVES.hits, builds.SAVES.per)
+            return rx.toast.error(f"{builds.TOO_MANY_SAVES} Try again in {limited.in_words}; your build stays here.")
+        except SQLAlchemyError:  # a full disk, a read-only or unreachable database
+            log.exception("saving a build failed")
+            return rx.toast.error(CANT_SAVE, duration=10_000)
         self.saved_code = code
         return [_replace_url(f"/build/{code}"), rx.toast.success(f"Saved! Your build code is {code}.")]
 

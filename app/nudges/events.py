@@ -1,6 +1,8 @@
 """What the server hears of nudges: shown and answered, so marketing sees which lines land."""
 
-from datetime import UTC, datetime
+import logging
+import math
+from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Field, SQLModel
 from starlette.concurrency import run_in_threadpool
@@ -8,13 +10,17 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from app import db
-from app.http import Refusal, json_body
+from app import db, limits
+from app.http import Refusal, client_address, json_body
 from app.nudges.settings import browser_config
 from app.studio.live import nudge_settings
 
 ACTIONS = ("shown", "road", "snooze", "off")
 MAX_BODY = 1024
+# A browser sees at most three nudges a day and reports each twice (shown, answered); an hour's worth
+# for a household or an office behind one address is generous, and the statistics can't be flooded.
+REPORTS = limits.Rule(name="nudge-report", hits=30, per=timedelta(hours=1))
+log = logging.getLogger(__name__)
 
 
 class NudgeEvent(SQLModel, table=True):
@@ -48,12 +54,21 @@ async def record(request: Request) -> JSONResponse:
         return JSONResponse({"error": str(refusal)}, status_code=refusal.status)
     except NudgeEventError as error:
         return JSONResponse({"error": str(error)}, status_code=422)
-    await run_in_threadpool(_store, event)
+    try:
+        await run_in_threadpool(_store, event, client_address(request))
+    except limits.Limited as limited:
+        log.info("refused nudge report: client over %s hits per %s", REPORTS.hits, REPORTS.per)
+        return JSONResponse(
+            {"error": "Too many nudge reports from here."},
+            status_code=429,
+            headers={"Retry-After": str(math.ceil(limited.wait.total_seconds()))},
+        )
     return JSONResponse({"ok": True})
 
 
-def _store(event: NudgeEvent) -> None:
+def _store(event: NudgeEvent, client: str) -> None:
     with db.session() as s:
+        limits.take(s, REPORTS, f"client:{client}")
         s.add(event)
 
 

@@ -1,11 +1,26 @@
 """Who the staff member in this browser is. The cookie holds only a random token; the server decides."""
 
+import logging
+
 import reflex as rx
+from sqlalchemy.exc import SQLAlchemyError
 
 from app import db, settings
-from app.staff.accounts import NotAllowed, SignInError, current_user, require_role, sign_in, sign_out
+from app.staff.accounts import (
+    NotAllowed,
+    SignInError,
+    current_user,
+    device_token,
+    require_role,
+    sign_in,
+    sign_out,
+)
 from app.staff.models import StaffUser
 
+log = logging.getLogger(__name__)
+CANT_SIGN_IN = (
+    "We can't sign you in right now (our database isn't answering, not your password). Try again in a minute."
+)
 SESSION_SECONDS = 12 * 3600
 HOME_OF_ROLE = {"dealer": "/dealer", "admin": "/dealer", "marketing": "/studio"}
 
@@ -16,6 +31,10 @@ class StaffState(rx.State):
     # keeps it off other sites' requests, and in production it travels over HTTPS only.
     token: str = rx.Cookie(
         "", name="motorjoy_staff", max_age=SESSION_SECONDS, same_site="strict", secure=settings.is_production()
+    )
+    # Kept a year after a successful sign-in: lets the owner past an attack on their account (see sign_in).
+    device: str = rx.Cookie(
+        "", name="motorjoy_device", max_age=365 * 24 * 3600, same_site="strict", secure=settings.is_production()
     )
     staff_name: str = ""
     signin_error: str = ""
@@ -29,10 +48,17 @@ class StaffState(rx.State):
         client = self.router.session.client_ip or self.router.session.client_token
         try:
             with db.session() as s:
-                self.token = sign_in(s, str(form.get("email", "")), str(form.get("password", "")), client)
+                email = str(form.get("email", ""))
+                self.token = sign_in(s, email, str(form.get("password", "")), client, device=self.device)
                 user = current_user(s, self.token)
+                self.device = device_token(user.email)
         except SignInError as error:
+            logging.getLogger("app.refused").info("refused sign-in: %s", error)
             self.signin_error = str(error)
+            return
+        except SQLAlchemyError:  # a full disk, a read-only or unreachable database
+            log.exception("sign-in failed on the database")
+            self.token, self.signin_error = "", CANT_SIGN_IN
             return
         self.signin_error, self.staff_name = "", user.name
         return rx.redirect(HOME_OF_ROLE.get(user.role, "/"))

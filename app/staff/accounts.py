@@ -5,8 +5,10 @@ exception: a failed sign-in commits its failure count before raising, because th
 otherwise roll the count back as it unwinds the caller's `db.session()` block.
 """
 
+import base64
 import contextlib
 import hashlib
+import hmac
 import re
 import secrets
 from datetime import UTC, datetime, timedelta
@@ -14,13 +16,16 @@ from functools import cache
 
 from sqlmodel import Session, col, delete, select
 
-from app import limits
+from app import limits, settings
 from app.staff.models import ROLES, Dealership, StaffSession, StaffUser
 from app.staff.passwords import PasswordError, hash_password, needs_rehash, verify_password
 
 SESSION_LIFETIME = timedelta(hours=12)  # one working day; the desk signs in again tomorrow
-# Typos are human: five failures per account and per client every quarter of an hour cost nothing.
+# Typos are human: five failures per client every quarter of an hour cost nothing.
 SIGN_IN_FAILURES = limits.Rule(name="sign-in", hits=5, per=timedelta(minutes=15))
+# Per account the limit is ten times higher: one attacker can't lock the owner out, only a spread attack
+# reaches it, and the owner's own browser (a device token) still gets past it.
+ACCOUNT_FAILURES = limits.Rule(name="sign-in-account", hits=50, per=timedelta(minutes=15))
 MAX_EMAIL = 254  # the longest address SMTP allows, and staff_users.email's length
 
 NO_MATCH = "That email and password don't match."
@@ -119,31 +124,42 @@ def _dummy_hash() -> str:
     return hash_password(secrets.token_urlsafe(16))
 
 
-def sign_in(session: Session, email: str, password: str, client_id: str, now: datetime | None = None) -> str:
+def sign_in(
+    session: Session, email: str, password: str, client_id: str, now: datetime | None = None, device: str = ""
+) -> str:
     """Check the password and start a session; returns the token for the browser's cookie.
 
-    `client_id` identifies the caller (IP address or browser id); an empty one is only throttled
-    per account, so unidentified clients don't share, and lock, one bucket.
+    Failures are limited per client first (`client_id`: IP address or browser id), so one attacker
+    slows only themselves. The account-wide limit is much higher and only stops attacks spread over
+    many clients; even then the owner gets in from a browser they signed in with before (`device`,
+    from `device_token`). An empty `client_id` is limited per account at the per-client rate.
     """
     now = _now(now)
     email = normalise_email(email)
     # No account has an address past the column's 254 characters: such a try counts against the
     # client only, and costs no password hash (each one would otherwise burn server CPU).
     too_long = len(email) > MAX_EMAIL
-    keys = ([] if too_long else [f"email:{email}"]) + ([f"client:{client_id}"] if client_id else [])
-    wait = max((limits.wait_for(session, SIGN_IN_FAILURES, key, now) for key in keys), default=timedelta(0))
+    rules = _failure_rules(email, client_id, too_long)
+    if client_id and device_matches(device, email):
+        rules.pop(f"email:{email}", None)  # the owner's own browser: only its own client limit applies
+    wait = max((limits.wait_for(session, rule, key, now) for key, rule in rules.items()), default=timedelta(0))
     if wait > timedelta(0):
         raise SignInError(f"Too many tries. Take a breather and try again in {limits.wait_in_words(wait)}.")
 
     user = None if too_long else session.exec(select(StaffUser).where(StaffUser.email == email)).first()
     matches = not too_long and verify_password(user.password_hash if user else _dummy_hash(), password)
     if user is None or not matches or not user.active:
-        for key in keys:
-            limits.count(session, SIGN_IN_FAILURES, key, now)
+        for key, rule in _failure_rules(email, client_id, too_long).items():  # a device still counts
+            limits.count(session, rule, key, now)
         session.commit()  # the error below must not roll the count back
         raise SignInError(NO_MATCH)
 
-    limits.forget(session, SIGN_IN_FAILURES, *keys)
+    # This client starts afresh; a spread attack's account-wide count stays, or each sign-in by the
+    # owner would hand the attackers a fresh allowance.
+    if client_id:
+        limits.forget(session, SIGN_IN_FAILURES, f"client:{client_id}")
+    else:
+        limits.forget(session, SIGN_IN_FAILURES, f"email:{email}")
     if needs_rehash(user.password_hash):
         # An old password from before today's rules keeps its old hash; it still works.
         with contextlib.suppress(PasswordError):
@@ -161,6 +177,32 @@ def sign_in(session: Session, email: str, password: str, client_id: str, now: da
     )
     session.flush()
     return token
+
+
+def _failure_rules(email: str, client_id: str, too_long: bool) -> dict[str, limits.Rule]:
+    """Where a failed sign-in counts: the client, and the account (at the per-client rate without a client)."""
+    rules = {f"client:{client_id}": SIGN_IN_FAILURES} if client_id else {}
+    if not too_long:
+        rules[f"email:{email}"] = ACCOUNT_FAILURES if client_id else SIGN_IN_FAILURES
+    return rules
+
+
+def device_token(email: str) -> str:
+    """What a browser keeps after signing in to this account: it lets the owner past a spread attack's
+    account-wide limit (never past their own client's limit, and never without the password)."""
+    return _device_token(settings.secret_key(), normalise_email(email))
+
+
+def device_matches(device: str, email: str) -> bool:
+    """Whether `device` came from `device_token` for this account, under any key still accepted."""
+    given = (device or "").encode()
+    keys = settings.secret_keys()
+    return bool(given) and any(hmac.compare_digest(_device_token(key, email).encode(), given) for key in keys)
+
+
+def _device_token(key: bytes, email: str) -> str:
+    digest = hmac.new(key, f"staff-device:{email}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:18]).decode()
 
 
 def current_user(session: Session, token: str | None, now: datetime | None = None) -> StaffUser | None:

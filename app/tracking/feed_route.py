@@ -6,6 +6,8 @@ never becomes a 500.
 
 from __future__ import annotations
 
+import logging
+
 from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -16,6 +18,7 @@ from app import db
 from app.http import Refusal, json_body
 from app.tracking.feed import FeedAuthError, FeedError, IngestResult, authenticate, ingest
 
+refused = logging.getLogger("app.refused")
 MAX_BODY_BYTES = 256 * 1024  # about 1000 events; more is a bug or an attack
 TOO_BIG = f"The body is over {MAX_BODY_BYTES // 1024} KB; send at most 1000 events per request."
 
@@ -33,6 +36,7 @@ async def post_events(request: Request) -> JSONResponse:
         payload = await json_body(request, MAX_BODY_BYTES, TOO_BIG)
         result = await run_in_threadpool(_ingest, token, payload)
     except Refusal as refusal:
+        refused.info("refused feed request: %s", refusal, extra={"status": refusal.status, "reason": str(refusal)})
         headers = {"WWW-Authenticate": "Bearer"} if refusal.status == 401 else None
         return JSONResponse({"error": str(refusal)}, status_code=refusal.status, headers=headers)
     return JSONResponse({"accepted": result.accepted, "duplicates": result.duplicates, "flagged": result.flagged})

@@ -1,9 +1,11 @@
 """Thin state for /track: only this order's own story ever reaches the browser."""
 
 import json
+import logging
 from datetime import UTC, datetime
 
 import reflex as rx
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import select
 
 from app import db
@@ -20,6 +22,10 @@ from app.tracking.notices import queue_delay_notice
 from app.tracking.picture import journey_svg
 from app.tracking.progress import days_to_go, of_the_day, progress
 
+log = logging.getLogger(__name__)
+CANT_LOOK_UP = (
+    "We can't look up orders right now. Try again in a minute, or open the link in your order confirmation mail."
+)
 NOT_FOUND = "We couldn't find a car with those details. Check the order number and the name on the order."
 
 
@@ -95,7 +101,12 @@ class TrackState(rx.State):
                 order = find_order_for_customer(s, str(form.get("number", "")), str(form.get("name", "")), client)
                 number = order.number if order else ""
         except TooManyLookups as error:
+            logging.getLogger("app.refused").info("refused tracker look-up: client over the limit")
             self.lookup_error = str(error)
+            return
+        except SQLAlchemyError:  # a full disk, a read-only or unreachable database
+            log.exception("tracker look-up failed on the database")
+            self.lookup_error = CANT_LOOK_UP
             return
         if not number:
             self.lookup_error = NOT_FOUND

@@ -8,15 +8,18 @@ from sqlmodel import select
 from app import db
 from app.limits import RateLimit
 from app.staff.accounts import (
+    ACCOUNT_FAILURES,
     NO_MATCH,
     NOT_ALLOWED,
     SESSION_LIFETIME,
+    SIGN_IN_FAILURES,
     AccountError,
     NotAllowed,
     SignInError,
     can_see_dealership,
     create_user,
     current_user,
+    device_token,
     require_role,
     sign_in,
     sign_out,
@@ -178,11 +181,12 @@ def test_sixth_try_waits_without_checking_the_password(s, monkeypatch):
     assert sign_in(s, "dana@motorjoy.example", PW, "c", now=T0 + timedelta(minutes=15))
 
 
-def test_success_clears_the_account_and_client_counts(s):
+def test_success_clears_the_clients_count_but_not_the_accounts(s):
     make(s)
     fail(s, "dana@motorjoy.example", "c", T0, times=4)
     sign_in(s, "dana@motorjoy.example", PW, "c", now=T0)
-    assert s.exec(select(RateLimit)).all() == []
+    # The account-wide count stays, or each sign-in by the owner would reset a spread attack's allowance.
+    assert [(r.rule, r.key) for r in s.exec(select(RateLimit))] == [("sign-in-account", "email:dana@motorjoy.example")]
     fail(s, "dana@motorjoy.example", "c", T0, times=4)  # four more are free again
     assert sign_in(s, "dana@motorjoy.example", PW, "c", now=T0)
 
@@ -197,11 +201,48 @@ def test_one_client_trying_many_emails_is_throttled(s):
     assert sign_in(s, "dana@motorjoy.example", PW, "dana-laptop", now=T0)
 
 
-def test_one_account_tried_from_many_clients_is_throttled(s):
+@pytest.fixture
+def spread_limit(monkeypatch):
+    """The account-wide limit at 8 instead of 50, so the test makes 8 slow password checks, not 50."""
+    from app import limits
+    from app.staff import accounts
+
+    rule = limits.Rule(ACCOUNT_FAILURES.name, 8, ACCOUNT_FAILURES.per)
+    monkeypatch.setattr(accounts, "ACCOUNT_FAILURES", rule)
+    return rule
+
+
+def test_one_account_tried_from_many_clients_is_throttled(s, spread_limit):
     make(s)
-    for n in range(5):
+    for n in range(spread_limit.hits):
         fail(s, "dana@motorjoy.example", f"bot-{n}", T0)
     with pytest.raises(SignInError, match="Too many tries"):
+        sign_in(s, "dana@motorjoy.example", PW, "fresh-client", now=T0)
+
+
+def test_one_attacker_cant_lock_the_owner_out(s):
+    make(s)
+    fail(s, "dana@motorjoy.example", "attacker", T0, times=SIGN_IN_FAILURES.hits)
+    with pytest.raises(SignInError, match="Too many tries"):
+        sign_in(s, "dana@motorjoy.example", PW, "attacker", now=T0)
+    assert sign_in(s, "dana@motorjoy.example", PW, "dana-laptop", now=T0)  # the owner, from her own client
+    assert ACCOUNT_FAILURES.hits >= 5 * SIGN_IN_FAILURES.hits  # it takes many clients to close the account
+
+
+def test_the_owners_browser_gets_past_a_spread_attack_but_not_past_its_own_limit(s, spread_limit):
+    make(s)
+    device = device_token("Dana@Motorjoy.example")
+    for n in range(spread_limit.hits):
+        fail(s, "dana@motorjoy.example", f"bot-{n}", T0)
+    with pytest.raises(SignInError, match="Too many tries"):
+        sign_in(s, "dana@motorjoy.example", PW, "dana-laptop", now=T0, device="forged" + device[6:])
+    assert sign_in(s, "dana@motorjoy.example", PW, "dana-laptop", now=T0, device=device)
+    for _ in range(SIGN_IN_FAILURES.hits):
+        with pytest.raises(SignInError, match=NO_MATCH):
+            sign_in(s, "dana@motorjoy.example", "wrong password!", "dana-laptop", now=T0, device=device)
+    with pytest.raises(SignInError, match="Too many tries"):  # the device skips the account limit only
+        sign_in(s, "dana@motorjoy.example", PW, "dana-laptop", now=T0, device=device)
+    with pytest.raises(SignInError, match="Too many tries"):  # and the account is still closed to strangers
         sign_in(s, "dana@motorjoy.example", PW, "fresh-client", now=T0)
 
 

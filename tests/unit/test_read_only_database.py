@@ -1,0 +1,38 @@
+"""With the disk full or the database read-only, signing in and looking up an order say so (and log it)."""
+
+import pytest
+from reflex.state import State
+
+from app import db
+from app.signin.state import CANT_SIGN_IN, StaffState
+from app.staff.accounts import create_user
+from app.tracking.state import CANT_LOOK_UP, TrackState
+
+
+@pytest.fixture
+def read_only(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'motorjoy.db'}"
+    db.migrate(url)
+    with db.session(url) as s:
+        create_user(s, "dee@example.com", "Dee", "marketing", "a long enough password 1")
+    monkeypatch.setenv("MOTORJOY_DATA_DIR", str(tmp_path))
+    # A read-only SQLite file stands in for a full disk or a server gone read-only: reads work, writes fail.
+    monkeypatch.setenv("REFLEX_DB_URL", f"sqlite:///file:{tmp_path / 'motorjoy.db'}?mode=ro&uri=true")
+
+
+def state_of(state_class):
+    root = State(_reflex_internal_init=True)
+    return root.get_substate(state_class.get_full_name().split(".")[1:])
+
+
+def test_signing_in_says_the_database_is_the_problem(read_only, caplog):
+    state = state_of(StaffState)
+    StaffState.sign_in.fn(state, {"email": "dee@example.com", "password": "a long enough password 1"})
+    assert state.signin_error == CANT_SIGN_IN and state.token == ""
+    assert "sign-in failed on the database" in caplog.text
+
+
+def test_looking_up_an_order_says_so_too(read_only, caplog):
+    state = state_of(TrackState)
+    TrackState.lookup.fn(state, {"number": "MJ4K7QX2", "name": "MacLeod"})
+    assert state.lookup_error == CANT_LOOK_UP and "tracker look-up failed on the database" in caplog.text
