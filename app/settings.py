@@ -45,6 +45,14 @@ def visitor_idle_seconds() -> int:
     return int(text)
 
 
+def picture_cache_bytes() -> int:
+    """The most the picture store on disk may hold (`MOTORJOY_PICTURE_CACHE_MB`, 300 MB by default)."""
+    text = os.environ.get("MOTORJOY_PICTURE_CACHE_MB", "300")
+    if not text.isdigit() or int(text) < 10:
+        raise SystemExit(f"MOTORJOY_PICTURE_CACHE_MB must be a whole number of megabytes from 10 up, not {text!r}.")
+    return int(text) * 1024 * 1024
+
+
 def public_url() -> str:
     """Where customers reach the site, for links in mail: `MOTORJOY_PUBLIC_URL`."""
     return os.environ.get("MOTORJOY_PUBLIC_URL", DEV_PUBLIC_URL).rstrip("/")

@@ -1,35 +1,55 @@
-"""Encoded pictures kept three ways: an in-process LRU, a shared disk store, and one render per key at a time."""
+"""Encoded pictures kept three ways: an in-process LRU, a bounded disk store shared by workers, one render per key."""
 
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
 
-from app.files import write_atomically
+import diskcache
+
 from app.render.key import RenderKey
 
 log = logging.getLogger(__name__)
 Renderer = Callable[[RenderKey], bytes]
 DEFAULT_MEMORY_BYTES = 64 * 1024 * 1024
+DEFAULT_DISK_BYTES = 300 * 1024 * 1024
 
 
 class PictureCache:
     """Get a picture's bytes by key: memory, then disk, then `render(key)` (once per key, however many ask).
 
-    The disk store is shared by every worker process: files are named by a hash of the key (never
-    by user text) and written to a temp file in the same folder then renamed, so a reader never sees
-    half a file and concurrent writers of the same key simply both win.
+    The disk store (diskcache: an SQLite index beside the files) is shared by every worker process on
+    the machine and holds at most `max_disk_bytes`: each write evicts the least recently used pictures
+    past the limit, whichever worker used them. Entries are keyed by a hash of the render key (never by
+    user text); a picture is only visible once written whole.
     """
 
-    def __init__(self, render: Renderer, directory: Path, max_memory_bytes: int = DEFAULT_MEMORY_BYTES) -> None:
+    def __init__(
+        self,
+        render: Renderer,
+        directory: Path,
+        max_memory_bytes: int = DEFAULT_MEMORY_BYTES,
+        max_disk_bytes: int = DEFAULT_DISK_BYTES,
+    ) -> None:
         self._render = render
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
         self.max_memory_bytes = max_memory_bytes
+        self.max_disk_bytes = max_disk_bytes
+        self._disk = diskcache.Cache(
+            str(self.directory),
+            size_limit=max_disk_bytes,
+            eviction_policy="least-recently-used",
+            # Evict on every write, a few at a time, so the store never runs far past its limit.
+            cull_limit=16,
+            # Not the default 60 s: a writer waits for the index briefly, then the picture is served unstored.
+            timeout=2,
+        )
         self._memory: OrderedDict[str, bytes] = OrderedDict()
         self._memory_bytes = 0
         self._lock = threading.Lock()
@@ -37,10 +57,10 @@ class PictureCache:
 
     def get(self, key: RenderKey) -> bytes:
         """The picture's bytes, rendering it only if neither memory nor disk has it."""
-        digest = key.digest
-        data = self.in_memory(key)
+        data = self.stored(key)
         if data is not None:
             return data
+        digest = key.digest
         data = self._single_flight(digest, lambda: self._read_disk(digest) or self._render_to_disk(key, digest))
         self._remember(digest, data)
         return data
@@ -54,21 +74,35 @@ class PictureCache:
                 self._memory.move_to_end(digest)
             return data
 
+    def stored(self, key: RenderKey) -> bytes | None:
+        """The bytes from memory or disk, or None when only a render could answer (a miss)."""
+        data = self.in_memory(key)
+        if data is None and (data := self._read_disk(key.digest)) is not None:
+            self._remember(key.digest, data)
+        return data
+
+    def on_disk(self, key: RenderKey) -> bool:
+        return key.digest in self._disk
+
     def ensure_on_disk(self, key: RenderKey, render: Renderer | None = None) -> bool:
         """Render to disk only (not memory) unless already there; True if it rendered. For precompute."""
         digest = key.digest
-        if self.path_for(digest).exists():
+        if digest in self._disk:
             return False
         self._single_flight(digest, lambda: self._read_disk(digest) or self._render_to_disk(key, digest, render))
         return True
 
-    def path_for(self, digest: str) -> Path:
-        # Two-level fan-out keeps directories small; the digest is hex, so no path tricks are possible.
-        return self.directory / digest[:2] / f"{digest}.bin"
-
     @property
     def memory_bytes(self) -> int:
         return self._memory_bytes
+
+    @property
+    def disk_bytes(self) -> int:
+        """What the disk store takes now (its files and index), which writes keep under `max_disk_bytes`."""
+        return self._disk.volume()
+
+    def close(self) -> None:
+        self._disk.close()
 
     def _single_flight(self, digest: str, produce: Callable[[], bytes]) -> bytes:
         with self._lock:
@@ -92,16 +126,17 @@ class PictureCache:
 
     def _read_disk(self, digest: str) -> bytes | None:
         try:
-            return self.path_for(digest).read_bytes()
-        except FileNotFoundError:
+            return self._disk.get(digest)
+        except (OSError, sqlite3.Error, diskcache.Timeout) as exc:
+            log.warning("picture cache: cannot read %s: %s", digest, exc)
             return None
 
     def _render_to_disk(self, key: RenderKey, digest: str, render: Renderer | None = None) -> bytes:
         data = (render or self._render)(key)
         try:
-            write_atomically(self.path_for(digest), data)
-        except OSError as exc:
-            # A full or read-only disk costs a re-render later, never a failed request.
+            self._disk.set(digest, data)
+        except (OSError, sqlite3.Error, diskcache.Timeout) as exc:
+            # A full, read-only or busy disk costs a re-render later, never a failed request.
             log.warning("picture cache: cannot store %s: %s", digest, exc)
         return data
 

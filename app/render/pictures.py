@@ -56,9 +56,11 @@ class CarPictures:
         cache_dir: Path,
         max_memory_bytes: int = DEFAULT_MEMORY_BYTES,
         layers: LazyLayers | None = None,
+        max_disk_bytes: int | None = None,
     ) -> None:
         self.catalogue = catalogue
-        self.cache = PictureCache(self.render, cache_dir, max_memory_bytes)
+        disk_bytes = settings.picture_cache_bytes() if max_disk_bytes is None else max_disk_bytes
+        self.cache = PictureCache(self.render, cache_dir, max_memory_bytes, disk_bytes)
         # Catalogues that differ only in prices or colours draw with the same layers, so they may share them.
         self.layers = layers or LazyLayers(catalogue)
 

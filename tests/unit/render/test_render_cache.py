@@ -80,12 +80,33 @@ def test_disk_store_survives_a_new_cache(catalogue: Catalogue, tmp_path: Path) -
     assert PictureCache(renderer, tmp_path).get(_key(catalogue)) == data and renderer.calls == 0
 
 
-def test_disk_files_are_named_by_hash_inside_the_cache_dir(catalogue: Catalogue, tmp_path: Path) -> None:
-    cache = PictureCache(CountingRenderer(), tmp_path / "cache")
-    key = _key(catalogue)
-    cache.get(key)
+def test_disk_files_stay_inside_the_cache_dir_and_never_carry_url_text(catalogue: Catalogue, tmp_path: Path) -> None:
+    # Past diskcache's inline size, so the picture gets a file of its own.
+    cache = PictureCache(lambda key: key.url().encode() * 1000, tmp_path / "cache")
+    cache.get(_key(catalogue))
     files = [p for p in tmp_path.rglob("*") if p.is_file()]
-    assert files == [tmp_path / "cache" / key.digest[:2] / f"{key.digest}.bin"]
+    assert files and all(p.is_relative_to(tmp_path / "cache") for p in files)
+    assert not any("123456" in p.name or "hatch" in p.name for p in files)
+
+
+def test_the_disk_store_stays_under_its_limit_dropping_the_least_recently_used(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    def big(key: RenderKey) -> bytes:
+        return key.digest.encode() * 1000  # 64 KB: one file each
+
+    limit = 1024 * 1024
+    cache = PictureCache(big, tmp_path, max_memory_bytes=0, max_disk_bytes=limit)
+    favourite = _key(catalogue, "#ffffff")
+    cache.get(favourite)
+    for i in range(60):
+        cache.get(_key(catalogue, f"#0000{i:02d}"))
+        cache.get(favourite)  # used all along: never the least recently used
+        assert cache.disk_bytes <= limit + 2 * 64 * 1000
+    assert cache.on_disk(favourite)
+    assert not cache.on_disk(_key(catalogue, "#000000"))
+    on_disk = [p for p in tmp_path.rglob("*.val")]
+    assert sum(p.stat().st_size for p in on_disk) <= limit
 
 
 def test_memory_is_bounded_and_evicted_pictures_come_from_disk(catalogue: Catalogue, tmp_path: Path) -> None:
@@ -122,7 +143,7 @@ def test_unwritable_disk_still_answers(catalogue: Catalogue, tmp_path: Path, mon
     def full_disk(path, data):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("app.render.cache.write_atomically", full_disk)
+    monkeypatch.setattr(cache._disk, "set", lambda *args, **kwargs: full_disk(None, None))
     assert cache.get(_key(catalogue)).startswith(b"picture of")
 
 
@@ -141,7 +162,7 @@ def test_precompute_renders_defaults_and_one_change_variants_once(pictures: CarP
     thread = pictures.start(precompute=True, pause=0)
     thread.join(timeout=20)
     assert not thread.is_alive()
-    assert all(pictures.cache.path_for(k.digest).exists() for k in keys)
+    assert all(pictures.cache.on_disk(k) for k in keys)
     assert pictures.precompute() == 0
 
 
@@ -149,7 +170,7 @@ def test_open_pictures_validates_now_and_decodes_on_first_use(layers_dir, tmp_pa
     pictures = open_pictures(layers_dir, tmp_path / "cache")
     key = pictures.key(pictures.catalogue.build_from("hatch"), "front", 40)
     assert pictures.picture(key)[:4] == b"RIFF"
-    assert len(list((tmp_path / "cache").rglob("*.bin"))) == 1  # just the one asked for: no precompute
+    assert len(pictures.cache._disk) == 1  # just the one asked for: no precompute
 
 
 def test_open_pictures_refuses_a_broken_manifest(layers_dir, tmp_path: Path) -> None:
