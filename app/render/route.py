@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable
 
 from starlette.concurrency import run_in_threadpool
@@ -15,14 +16,27 @@ from app.render.pictures import CarPictures
 
 log = logging.getLogger(__name__)
 IMMUTABLE = "public, max-age=31536000, immutable"
+# Seconds a client must wait before its next never-seen picture (0: go ahead, and that one is counted).
+MissGate = Callable[[Request], float]
 
 
-def picture_routes(pictures_for: Callable[[str], CarPictures | None], live: Callable[[], CarPictures]) -> list[Route]:
+def no_miss_limit(_request: Request) -> float:
+    return 0.0
+
+
+def picture_routes(
+    pictures_for: Callable[[str], CarPictures | None],
+    live: Callable[[], CarPictures],
+    admit_miss: MissGate = no_miss_limit,
+) -> list[Route]:
     """The routes to add to the app's Starlette instance.
 
     `pictures_for(version)` is the service drawing that asset version (None when it is unknown);
     `live()` the current one. A page built before a catalogue change may still ask for an old
     version: it is sent to the same car in the current catalogue, when that car still exists.
+    Pictures already drawn (memory or disk) are always served; one that must be drawn first costs
+    CPU and disk, so `admit_miss(request)` (run in a thread: it may ask the database) may refuse it
+    with a 429 and a Retry-After.
     """
 
     async def car_picture(request: Request) -> Response:
@@ -39,9 +53,13 @@ def picture_routes(pictures_for: Callable[[str], CarPictures | None], live: Call
         if _matches(request.headers.get("if-none-match"), key.etag):
             return Response(status_code=304, headers=headers)
         try:
-            # Hits answer inline; misses read disk or render (C code that releases the GIL) in a thread,
-            # so the event loop never waits on them.
-            data = pictures.cache.in_memory(key) or await run_in_threadpool(pictures.picture, key)
+            # Memory hits answer inline; disk reads, the gate and renders (C code that releases the GIL)
+            # run in a thread, so the event loop never waits on them.
+            data = pictures.cache.in_memory(key) or await run_in_threadpool(pictures.cache.stored, key)
+            if data is None:
+                if (wait := await run_in_threadpool(admit_miss, request)) > 0:
+                    return _slow_down(wait)
+                data = await run_in_threadpool(pictures.picture, key)
         except Exception:
             log.exception("rendering %s failed", key.url())
             return _refusal("The picture could not be drawn.", 503)
@@ -54,6 +72,13 @@ async def _to_current(path: str, version: str, live: CarPictures) -> Response:
     current = path.replace(f"{PREFIX}{version}/", f"{PREFIX}{live.catalogue.asset_version}/", 1)
     key = parse_car_path(current, live.catalogue)  # BadPictureRequest (404) when that car no longer exists
     return RedirectResponse(key.url(), status_code=302, headers={"Cache-Control": "no-cache"})
+
+
+def _slow_down(wait: float) -> Response:
+    seconds = max(1, math.ceil(wait))
+    response = _refusal(f"Too many new pictures at once: try again in {seconds} s.", 429)
+    response.headers.update({"Retry-After": str(seconds), "Cache-Control": "no-store"})
+    return response
 
 
 def _refusal(message: str, status: int) -> Response:

@@ -145,3 +145,31 @@ def test_mounted_like_reflex_other_paths_fall_through(pictures: CarPictures) -> 
     client = TestClient(outer)
     assert client.get("/ping").text == "pong"
     assert client.get(GOOD + ".webp").status_code == 200
+
+
+class Gate:
+    """A miss gate that refuses after `allowed` misses, counting what it was asked."""
+
+    def __init__(self, allowed: int) -> None:
+        self.allowed = allowed
+        self.asked = 0
+
+    def __call__(self, _request) -> float:
+        self.asked += 1
+        return 0.0 if self.asked <= self.allowed else 42.5
+
+
+def test_a_refused_miss_is_a_429_with_retry_after_and_hits_stay_free(pictures: CarPictures) -> None:
+    gate = Gate(allowed=1)
+    client = TestClient(Starlette(routes=picture_routes(lambda v: pictures, lambda: pictures, gate)))
+    first = client.get(GOOD + ".webp")
+    assert first.status_code == 200
+    refused = client.get(GOOD.replace("C0392B", "123456").replace("chili-red", "custom") + ".webp")
+    assert refused.status_code == 429
+    assert refused.headers["retry-after"] == "43" and refused.headers["cache-control"] == "no-store"
+    assert "try again in 43 s" in refused.text
+    for _ in range(5):  # the picture already drawn: served however limited the client is
+        assert client.get(GOOD + ".webp").content == first.content
+    pictures.cache._memory.clear()  # from disk too
+    assert client.get(GOOD + ".webp").content == first.content
+    assert gate.asked == 2
