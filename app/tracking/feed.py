@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import func, insert
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from app.orders.models import Order, StageEvent, utcnow
@@ -117,24 +118,26 @@ def ingest_as(
     """Store a batch for an already trusted sender (the operator's import, the simulator)."""
     now = as_utc(now or datetime.now(UTC))
     events = parse_payload(payload, source_name, now, max_events)
-    orders = _orders_for(session, events)
+    order_ids = _order_ids_for(session, events)
     stored_ids = _stored_event_ids(session, [event.event_id for event in events])
     fresh: list[tuple[int, FeedEvent]] = []
     for index, event in enumerate(events):
         if event.event_id not in stored_ids:
             stored_ids.add(event.event_id)  # a repeat later in the same batch is a duplicate too
             fresh.append((index, event))
-    timelines = _timelines(session, [orders[event.order_number].id for _, event in fresh])
+    timelines = _timelines(session, [order_ids[event.order_number] for _, event in fresh])
     for _, event in fresh:
-        _note(timelines.setdefault(orders[event.order_number].id, {}), event.stage, event.occurred_at)
-    flagged = []
+        _note(timelines.setdefault(order_ids[event.order_number], {}), event.stage, event.occurred_at)
+    flagged, rows = [], []
     for index, event in fresh:
-        order = orders[event.order_number]
-        reason = backwards_reason(timelines[order.id], event.stage, event.occurred_at)
+        order_id = order_ids[event.order_number]
+        reason = backwards_reason(timelines[order_id], event.stage, event.occurred_at)
         if reason:
-            flagged.append(f"events[{index}] ({event.event_id}, {order.number}): {reason}")
-        session.add(_stage_event(order.id, event, reason, now))
-    session.flush()
+            flagged.append(f"events[{index}] ({event.event_id}, {event.order_number}): {reason}")
+        rows.append(_stage_event_row(order_id, event, reason, now))
+    if rows:
+        # One executemany for the batch, not one ORM object per event: the rows are plain values.
+        session.execute(insert(StageEvent), rows)
     return IngestResult(accepted=len(fresh), duplicates=len(events) - len(fresh), flagged=flagged)
 
 
@@ -244,14 +247,14 @@ def _in_chunks(session: Session, query_for, values, size: int = 1000) -> list:
     ]
 
 
-def _orders_for(session: Session, events: list[FeedEvent]) -> dict[str, Order]:
+def _order_ids_for(session: Session, events: list[FeedEvent]) -> dict[str, int]:
     numbers = {event.order_number for event in events}
-    rows = _in_chunks(session, lambda some: select(Order).where(col(Order.number).in_(some)), numbers)
-    orders = {o.number: o for o in rows}
+    rows = _in_chunks(session, lambda some: select(Order.number, Order.id).where(col(Order.number).in_(some)), numbers)
+    order_ids = dict(rows)
     for index, event in enumerate(events):
-        if event.order_number not in orders:
+        if event.order_number not in order_ids:
             raise FeedError(f"events[{index}].order_number: there is no order {event.order_number}.")
-    return orders
+    return order_ids
 
 
 def _stored_event_ids(session: Session, event_ids: list[str]) -> set[str]:
@@ -266,8 +269,12 @@ def _timelines(session: Session, order_ids: list[int]) -> dict[int, dict[str, da
     """When each order first reached each stage, as stored."""
 
     def query_for(some):
-        return select(StageEvent.order_id, StageEvent.stage, StageEvent.reached_at).where(
-            col(StageEvent.order_id).in_(some)
+        # One row per order and stage, however many events the feed has sent for them.
+        first = func.min(StageEvent.reached_at)
+        return (
+            select(StageEvent.order_id, StageEvent.stage, first)
+            .where(col(StageEvent.order_id).in_(some))
+            .group_by(StageEvent.order_id, StageEvent.stage)
         )
 
     timelines: dict[int, dict[str, datetime]] = {}
@@ -282,19 +289,19 @@ def _note(first_reached: dict[str, datetime], stage: str, moment: datetime) -> N
         first_reached[stage] = moment
 
 
-def _stage_event(order_id: int, event: FeedEvent, flagged: str, now: datetime) -> StageEvent:
-    return StageEvent(
-        order_id=order_id,
-        stage=event.stage,
-        source=event.source,
-        reached_at=event.occurred_at,
-        event_id=event.event_id,
-        vessel=event.vessel,
-        vessel_position=event.vessel_position,
-        vessel_eta=event.vessel_eta,
-        recorded_at=now,
-        flagged=flagged,
-    )
+def _stage_event_row(order_id: int, event: FeedEvent, flagged: str, now: datetime) -> dict[str, Any]:
+    return {
+        "order_id": order_id,
+        "stage": event.stage,
+        "source": event.source,
+        "reached_at": event.occurred_at,
+        "event_id": event.event_id,
+        "vessel": event.vessel,
+        "vessel_position": event.vessel_position,
+        "vessel_eta": event.vessel_eta,
+        "recorded_at": now,
+        "flagged": flagged,
+    }
 
 
 # --- the simulator --------------------------------------------------------------------------------
