@@ -1,6 +1,8 @@
 """Builds the Reflex app: registers pages and HTTP routes; nothing else."""
 
+import functools
 import os
+from collections.abc import Iterable
 
 import reflex as rx
 from starlette.applications import Starlette
@@ -27,7 +29,8 @@ from app.studio.schedule import run_release_schedule
 from app.studio.state import StudioState
 from app.tracking.feed_route import feed_routes
 from app.tracking.page import track_page
-from app.tracking.state import TrackState
+from app.tracking.push import tell_trackers_soon
+from app.tracking.state import TrackState, redraw_tracker
 from app.ui.theme import GLOBAL_STYLE
 from app.visitor_states import VisitorStates
 
@@ -39,7 +42,7 @@ production.refuse_unsafe()
 http_routes = Starlette(
     routes=[
         *picture_routes(pictures_for_version, live_pictures),
-        *feed_routes(),
+        *feed_routes(on_news=lambda numbers: _tell_trackers(numbers)),
         *nudge_routes(),
         *unsubscribe_routes(),
         *health_routes(),
@@ -51,6 +54,16 @@ app = rx.App(style=GLOBAL_STYLE, api_transformer=[http_routes, SiteMiddleware])
 def _connected(token: str) -> bool:
     namespace = app.event_namespace
     return namespace is not None and token in namespace._token_manager.token_to_socket
+
+
+async def _connected_anywhere(token: str) -> bool:
+    namespace = app.event_namespace
+    return namespace is not None and await namespace._token_manager.is_token_connected(token)
+
+
+def _tell_trackers(numbers: Iterable[str]) -> None:
+    # Open trackers of these orders are redrawn through Reflex, which sends each tab what changed.
+    tell_trackers_soon(numbers, functools.partial(redraw_tracker, app.modify_state), _connected_anywhere)
 
 
 if settings.redis_url() is None and "REFLEX_STATE_MANAGER_MODE" not in os.environ:

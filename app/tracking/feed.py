@@ -9,7 +9,7 @@ import hashlib
 import secrets
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -58,6 +58,7 @@ class IngestResult:
     accepted: int
     duplicates: int
     flagged: list[str]
+    orders: list[str] = field(default_factory=list)  # the order numbers that have news (open trackers are told)
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,8 @@ def ingest_as(
     if rows:
         # One executemany for the batch, not one ORM object per event: the rows are plain values.
         session.execute(insert(StageEvent), rows)
-    return IngestResult(accepted=len(fresh), duplicates=len(events) - len(fresh), flagged=flagged)
+    news = sorted({event.order_number for _, event in fresh})
+    return IngestResult(accepted=len(fresh), duplicates=len(events) - len(fresh), flagged=flagged, orders=news)
 
 
 def backwards_reason(first_reached: dict[str, datetime], stage: str, occurred_at: datetime) -> str:

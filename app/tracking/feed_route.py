@@ -7,6 +7,7 @@ never becomes a 500.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable
 
 from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
@@ -23,23 +24,29 @@ MAX_BODY_BYTES = 256 * 1024  # about 1000 events; more is a bug or an attack
 TOO_BIG = f"The body is over {MAX_BODY_BYTES // 1024} KB; send at most 1000 events per request."
 
 
-def feed_routes() -> list[Route]:
-    """The routes to add next to the picture routes."""
+def no_news(_numbers: Iterable[str]) -> None:
+    return None
+
+
+def feed_routes(on_news: Callable[[Iterable[str]], None] = no_news) -> list[Route]:
+    """The routes to add next to the picture routes; `on_news(order numbers)` hears of every stored batch
+    (once it is committed) and must not block: the app tells the open trackers from it."""
+
+    async def post_events(request: Request) -> JSONResponse:
+        try:
+            token = _bearer_token(request)
+            # Check the token before reading the body, so strangers can't make us read 256 KB.
+            await run_in_threadpool(_check_token, token)
+            payload = await json_body(request, MAX_BODY_BYTES, TOO_BIG)
+            result = await run_in_threadpool(_ingest, token, payload)
+        except Refusal as refusal:
+            refused.info("refused feed request: %s", refusal, extra={"status": refusal.status, "reason": str(refusal)})
+            headers = {"WWW-Authenticate": "Bearer"} if refusal.status == 401 else None
+            return JSONResponse({"error": str(refusal)}, status_code=refusal.status, headers=headers)
+        on_news(result.orders)
+        return JSONResponse({"accepted": result.accepted, "duplicates": result.duplicates, "flagged": result.flagged})
+
     return [Route("/feed/events", post_events, methods=["POST"])]
-
-
-async def post_events(request: Request) -> JSONResponse:
-    try:
-        token = _bearer_token(request)
-        # Check the token before reading the body, so strangers can't make us read 256 KB.
-        await run_in_threadpool(_check_token, token)
-        payload = await json_body(request, MAX_BODY_BYTES, TOO_BIG)
-        result = await run_in_threadpool(_ingest, token, payload)
-    except Refusal as refusal:
-        refused.info("refused feed request: %s", refusal, extra={"status": refusal.status, "reason": str(refusal)})
-        headers = {"WWW-Authenticate": "Bearer"} if refusal.status == 401 else None
-        return JSONResponse({"error": str(refusal)}, status_code=refusal.status, headers=headers)
-    return JSONResponse({"accepted": result.accepted, "duplicates": result.duplicates, "flagged": result.flagged})
 
 
 def _bearer_token(request: Request) -> str:

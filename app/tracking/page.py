@@ -9,7 +9,6 @@ from app.ui.forms import field_label
 from app.ui.layout import page_shell
 from app.ui.preview import preview_banner
 
-REFRESH_MS = 20_000
 STATUS_COLOURS = {"on_track": "grass", "running_long": "amber", "overdue": "red", "delivered": "grass"}
 
 
@@ -203,8 +202,6 @@ def tracker() -> rx.Component:
             ),
             width="100%",
         ),
-        # Ticks on the page (hidden) so news from the feed appears while the buyer is looking.
-        rx.moment(interval=REFRESH_MS, on_change=TrackState.refresh, display="none"),
         spacing="5",
         width="100%",
     )

@@ -21,6 +21,7 @@ from app.tracking.lookup import TooManyLookups, find_order_for_customer, order_f
 from app.tracking.notices import queue_delay_notice
 from app.tracking.picture import journey_svg
 from app.tracking.progress import days_to_go, of_the_day, progress
+from app.tracking.push import order_watchers
 
 log = logging.getLogger(__name__)
 CANT_LOOK_UP = (
@@ -52,12 +53,14 @@ class TrackState(rx.State):
     official_updated: str = ""
     explainer_video: str = ""
     preview: str = ""  # on /studio/preview/track/<stage>: what the drafts look like, for staff only
+    _watching: str = ""  # the order number this tab shows, so the feed's news can find it
 
     @rx.event
     def load(self):
         parts = self.router.url.path.strip("/").split("/")
         self.lookup_error = ""
         self.preview = ""
+        self._watching = ""
         if len(parts) != 3:  # /track: the look-up form
             self.found, self.message = False, ""
             return
@@ -67,11 +70,25 @@ class TrackState(rx.State):
                 self.found, self.message = False, "This tracking link doesn't work. Look your car up below instead."
                 return
             self._show(s, order)
+        # No timer in the page: the feed tells this tab when the order moves (app.tracking.push).
+        self._watching = order.number
+        order_watchers().watch(order.number, self.router.session.client_token)
+
+    def _redraw(self, number: str) -> bool:
+        """Show the order's latest story if this tab still shows `number` (the feed just stored news)."""
+        if not self.found or self.preview or self._watching != number:
+            return False
+        with db.session() as s:
+            order = s.exec(select(Order).where(Order.number == number)).first()
+            if order is None:
+                return False
+            self._show(s, order)
+        return True
 
     @rx.event
     async def load_preview(self):
         """The tracker of a demo order at the stage in the URL, with the studio's drafts applied."""
-        self.found, self.preview = False, ""
+        self.found, self.preview, self._watching = False, "", ""
         stage = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
         with db.session() as s:
             try:
@@ -86,12 +103,6 @@ class TrackState(rx.State):
             with previewing(draft_values(s)):
                 self._show(s, order, notify=False)
         self.preview = stage
-
-    @rx.event
-    def refresh(self, _now: str = ""):
-        """Called every little while on an open tracker, so a new stage shows up without a reload."""
-        if self.found:
-            return TrackState.load_preview if self.preview else TrackState.load
 
     @rx.event
     def lookup(self, form: dict):
@@ -138,6 +149,16 @@ class TrackState(rx.State):
         spec = json.loads(order.spec or "{}")
         self.spec = spec_lines(live_pictures().catalogue, spec)
         self.paths, self.alt = spec_picture(live_pictures(), spec)
+
+
+async def redraw_tracker(modify_state, token: str, number: str) -> bool:
+    """Redraw the tracker of the tab `token` if it still shows order `number`; Reflex sends what changed.
+
+    `modify_state` is the app's (`app.modify_state`): it locks the tab's state wherever it lives and
+    delivers the update to whichever worker holds the tab's websocket.
+    """
+    async with modify_state(rx.BaseStateToken(ident=token, cls=TrackState)) as root:
+        return (await root.get_state(TrackState))._redraw(number)
 
 
 def _vessel(events: list[StageEvent]) -> list[str]:

@@ -2,13 +2,19 @@
 
 import asyncio
 import re
+from datetime import UTC, datetime
 
+import httpx
 from playwright.sync_api import Page, expect
 
+from app import db
+from app.orders.numbers import tracking_link
 from app.staff.demo import DEMO_PASSWORD
+from app.tracking.feed import create_feed_source
 from tests.e2e_scale.conftest import ScaledApp
 from tests.reflex_socket import BUILD_STATE, ROOT_STATE, ReflexTab
 
+TRACK_STATE = f"{ROOT_STATE}.app___tracking___state____track_state"
 HYDRATED = re.compile(r'"is_hydrated_rx_state_"\s*:\s*true')
 
 
@@ -52,6 +58,31 @@ def test_a_build_carries_on_when_the_next_request_lands_on_the_other_worker(scal
     expect(picture).to_have_attribute("alt", re.compile("^Hatch in Racing Green with a black roof"))
     page.wait_for_function("document.querySelector('#car-picture').complete")
     assert page.evaluate("document.querySelector('#car-picture').naturalWidth") > 0
+
+
+def test_feed_news_reaches_an_open_tracker_whose_socket_is_on_the_other_worker(scaled_app: ScaledApp, monkeypatch):
+    first, second = (f"http://127.0.0.1:{backend.port}" for backend in scaled_app.backends)
+    monkeypatch.setenv("MOTORJOY_DATA_DIR", scaled_app.env["MOTORJOY_DATA_DIR"])  # the servers' signing key
+    link = tracking_link("MJ8CJP2W")  # Rocket, awaiting transport
+    with db.session(scaled_app.env["REFLEX_DB_URL"]) as s:
+        feed_token = create_feed_source(s, "scaled shipping line")
+    event = {"event_id": "scaled-rocket-at-sea", "order_number": "MJ8CJP2W", "stage": "at_sea"}
+    event["occurred_at"] = datetime.now(UTC).isoformat()
+
+    async def watch() -> tuple[str, int, str]:
+        tab = ReflexTab(first, link)  # the tab's websocket is on the first worker
+        await tab.open()
+        before = tab.value(TRACK_STATE, "stage_label")
+        async with httpx.AsyncClient() as client:  # the feed posts to the second
+            answer = await client.post(
+                f"{second}/feed/events", json={"events": [event]}, headers={"Authorization": f"Bearer {feed_token}"}
+            )
+        delta = await tab.wait_for(lambda d: "stage_label_rx_state_" in d.get(TRACK_STATE, {}))
+        await tab.close()
+        return before, answer.status_code, delta[TRACK_STATE]["stage_label_rx_state_"]
+
+    before, status, after = asyncio.run(watch())
+    assert (before, status, after) == ("Awaiting transport", 200, "At sea")
 
 
 def test_a_killed_worker_loses_no_saved_build_or_order(scaled_app: ScaledApp, page: Page):
