@@ -47,8 +47,9 @@ class PictureCache:
             eviction_policy="least-recently-used",
             # Evict on every write, a few at a time, so the store never runs far past its limit.
             cull_limit=16,
-            # Not the default 60 s: a writer waits for the index briefly, then the picture is served unstored.
-            timeout=2,
+            # Not the default 60 s: on a starved machine a reader or writer waits for the index a while,
+            # then the picture is drawn (read) or served unstored (write) instead of waiting on.
+            timeout=10,
         )
         self._memory: OrderedDict[str, bytes] = OrderedDict()
         self._memory_bytes = 0
@@ -128,7 +129,7 @@ class PictureCache:
         try:
             return self._disk.get(digest)
         except (OSError, sqlite3.Error, diskcache.Timeout) as exc:
-            log.warning("picture cache: cannot read %s: %s", digest, exc)
+            log.warning("picture cache: cannot read %s: %r", digest, exc)
             return None
 
     def _render_to_disk(self, key: RenderKey, digest: str, render: Renderer | None = None) -> bytes:
@@ -137,7 +138,7 @@ class PictureCache:
             self._disk.set(digest, data)
         except (OSError, sqlite3.Error, diskcache.Timeout) as exc:
             # A full, read-only or busy disk costs a re-render later, never a failed request.
-            log.warning("picture cache: cannot store %s: %s", digest, exc)
+            log.warning("picture cache: cannot store %s: %r", digest, exc)
         return data
 
     def _remember(self, digest: str, data: bytes) -> None:
