@@ -191,16 +191,26 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 300) -> 
 class Server:
     url: str
     process: subprocess.Popen
+    db_url: str | None = None  # set when the setup has a database of its own (scaled)
 
 
 @contextlib.contextmanager
-def serving(setup: str, data_dir: Path, idle_seconds: int, recording: Path | None = None) -> Iterator[Server]:
+def serving(
+    setup: str,
+    data_dir: Path,
+    idle_seconds: int,
+    recording: Path | None = None,
+    misses_per_minute: int | None = 1_000_000,
+) -> Iterator[Server]:
     """Start `setup` on a free port (the app with `quickstart.py serve`, or the echo floor under Granian);
-    yields it; stops its whole process group afterwards."""
+    yields it; stops its whole process group afterwards. Every simulated visitor comes from 127.0.0.1,
+    so by default the per-client limit on never-seen pictures is lifted (None keeps the app's own)."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("REFLEX_DB_URL", "REFLEX_REDIS_URL", "MOTORJOY_WORKERS")}
     env |= {"MOTORJOY_PORT": str(port), "MOTORJOY_DATA_DIR": str(data_dir)}
     env["MOTORJOY_VISITOR_IDLE_SECONDS"] = str(idle_seconds)
+    if misses_per_minute is not None:
+        env["MOTORJOY_PICTURE_MISSES_PER_MINUTE"] = str(misses_per_minute)
     if setup == "embedded-disk":  # the embedded default before VisitorStates, for a before/after
         env["REFLEX_STATE_MANAGER_MODE"] = "disk"
     command = [sys.executable, str(ROOT / "quickstart.py"), "serve"]
@@ -226,7 +236,7 @@ def serving(setup: str, data_dir: Path, idle_seconds: int, recording: Path | Non
         try:
             url = f"http://127.0.0.1:{port}"
             wait_until_up(f"{url}/ping", server)
-            yield Server(url, server)
+            yield Server(url, server, env.get("REFLEX_DB_URL"))
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             try:
@@ -300,6 +310,14 @@ HEADER = (
 )
 
 
+def median_cuts(runs: list[dict]) -> dict:
+    """Each event percentile's median over repeated runs (the floor's, so one noisy run sets no ratio)."""
+    return {
+        cut: statistics.median(values) if (values := [r["event_ms"][cut] for r in runs if r["event_ms"][cut]]) else None
+        for cut in ("p50", "p95", "p99")
+    }
+
+
 def with_ratios(result: dict, floor: dict | None) -> dict:
     """The result with its event percentiles divided by the floor's at the same visitor count."""
     if floor:
@@ -349,7 +367,10 @@ def main() -> None:
         with serving("floor", data_dir, args.idle_seconds, recording) as floor:
             asyncio.run(load(floor.url, 10, 5, 1))
             measure("floor", floor.url, args, results)
-    floors = {r["visitors"]: r for r in results.get("floor", [])}
+    floors = {
+        count: {"event_ms": median_cuts([r for r in results.get("floor", []) if r["visitors"] == count])}
+        for count in args.visitors
+    }
     for setup, setup_runs in results.items():
         if setup != "floor":
             for result in setup_runs:
