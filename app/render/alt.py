@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.catalog import Catalogue
+from app.catalog.colour_names import colour_name
 from app.render.key import RenderKey
 
 
@@ -11,7 +12,8 @@ def alt_text(catalogue: Catalogue, key: RenderKey) -> str:
     model = catalogue.model(key.model)
     options = [catalogue.option(option_id) for option_id in key.options]
     colour = next(o for o in options if o.slot == "colour")
-    paint = f"a custom colour, {key.hex}," if colour.custom else (colour.alt or colour.name)
+    # A customer's own paint is read out as a colour word, never as hex digits.
+    paint = f"a custom {colour_name(key.hex)}" if colour.custom else (colour.alt or colour.name)
     extras = [o.alt for o in options if o.slot != "colour" and o.alt]
     text = f"{model.name} in {paint}"
     if extras:

@@ -80,7 +80,7 @@ def test_parser_refuses_a_non_canonical_order(catalogue: Catalogue) -> None:
             "hatch",
             {"colour": "custom", "badge": "badge-sport"},
             "1a2b3c",
-            "Hatch in a custom colour, #1A2B3C, with a white roof, a sport badge and 15-inch spoke wheels",
+            "Hatch in a custom charcoal with a white roof, a sport badge and 15-inch spoke wheels",
         ),
     ],
 )
@@ -92,7 +92,7 @@ def test_alt_text(catalogue: Catalogue, model, choices, hex, expected) -> None:
 def test_alt_text_with_nothing_to_add(catalogue: Catalogue) -> None:
     build = catalogue.build_from("estate", {"colour": "custom", "wheels": "wheels-spoke"}, hex="#000")
     wheels_only = alt_text(catalogue, render_key(catalogue, build, "side", 160))
-    assert wheels_only == "Estate in a custom colour, #000000, with 15-inch spoke wheels"
+    assert wheels_only == "Estate in a custom black with 15-inch spoke wheels"
 
 
 @pytest.mark.parametrize(
