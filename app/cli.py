@@ -4,6 +4,7 @@ import argparse
 import getpass
 import os
 import sys
+from pathlib import Path
 
 from app import db, production
 from app.club.commands import add_mail_arguments
@@ -58,6 +59,30 @@ def cmd_create_user(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from app.backup import BackupError, backup
+
+    try:
+        orders = backup(args.file)
+    except BackupError as error:
+        print(error, file=sys.stderr)
+        return 2
+    print(f"Backed up to {args.file} ({orders} orders).")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from app.backup import BackupError, restore
+
+    try:
+        orders = restore(args.file)
+    except BackupError as error:
+        print(error, file=sys.stderr)
+        return 2
+    print(f"Restored {args.file} ({orders} orders). Run `motorjoy migrate` if the backup is from an older release.")
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     return run_feed_bench(args) if args.what == "feed" else run_bench(args)
 
@@ -78,6 +103,12 @@ def build_parser() -> argparse.ArgumentParser:
     create_user.add_argument("--role", required=True, choices=ROLES)
     create_user.add_argument("--dealership", help="the dealership's name; dealers only")
     create_user.set_defaults(run=cmd_create_user)
+    backup = commands.add_parser("backup", help="copy the SQLite database to FILE while the app runs")
+    backup.add_argument("file", type=Path, help="a new file for the backup")
+    backup.set_defaults(run=cmd_backup)
+    restore = commands.add_parser("restore", help="replace the SQLite database with a backup (stop the app first)")
+    restore.add_argument("file", type=Path, help="a file written by motorjoy backup")
+    restore.set_defaults(run=cmd_restore)
     render = commands.add_parser("render", help="write one car picture and print its alt text")
     add_render_arguments(render)
     render.set_defaults(run=run_render)
