@@ -14,6 +14,7 @@ from app.configurator.state import BuildState
 from app.dealer.page import dealer_page, order_page
 from app.dealer.state import DeskState, OrderViewState
 from app.health import health_routes
+from app.home.not_found import not_found_page
 from app.home.page import home
 from app.home.state import HomeState
 from app.logs import configure_logging
@@ -80,4 +81,5 @@ app.add_page(studio_page, route="/studio", title="Studio · Motorjoy", on_load=S
 app.add_page(
     track_page, route="/studio/preview/track/[stage]", title="Preview · Motorjoy", on_load=TrackState.load_preview
 )
+app.add_page(not_found_page, route="404", title="Wrong turn · Motorjoy")
 app.add_page(build_page, route="/studio/preview/build", title="Preview · Motorjoy", on_load=BuildState.load_preview)
