@@ -83,6 +83,21 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_customer(args: argparse.Namespace) -> int:
+    """Export (JSON on stdout) or erase everything held on one customer, found by email."""
+    import json
+
+    from app.customers import erase, export
+
+    with db.session() as s:
+        if args.action == "export":
+            print(json.dumps(export(s, args.email), indent=2, ensure_ascii=False))
+            return 0
+        orders, mails = erase(s, args.email)
+    print(f"Erased {args.email}: {orders} order(s) anonymised (kept for the statistics), {mails} mail(s) deleted.")
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     return run_feed_bench(args) if args.what == "feed" else run_bench(args)
 
@@ -109,6 +124,10 @@ def build_parser() -> argparse.ArgumentParser:
     restore = commands.add_parser("restore", help="replace the SQLite database with a backup (stop the app first)")
     restore.add_argument("file", type=Path, help="a file written by motorjoy backup")
     restore.set_defaults(run=cmd_restore)
+    customer = commands.add_parser("customer", help="export (JSON) or erase what we hold on one customer")
+    customer.add_argument("action", choices=["export", "erase"])
+    customer.add_argument("email")
+    customer.set_defaults(run=cmd_customer)
     render = commands.add_parser("render", help="write one car picture and print its alt text")
     add_render_arguments(render)
     render.set_defaults(run=run_render)
