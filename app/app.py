@@ -21,6 +21,7 @@ from app.logs import configure_logging
 from app.middleware import SiteMiddleware
 from app.nudges.events import nudge_routes
 from app.render import picture_routes
+from app.retention import run_retention_schedule
 from app.signin.page import signin_page
 from app.studio.live import live_pictures, pictures_for_version, warm_up
 from app.studio.page import studio_page
@@ -62,6 +63,7 @@ if settings.redis_url() is None and "REFLEX_STATE_MANAGER_MODE" not in os.enviro
 app.register_lifespan_task(warm_up)
 app.register_lifespan_task(run_mail_schedule)
 app.register_lifespan_task(run_release_schedule)
+app.register_lifespan_task(run_retention_schedule)
 app.add_page(
     home,
     route="/",
