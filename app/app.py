@@ -27,6 +27,7 @@ from app.studio.live import live_pictures, pictures_for_version, warm_up
 from app.studio.page import studio_page
 from app.studio.schedule import run_release_schedule
 from app.studio.state import StudioState
+from app.telemetry import start_telemetry
 from app.tracking.feed_route import feed_routes
 from app.tracking.page import track_page
 from app.tracking.state import TrackState
@@ -34,6 +35,7 @@ from app.ui.theme import GLOBAL_STYLE
 from app.visitor_states import VisitorStates
 
 configure_logging()
+start_telemetry()
 # In production mode the server won't start on unsafe settings; the message names each one to fix.
 production.refuse_unsafe()
 
