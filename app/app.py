@@ -31,6 +31,7 @@ from app.telemetry import start_telemetry
 from app.tracking.feed_route import feed_routes
 from app.tracking.page import track_page
 from app.tracking.state import TrackState
+from app.ui.errors import handler_failed
 from app.ui.theme import GLOBAL_STYLE
 from app.visitor_states import VisitorStates
 
@@ -49,7 +50,9 @@ http_routes = Starlette(
         *health_routes(),
     ]
 )
-app = rx.App(style=GLOBAL_STYLE, api_transformer=[http_routes, SiteMiddleware])
+app = rx.App(
+    style=GLOBAL_STYLE, api_transformer=[http_routes, SiteMiddleware], backend_exception_handler=handler_failed
+)
 
 
 def _connected(token: str) -> bool:
