@@ -16,25 +16,30 @@ from app.configurator.state import BuildState
 from app.dealer.page import dealer_page, order_page
 from app.dealer.state import DeskState, OrderViewState
 from app.health import health_routes
+from app.home.not_found import not_found_page
 from app.home.page import home
 from app.home.state import HomeState
 from app.logs import configure_logging
 from app.middleware import SiteMiddleware
 from app.nudges.events import nudge_routes
 from app.render import picture_routes
+from app.retention import run_retention_schedule
 from app.signin.page import signin_page
 from app.studio.live import live_pictures, pictures_for_version, warm_up
 from app.studio.page import studio_page
 from app.studio.schedule import run_release_schedule
 from app.studio.state import StudioState
+from app.telemetry import start_telemetry
 from app.tracking.feed_route import feed_routes
 from app.tracking.page import track_page
 from app.tracking.push import tell_trackers_soon
 from app.tracking.state import TrackState, redraw_tracker
+from app.ui.errors import handler_failed
 from app.ui.theme import GLOBAL_STYLE
 from app.visitor_states import VisitorStates
 
 configure_logging()
+start_telemetry()
 # In production mode the server won't start on unsafe settings; the message names each one to fix.
 production.refuse_unsafe()
 
@@ -48,7 +53,9 @@ http_routes = Starlette(
         *health_routes(),
     ]
 )
-app = rx.App(style=GLOBAL_STYLE, api_transformer=[http_routes, SiteMiddleware])
+app = rx.App(
+    style=GLOBAL_STYLE, api_transformer=[http_routes, SiteMiddleware], backend_exception_handler=handler_failed
+)
 
 
 def _connected(token: str) -> bool:
@@ -74,6 +81,7 @@ if settings.redis_url() is None and "REFLEX_STATE_MANAGER_MODE" not in os.enviro
 app.register_lifespan_task(warm_up)
 app.register_lifespan_task(run_mail_schedule)
 app.register_lifespan_task(run_release_schedule)
+app.register_lifespan_task(run_retention_schedule)
 app.add_page(
     home,
     route="/",
@@ -93,4 +101,5 @@ app.add_page(studio_page, route="/studio", title="Studio · Motorjoy", on_load=S
 app.add_page(
     track_page, route="/studio/preview/track/[stage]", title="Preview · Motorjoy", on_load=TrackState.load_preview
 )
+app.add_page(not_found_page, route="404", title="Wrong turn · Motorjoy")
 app.add_page(build_page, route="/studio/preview/build", title="Preview · Motorjoy", on_load=BuildState.load_preview)

@@ -4,6 +4,7 @@ import argparse
 import getpass
 import os
 import sys
+from pathlib import Path
 
 from app import db, production
 from app.club.commands import add_mail_arguments
@@ -58,6 +59,45 @@ def cmd_create_user(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from app.backup import BackupError, backup
+
+    try:
+        orders = backup(args.file)
+    except BackupError as error:
+        print(error, file=sys.stderr)
+        return 2
+    print(f"Backed up to {args.file} ({orders} orders).")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from app.backup import BackupError, restore
+
+    try:
+        orders = restore(args.file)
+    except BackupError as error:
+        print(error, file=sys.stderr)
+        return 2
+    print(f"Restored {args.file} ({orders} orders). Run `motorjoy migrate` if the backup is from an older release.")
+    return 0
+
+
+def cmd_customer(args: argparse.Namespace) -> int:
+    """Export (JSON on stdout) or erase everything held on one customer, found by email."""
+    import json
+
+    from app.customers import erase, export
+
+    with db.session() as s:
+        if args.action == "export":
+            print(json.dumps(export(s, args.email), indent=2, ensure_ascii=False))
+            return 0
+        orders, mails = erase(s, args.email)
+    print(f"Erased {args.email}: {orders} order(s) anonymised (kept for the statistics), {mails} mail(s) deleted.")
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     return run_feed_bench(args) if args.what == "feed" else run_bench(args)
 
@@ -78,6 +118,16 @@ def build_parser() -> argparse.ArgumentParser:
     create_user.add_argument("--role", required=True, choices=ROLES)
     create_user.add_argument("--dealership", help="the dealership's name; dealers only")
     create_user.set_defaults(run=cmd_create_user)
+    backup = commands.add_parser("backup", help="copy the SQLite database to FILE while the app runs")
+    backup.add_argument("file", type=Path, help="a new file for the backup")
+    backup.set_defaults(run=cmd_backup)
+    restore = commands.add_parser("restore", help="replace the SQLite database with a backup (stop the app first)")
+    restore.add_argument("file", type=Path, help="a file written by motorjoy backup")
+    restore.set_defaults(run=cmd_restore)
+    customer = commands.add_parser("customer", help="export (JSON) or erase what we hold on one customer")
+    customer.add_argument("action", choices=["export", "erase"])
+    customer.add_argument("email")
+    customer.set_defaults(run=cmd_customer)
     render = commands.add_parser("render", help="write one car picture and print its alt text")
     add_render_arguments(render)
     render.set_defaults(run=run_render)

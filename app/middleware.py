@@ -145,16 +145,14 @@ class SiteMiddleware:
         try:
             await self._route(scope, receive, send)
         finally:
-            request_log.info(
-                "request",
-                extra={
-                    "method": scope["method"],
-                    "path": loggable_path(scope["path"]),
-                    "status": answered.get("status", 500),
-                    "ms": round((time.perf_counter() - started) * 1000, 1),
-                    "client": client_of(scope),
-                },
-            )
+            line = {
+                "method": scope["method"],
+                "path": loggable_path(scope["path"]),
+                "status": answered.get("status", 500),
+                "ms": round((time.perf_counter() - started) * 1000, 1),
+                "client": client_of(scope),
+            }
+            request_log.info("%(method)s %(path)s %(status)s %(ms)sms %(client)s", line, extra=line)
 
     async def _route(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["method"] == "POST" and scope["path"].rstrip("/").endswith(UPLOAD_PATH):

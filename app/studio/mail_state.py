@@ -1,5 +1,6 @@
 """Thin state for the studio's Mail tab: the outbox at a glance, the mail viewer, and new-feature notes."""
 
+import html
 import re
 
 import reflex as rx
@@ -60,7 +61,8 @@ class MailDeskState(StaffState):
     def read(self, mail_id: str):
         def action(s, _user):
             mail = s.get(OutboxMail, int(mail_id))
-            self.viewing = (mail.body_html or f"<pre>{mail.body_text}</pre>") if mail else ""
+            # A plain-text mail is text: a customer's name like "<img src=…>" must show as typed, not load.
+            self.viewing = (mail.body_html or f"<pre>{html.escape(mail.body_text)}</pre>") if mail else ""
 
         self._run(action)
 

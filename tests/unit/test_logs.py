@@ -33,7 +33,8 @@ def test_each_request_is_one_json_line_without_the_tracking_token(json_lines):
     site().get("/track/MJ4K7QX2/SeCrEtToKeN")
     site().get("/club/unsubscribe/abc.def")
     first, second = json_lines()
-    assert first["name"] == "app.request" and first["level"] == "INFO" and first["message"] == "request"
+    assert first["name"] == "app.request" and first["level"] == "INFO"
+    assert first["message"].startswith("GET /track/MJ4K7QX2/… 200 ")
     assert first["path"] == "/track/MJ4K7QX2/…" and first["status"] == 200 and first["method"] == "GET"
     assert "SeCrEtToKeN" not in json.dumps(first) and second["path"] == "/club/unsubscribe/…"
     assert isinstance(first["ms"], float) and first["client"] == "testclient"

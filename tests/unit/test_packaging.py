@@ -6,6 +6,7 @@ read from this checkout by accident.
 """
 
 import os
+import shutil
 import site
 import subprocess
 import sys
@@ -22,18 +23,14 @@ def run(*command, cwd: Path, env: dict | None = None) -> str:
 
 
 def test_the_installed_wheel_migrates_and_renders_from_another_directory(tmp_path):
-    run(
-        sys.executable,
-        "-m",
-        "pip",
-        "wheel",
-        "--quiet",
-        "--no-deps",
-        "-w",
-        str(tmp_path / "dist"),
-        str(ROOT),
-        cwd=tmp_path,
-    )
+    source = tmp_path / "source"  # a clean tree: the build leaves nothing in the checkout and sees nothing extra
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, source / name)
+    for name in ("app", "layers"):
+        shutil.copytree(ROOT / name, source / name, symlinks=True, ignore=shutil.ignore_patterns("__pycache__"))
+    wheel_dir = str(tmp_path / "dist")
+    run(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", wheel_dir, str(source), cwd=tmp_path)
     (wheel,) = (tmp_path / "dist").glob("motorjoy-*.whl")
     fresh = tmp_path / "fresh"
     venv.create(fresh, with_pip=True)

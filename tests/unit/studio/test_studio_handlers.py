@@ -98,3 +98,21 @@ def test_the_same_handlers_work_for_marketing(db_url, tokens):
     StudioState.publish.fn(state)
     assert state.status == "Published (v1)"
     assert changes(db_url)[:2] == (0, 1)
+
+
+def test_the_mail_viewer_shows_a_plain_text_mail_as_text(db_url, tokens):
+    from app.club.outbox import queue_mail
+
+    with db.session(db_url) as s:
+        queue_mail(
+            s,
+            kind="order_confirmation",
+            recipient="x@example.com",
+            subject="Order",
+            body_text='Hello <img src="https://tracker.example/pixel.gif">,',
+            dedupe_key="confirmation:test",
+        )
+        mail_id = s.exec(select(OutboxMail.id)).first()
+    state = state_for(MailDeskState, tokens["marketing"])
+    MailDeskState.read.fn(state, str(mail_id))
+    assert state.viewing == "<pre>Hello &lt;img src=&quot;https://tracker.example/pixel.gif&quot;&gt;,</pre>"
