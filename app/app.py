@@ -54,7 +54,10 @@ http_routes = Starlette(
     ]
 )
 app = rx.App(
-    style=GLOBAL_STYLE, api_transformer=[http_routes, SiteMiddleware], backend_exception_handler=handler_failed
+    style=GLOBAL_STYLE,
+    stylesheets=["/theme.css"],
+    api_transformer=[http_routes, SiteMiddleware],
+    backend_exception_handler=handler_failed,
 )
 
 

@@ -65,7 +65,11 @@ def summary_card(build: BuildSummary) -> rx.Component:
 def compare_page() -> rx.Component:
     return page_shell(
         rx.heading("Compare builds", as_="h1", size=rx.breakpoints(initial="7", md="8")),
-        rx.text("Can't decide? Line up two or three saved builds and let them fight it out.", color="gray", size="3"),
+        rx.text(
+            "Can't decide? Line up two or three saved builds and let them fight it out.",
+            color=rx.color("gray", 11),
+            size="3",
+        ),
         rx.form(
             rx.flex(
                 rx.input(

@@ -6,6 +6,7 @@ from app.configurator.panel import OptionCard, OptionGroup, PriceRow
 from app.configurator.state import BuildState
 from app.render import car_pictures
 from app.ui.car_picture import car_img
+from app.ui.forms import field_label, tied_to_error
 from app.ui.layout import page_shell
 from app.ui.preview import preview_banner
 
@@ -132,7 +133,9 @@ def option_item(option: OptionCard) -> rx.Component:
         value=option.id,
         disabled=option.blocked != "",
         on_mouse_enter=BuildState.preload(option.id).debounce(120),
-        aria_label=option.name,
+        # The price is part of what a screen reader hears, and a blocked option says why it is blocked.
+        aria_label=f"{option.name}, {option.price}",
+        aria_describedby=rx.cond(option.blocked != "", f"blocked-{option.id}", ""),
         title=rx.cond(option.blocked != "", option.blocked, option.description),
     )
 
@@ -141,7 +144,13 @@ def blocked_note(option: OptionCard) -> rx.Component:
     return rx.cond(
         option.blocked != "",
         rx.flex(
-            rx.text(rx.text.strong(option.name), f": {option.blocked}", size="2", color=rx.color("gray", 11)),
+            rx.text(
+                rx.text.strong(option.name),
+                f": {option.blocked}",
+                size="2",
+                color=rx.color("gray", 11),
+                id=f"blocked-{option.id}",
+            ),
             rx.cond(
                 option.fix != "",
                 rx.button(
@@ -150,6 +159,10 @@ def blocked_note(option: OptionCard) -> rx.Component:
                     size="1",
                     variant="soft",
                     aria_label=f"Make {option.name} possible: {option.fix}",
+                    # A long fix wraps instead of pushing a 320 px screen sideways.
+                    style={"white_space": "normal", "height": "auto !important", "min_height": "var(--space-5)"},
+                    max_width="100%",
+                    padding_y="0.25rem",
                 ),
             ),
             gap="0.5rem",
@@ -169,15 +182,16 @@ def custom_colour_form() -> rx.Component:
                 aria_label="Pick any colour",
                 style={"width": "2.75rem", "height": "2.25rem", "border": "none", "background": "none"},
             ),
+            field_label("Colour code (hex)", "hex"),
             rx.input(
+                id="hex",
                 name="hex",
                 placeholder="#1A2B3C",
                 default_value=rx.cond(BuildState.custom_colour, BuildState.hex, ""),
                 max_length=7,
-                aria_label="Colour code (hex)",
-                aria_describedby="hex-error",
                 size="2",
                 width="8rem",
+                **tied_to_error(BuildState.hex_error, "hex-error"),
             ),
             rx.button("Paint it", type="submit", size="2", variant="soft"),
             gap="0.5rem",
@@ -239,14 +253,16 @@ def model_picker() -> rx.Component:
 def nickname_field() -> rx.Component:
     return rx.el.section(
         rx.heading("Name your car", as_="h2", size="4"),
-        rx.text("Optional, but a car called McGregor gets called McGregor everywhere.", size="2", color="gray"),
+        rx.text(
+            "Optional, but a car called McGregor gets called McGregor everywhere.", size="2", color=rx.color("gray", 11)
+        ),
         rx.input(
             default_value=BuildState.nickname,
             on_blur=BuildState.set_nickname,
             placeholder="McGregor",
             max_length=40,
             aria_label="Nickname",
-            aria_describedby="nickname-error",
+            **tied_to_error(BuildState.nickname_error, "nickname-error"),
             size="3",
             margin_top="0.5rem",
         ),
@@ -265,25 +281,42 @@ def notes() -> rx.Component:
     )
 
 
+def phone_total() -> rx.Component:
+    # Read from the same state as the price panel; screen readers already hear each new total there.
+    return rx.flex(
+        rx.text("Total", weight="bold", size="3"),
+        rx.text(BuildState.total, weight="bold", size="3", style={"font_variant_numeric": "tabular-nums"}),
+        justify="between",
+        width="100%",
+        display=rx.breakpoints(initial="flex", lg="none"),
+        aria_hidden="true",
+    )
+
+
 def configurator() -> rx.Component:
-    # On a wide screen the picture and price stay in view beside the options; on a phone the column
-    # dissolves (display: contents) so the price can follow the options instead of pushing them down.
+    # On a wide screen the picture and price stay in view beside the options (scrolling inside their
+    # column if the screen is short, so no focused button sits below the fold). On a phone the column
+    # dissolves (display: contents): a compact picture and the total follow the options under the
+    # header, and everything else comes in reading order, the same for eyes and for the Tab key.
     return rx.grid(
         rx.flex(
-            rx.box(picture_panel(), notes(), order="1", width="100%", class_name="print-first"),
-            rx.box(price_panel(), order=rx.breakpoints(initial="3", lg="2"), width="100%"),
+            rx.box(picture_panel(), phone_total(), id="build-stage", width="100%", class_name="print-first"),
+            notes(),
+            rx.box(price_panel(), width="100%"),
             display=rx.breakpoints(initial="contents", lg="flex"),
             direction="column",
             gap="1rem",
             position="sticky",
             top="5rem",
+            max_height="calc(100vh - 6rem)",
+            overflow_y="auto",
             align_self="start",
+            class_name="build-aside",
         ),
         rx.box(
             model_picker(),
             rx.foreach(BuildState.groups, option_group),
             nickname_field(),
-            order=rx.breakpoints(initial="2", lg="0"),
             class_name="no-print",
         ),
         columns=rx.breakpoints(initial="1", lg="2"),

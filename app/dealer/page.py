@@ -8,7 +8,7 @@ from app.dealer.state import NOT_ALLOWED, DeskState, OrderViewState
 from app.orders.story import Line, OrderRow, OrderStory
 from app.render import car_pictures
 from app.ui.car_picture import car_img
-from app.ui.forms import field_label
+from app.ui.forms import field_label, tied_to_error
 from app.ui.layout import page_shell
 from app.ui.staff import not_allowed, staff_bar
 
@@ -42,7 +42,14 @@ COMMON_TIME_ZONES = (
 def field(label: str, name: str, **props) -> rx.Component:
     return rx.vstack(
         field_label(label, f"f-{name}"),
-        rx.input(id=f"f-{name}", name=name, size="2", width="100%", **props),
+        rx.input(
+            id=f"f-{name}",
+            name=name,
+            size="2",
+            width="100%",
+            **tied_to_error(DeskState.form_error, "order-error"),
+            **props,
+        ),
         spacing="1",
         width="100%",
     )
@@ -146,19 +153,21 @@ def desk() -> rx.Component:
                 rx.heading("Order from a customer's build", as_="h2", size="5"),
                 rx.text(
                     "Ask for the build code on their saved build (or build it with them on ",
-                    rx.link("Build your own", href="/build"),
+                    rx.link("Build your own", href="/build", underline="always"),
                     " and save it).",
                     size="2",
-                    color="gray",
+                    color=rx.color("gray", 11),
                 ),
                 rx.form(
+                    field_label("Build code", "f-code"),
                     rx.flex(
                         rx.input(
+                            id="f-code",
                             name="code",
-                            placeholder="Build code, e.g. 4K7QX2MN",
-                            aria_label="Build code",
+                            placeholder="e.g. 4K7QX2MN",
                             size="3",
                             max_length=20,
+                            **tied_to_error(DeskState.code_error, "code-error"),
                         ),
                         rx.button("Open build", type="submit", size="3"),
                         gap="0.5rem",
@@ -167,7 +176,7 @@ def desk() -> rx.Component:
                     on_submit=DeskState.open_build,
                     reset_on_submit=False,
                 ),
-                rx.text(DeskState.code_error, color=rx.color("red", 11), size="2", role="alert"),
+                rx.text(DeskState.code_error, color=rx.color("red", 11), size="2", role="alert", id="code-error"),
                 rx.foreach(DeskState.preview, order_form),
                 spacing="3",
                 width="100%",
@@ -176,7 +185,7 @@ def desk() -> rx.Component:
             width="100%",
         ),
         rx.heading("Orders", as_="h2", size="5", margin_top="1rem"),
-        rx.cond(DeskState.orders.length() > 0, orders_table(), rx.text("No orders yet.", color="gray")),
+        rx.cond(DeskState.orders.length() > 0, orders_table(), rx.text("No orders yet.", color=rx.color("gray", 11))),
         spacing="4",
         width="100%",
     )
@@ -200,12 +209,12 @@ def story_list(title: str, lines, empty: str) -> rx.Component:
                     lines,
                     lambda line: rx.el.li(
                         rx.text(rx.text.strong(line.label), " · ", line.value, size="2"),
-                        rx.cond(line.detail != "", rx.text(line.detail, size="1", color="gray")),
+                        rx.cond(line.detail != "", rx.text(line.detail, size="1", color=rx.color("gray", 11))),
                     ),
                 ),
                 style={"display": "grid", "gap": "0.4rem", "padding_left": "1rem"},
             ),
-            rx.text(empty, size="2", color="gray"),
+            rx.text(empty, size="2", color=rx.color("gray", 11)),
         ),
         spacing="2",
         width="100%",
@@ -214,13 +223,16 @@ def story_list(title: str, lines, empty: str) -> rx.Component:
 
 def price_line(line: Line) -> rx.Component:
     return rx.flex(
-        rx.text(line.label, size="2", color="gray"), rx.text(line.value, size="2"), justify="between", width="100%"
+        rx.text(line.label, size="2", color=rx.color("gray", 11)),
+        rx.text(line.value, size="2"),
+        justify="between",
+        width="100%",
     )
 
 
 def story_view(story: OrderStory) -> rx.Component:
     return rx.vstack(
-        rx.heading(story.title, " · order ", story.number, as_="h2", size="6", id="order-title"),
+        rx.heading(story.title, " · order ", story.number, as_="h1", size="6", id="order-title"),
         rx.text(story.customer, " · ", story.contact, " · ", story.dealership, " · placed ", story.placed, size="2"),
         rx.grid(
             rx.vstack(
@@ -250,14 +262,22 @@ def story_view(story: OrderStory) -> rx.Component:
                 story_list("Notes", story.notes, "No notes yet."),
                 rx.form(
                     rx.vstack(
+                        field_label("New note", "f-note"),
                         rx.text_area(
+                            id="f-note",
                             name="note",
-                            placeholder="Add a note for whoever helps this customer next",
-                            aria_label="New note",
+                            placeholder="For whoever helps this customer next",
                             max_length=2000,
                             width="100%",
+                            **tied_to_error(OrderViewState.note_error, "note-error"),
                         ),
-                        rx.text(OrderViewState.note_error, color=rx.color("red", 11), size="2", role="alert"),
+                        rx.text(
+                            OrderViewState.note_error,
+                            color=rx.color("red", 11),
+                            size="2",
+                            role="alert",
+                            id="note-error",
+                        ),
                         rx.button("Add note", type="submit", variant="soft"),
                         width="100%",
                     ),
@@ -282,7 +302,10 @@ def order_page() -> rx.Component:
         rx.cond(
             OrderViewState.found,
             rx.vstack(staff_bar(OrderViewState), rx.foreach(OrderViewState.story, story_view), spacing="3"),
-            rx.cond(OrderViewState.message != "", refused(OrderViewState.message)),
+            rx.cond(
+                OrderViewState.message != "",
+                rx.vstack(rx.heading("Order", as_="h1", size="6"), refused(OrderViewState.message), spacing="3"),
+            ),
         ),
         current="/dealer",
     )

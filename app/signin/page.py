@@ -3,7 +3,7 @@
 import reflex as rx
 
 from app.signin.state import StaffState
-from app.ui.forms import field_label
+from app.ui.forms import field_label, tied_to_error
 from app.ui.layout import page_shell
 
 
@@ -14,7 +14,7 @@ def signin_page() -> rx.Component:
                 rx.form(
                     rx.vstack(
                         rx.heading("Staff sign-in", as_="h1", size="6"),
-                        rx.text("Dealers, marketing and admins, this way.", color="gray", size="2"),
+                        rx.text("Dealers, marketing and admins, this way.", color=rx.color("gray", 11), size="2"),
                         field_label("Email", "email"),
                         rx.input(
                             id="email",
@@ -24,6 +24,7 @@ def signin_page() -> rx.Component:
                             size="3",
                             width="100%",
                             required=True,
+                            **tied_to_error(StaffState.signin_error, "signin-error"),
                         ),
                         field_label("Password", "password"),
                         rx.input(
@@ -34,6 +35,7 @@ def signin_page() -> rx.Component:
                             size="3",
                             width="100%",
                             required=True,
+                            **tied_to_error(StaffState.signin_error, "signin-error"),
                         ),
                         rx.text(
                             StaffState.signin_error,

@@ -156,7 +156,9 @@ def editor() -> rx.Component:
             on_submit=StudioState.save,
             width="100%",
         ),
-        rx.text("Save keeps a draft. Preview it, then publish it now or in a release.", size="1", color="gray"),
+        rx.text(
+            "Save keeps a draft. Preview it, then publish it now or in a release.", size="1", color=rx.color("gray", 11)
+        ),
         rx.cond(
             StudioState.mail_html != "",
             rx.vstack(
@@ -213,7 +215,7 @@ def history() -> rx.Component:
                 rx.button("Restore as shipped", size="1", variant="soft", on_click=StudioState.restore_shipped),
                 width="100%",
             ),
-            rx.text("Never published: customers see it as shipped.", size="2", color="gray"),
+            rx.text("Never published: customers see it as shipped.", size="2", color=rx.color("gray", 11)),
         ),
         spacing="2",
         width="100%",
@@ -234,8 +236,10 @@ def copy_and_catalogue() -> rx.Component:
 def select(label: str, field_id: str, value, on_change, options) -> rx.Component:
     return rx.vstack(
         field_label(label, field_id),
-        rx.el.select(options, id=field_id, value=value, on_change=on_change),
+        # Long option names must not push a 320 px screen sideways.
+        rx.el.select(options, id=field_id, value=value, on_change=on_change, style={"max_width": "100%"}),
         spacing="1",
+        max_width="100%",
     )
 
 
@@ -274,24 +278,28 @@ def imagery() -> rx.Component:
             gap="1rem",
             wrap="wrap",
         ),
-        rx.upload(
-            rx.vstack(
-                rx.icon("image-up", size=28, aria_hidden="true"),
-                rx.text("Drop the layer here, or click to choose it", size="2"),
-                rx.foreach(rx.selected_files("layer"), lambda name: rx.text(name, size="1", weight="bold")),
-                align="center",
-                spacing="1",
+        # Inside a label, the file field is named by the words on the drop zone.
+        rx.el.label(
+            rx.upload(
+                rx.vstack(
+                    rx.icon("image-up", size=28, aria_hidden="true"),
+                    rx.text("Drop the layer here, or click to choose it", size="2"),
+                    rx.foreach(rx.selected_files("layer"), lambda name: rx.text(name, size="1", weight="bold")),
+                    align="center",
+                    spacing="1",
+                ),
+                id="layer",
+                multiple=False,
+                max_files=1,
+                accept={"image/png": [".png"], "image/webp": [".webp"]},
+                max_size=MAX_UPLOAD_BYTES,  # the browser says so at once; the server enforces it again
+                border=f"2px dashed {rx.color('gray', 7)}",
+                border_radius="12px",
+                padding="1.5rem",
+                width="100%",
+                max_width="32rem",
             ),
-            id="layer",
-            multiple=False,
-            max_files=1,
-            accept={"image/png": [".png"], "image/webp": [".webp"]},
-            max_size=MAX_UPLOAD_BYTES,  # the browser says so at once; the server enforces it again
-            border=f"2px dashed {rx.color('gray', 7)}",
-            border_radius="12px",
-            padding="1.5rem",
-            width="100%",
-            max_width="32rem",
+            style={"display": "block", "width": "100%", "max_width": "32rem"},
         ),
         rx.button(
             "Check and preview on sample cars",
@@ -363,7 +371,7 @@ def releases() -> rx.Component:
                         ),
                         spacing="1",
                     ),
-                    rx.text("No drafts waiting: save a draft first.", size="2", color="gray"),
+                    rx.text("No drafts waiting: save a draft first.", size="2", color=rx.color("gray", 11)),
                 ),
                 rx.flex(
                     rx.vstack(
@@ -385,7 +393,7 @@ def releases() -> rx.Component:
             on_submit=StudioState.schedule,
         ),
         rx.heading("Releases", as_="h3", size="4"),
-        rx.cond(StudioState.releases.length() == 0, rx.text("No releases yet.", size="2", color="gray")),
+        rx.cond(StudioState.releases.length() == 0, rx.text("No releases yet.", size="2", color=rx.color("gray", 11))),
         rx.el.ul(
             rx.foreach(
                 StudioState.releases,
@@ -431,10 +439,17 @@ def audit_log() -> rx.Component:
     )
 
 
+def tab_panel(value: str, title: str, content: rx.Component) -> rx.Component:
+    # Each tab's own h2 (read by screen readers; the tab itself says it on screen), so its h3s nest under it.
+    return rx.tabs.content(
+        rx.heading(title, as_="h2", class_name="sr-only"), content, value=value, padding_top="1.25rem"
+    )
+
+
 def workshop() -> rx.Component:
     return rx.vstack(
         rx.flex(
-            rx.text("Tune the words, the colours, the prices and the pictures.", size="3", color="gray"),
+            rx.text("Tune the words, the colours, the prices and the pictures.", size="3", color=rx.color("gray", 11)),
             staff_bar(StudioState),
             justify="between",
             align="center",
@@ -458,11 +473,11 @@ def workshop() -> rx.Component:
                 rx.tabs.trigger("Audit log", value="audit"),
                 style={"flex_wrap": "wrap"},
             ),
-            rx.tabs.content(copy_and_catalogue(), value="items", padding_top="1.25rem"),
-            rx.tabs.content(imagery(), value="imagery", padding_top="1.25rem"),
-            rx.tabs.content(releases(), value="releases", padding_top="1.25rem"),
-            rx.tabs.content(mail_tab(), value="mail", padding_top="1.25rem"),
-            rx.tabs.content(audit_log(), value="audit", padding_top="1.25rem"),
+            tab_panel("items", "Copy & catalogue", copy_and_catalogue()),
+            tab_panel("imagery", "Imagery", imagery()),
+            tab_panel("releases", "Releases", releases()),
+            tab_panel("mail", "Club mail", mail_tab()),
+            tab_panel("audit", "Audit log", audit_log()),
             default_value="items",
             width="100%",
         ),
@@ -539,7 +554,7 @@ def mail_tab() -> rx.Component:
                     lambda m: rx.el.li(rx.text(rx.text.strong(m[0]), " · ", m[1], " · ", m[2], " · ", m[3], size="2")),
                 ),
             ),
-            rx.text("Nothing failed or held. Lovely.", size="2", color="gray"),
+            rx.text("Nothing failed or held. Lovely.", size="2", color=rx.color("gray", 11)),
         ),
         rx.heading("Recent mail", as_="h3", size="4"),
         rx.el.ul(

@@ -5,7 +5,7 @@ import reflex as rx
 from app.render import car_pictures
 from app.tracking.state import TrackState
 from app.ui.car_picture import car_img
-from app.ui.forms import field_label
+from app.ui.forms import field_label, tied_to_error
 from app.ui.layout import page_shell
 from app.ui.preview import preview_banner
 
@@ -21,7 +21,7 @@ def lookup_form() -> rx.Component:
                     "Your private tracking link is in your order confirmation. No link to hand? "
                     "Your order number and the last name (or email) on the order will do.",
                     size="2",
-                    color="gray",
+                    color=rx.color("gray", 11),
                 ),
                 field_label("Order number", "t-number"),
                 rx.input(
@@ -32,9 +32,18 @@ def lookup_form() -> rx.Component:
                     required=True,
                     size="3",
                     width="100%",
+                    **tied_to_error(TrackState.lookup_error, "lookup-error"),
                 ),
                 field_label("Last name or email", "t-name"),
-                rx.input(id="t-name", name="name", max_length=254, required=True, size="3", width="100%"),
+                rx.input(
+                    id="t-name",
+                    name="name",
+                    max_length=254,
+                    required=True,
+                    size="3",
+                    width="100%",
+                    **tied_to_error(TrackState.lookup_error, "lookup-error"),
+                ),
                 rx.text(TrackState.lookup_error, id="lookup-error", color=rx.color("red", 11), size="2", role="alert"),
                 rx.button("Find my car", type="submit", size="3"),
                 spacing="2",
@@ -68,9 +77,9 @@ def step_item(step) -> rx.Component:
                     step[0],
                     weight=rx.cond(step[2] == "current", "bold", "regular"),
                     size="3",
-                    color=rx.cond(step[2] == "upcoming", rx.color("gray", 10), rx.color("gray", 12)),
+                    color=rx.cond(step[2] == "upcoming", rx.color("gray", 11), rx.color("gray", 12)),
                 ),
-                rx.cond(step[1] != "", rx.text(step[1], size="1", color="gray")),
+                rx.cond(step[1] != "", rx.text(step[1], size="1", color=rx.color("gray", 11))),
                 spacing="0",
             ),
             align="start",
@@ -107,7 +116,7 @@ def vessel_card() -> rx.Component:
             rx.text("Ship: ", rx.text.strong(TrackState.vessel[0]), size="3", id="vessel-name"),
             rx.text("Latest position: ", TrackState.vessel[1], size="2"),
             rx.text("Shipping line's arrival estimate: ", TrackState.vessel[2], size="2"),
-            rx.text("Ship data last updated ", TrackState.vessel[3], size="1", color="gray"),
+            rx.text("Ship data last updated ", TrackState.vessel[3], size="1", color=rx.color("gray", 11)),
             spacing="1",
         ),
         width="100%",
@@ -136,7 +145,7 @@ def tracker() -> rx.Component:
                         rx.foreach(
                             TrackState.spec,
                             lambda line: rx.flex(
-                                rx.text(line.label, size="2", color="gray"),
+                                rx.text(line.label, size="2", color=rx.color("gray", 11)),
                                 rx.text(line.value, size="2"),
                                 justify="between",
                                 width="100%",
@@ -183,7 +192,7 @@ def tracker() -> rx.Component:
         ),
         rx.cond(TrackState.delivered, confetti()),
         rx.cond(TrackState.vessel.length() > 0, vessel_card()),
-        rx.text("Official stage last updated ", TrackState.official_updated, size="1", color="gray"),
+        rx.text("Official stage last updated ", TrackState.official_updated, size="1", color=rx.color("gray", 11)),
         rx.card(
             rx.vstack(
                 rx.heading("Why the ship trackers can be a step ahead of us", as_="h2", size="4"),
@@ -215,7 +224,9 @@ def track_page() -> rx.Component:
             tracker(),
             rx.vstack(
                 rx.heading("Where's My Baby?", as_="h1", size=rx.breakpoints(initial="8", md="9")),
-                rx.text("Your car is in good hands. Come and see how it's getting on.", size="4", color="gray"),
+                rx.text(
+                    "Your car is in good hands. Come and see how it's getting on.", size="4", color=rx.color("gray", 11)
+                ),
                 rx.cond(TrackState.message != "", rx.callout(TrackState.message, icon="info", color_scheme="amber")),
                 lookup_form(),
                 spacing="4",

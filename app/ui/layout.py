@@ -8,10 +8,10 @@ from reflex.config import get_config
 from app.nudges.settings import NudgeSettings, browser_config, env_overrides
 from app.ui.theme import CONTENT_WIDTH
 
+# The public doors only: staff find theirs in the staff bar once signed in (app/ui/staff.py).
 SECTIONS = (
     ("/build", "Build your own"),
     ("/track", "Where's My Baby?"),
-    ("/studio", "Studio"),
 )
 
 
@@ -37,9 +37,9 @@ def nav_link(href: str, label: str, current: str) -> rx.Component:
         href=href,
         underline="none",
         weight="medium",
-        size="3",
+        size=rx.breakpoints(initial="2", sm="3"),
         padding_y="0.4rem",
-        padding_x="0.75rem",
+        padding_x=rx.breakpoints(initial="0.5rem", sm="0.75rem"),  # both links fit one row at 320 px
         border_radius="999px",
         color=rx.color("accent", 11) if is_current else rx.color("gray", 12),
         background=rx.color("accent", 3) if is_current else "transparent",
@@ -100,10 +100,12 @@ def footer() -> rx.Component:
 
 
 def skip_link() -> rx.Component:
-    # Hidden until focused, so keyboard users can jump past the header.
+    # Hidden until focused, so keyboard users can jump past the header. It moves focus itself: the
+    # router would otherwise treat "#main" as a new address (and /compare would drop its builds).
     return rx.link(
         "Skip to content",
         href="#main",
+        on_click=rx.call_script("document.getElementById('main').focus()").prevent_default,
         position="absolute",
         left="-999px",
         _focus={"left": "1rem", "top": "1rem", "z_index": "20", "background": rx.color("gray", 1), "padding": "0.5rem"},

@@ -2,13 +2,21 @@
 
 import reflex as rx
 
+STAFF_DOORS = (("/dealer", "Dealer desk"), ("/studio", "Studio"))
+
 
 def staff_bar(state) -> rx.Component:
+    """Who is signed in, the staff doors (kept out of the public navigation), and the way out."""
     return rx.flex(
         rx.text("Signed in as ", rx.text.strong(state.staff_name), size="2"),
+        rx.el.nav(
+            rx.flex(*(rx.link(label, href=href, size="2") for href, label in STAFF_DOORS), gap="1rem"),
+            aria_label="Staff",
+        ),
         rx.button("Sign out", on_click=state.sign_out, variant="ghost", size="2"),
         gap="1rem",
         align="center",
+        wrap="wrap",
     )
 
 

@@ -1,7 +1,9 @@
 """Build your own in a real browser: pick, paint, fix, save, share, and do it all by keyboard."""
 
+import json
 import re
 
+import pytest
 from playwright.sync_api import Browser, Page, expect
 
 
@@ -32,7 +34,7 @@ def test_any_colour_you_like_by_hex(page: Page, app_url: str):
     open_build(page, app_url, "?model=hatch")
     page.get_by_label("Colour code (hex)").fill("#2a9d8f")
     page.get_by_role("button", name="Paint it").click()
-    expect(picture(page)).to_have_attribute("alt", re.compile("custom colour, #2A9D8F"))
+    expect(picture(page)).to_have_attribute("alt", re.compile("^Hatch in a custom teal"))
     expect(page.get_by_text(re.compile(r"\(#2A9D8F\)"))).to_be_visible()
     assert "hex=2A9D8F" in page.url
 
@@ -50,6 +52,9 @@ def test_a_blocked_option_offers_the_smallest_fix(page: Page, app_url: str):
     open_build(page, app_url, "?model=hatch&colour=chili-red")
     stripe = page.get_by_role("radio", name="Red offset stripe")
     expect(stripe).to_be_disabled()
+    # A screen reader hears the price with the name, and why the option is blocked.
+    expect(stripe).to_have_accessible_name(re.compile(r"^Red offset stripe, \+£[\d,]+$"))
+    expect(stripe).to_have_accessible_description(re.compile(r"^Red offset stripe: .+"))
     page.get_by_role("button", name=re.compile("^Make Red offset stripe possible")).click()
     expect(page.get_by_role("radio", name="Red offset stripe")).to_be_checked()
     expect(page.get_by_role("radio", name="Chili Red")).not_to_be_checked()
@@ -92,6 +97,7 @@ def test_unknown_build_code_starts_fresh_with_a_note(page: Page, app_url: str):
 
 
 def test_keyboard_only_build(page: Page, app_url: str):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     open_build(page, app_url, "?model=hatch")
     page.wait_for_load_state("networkidle")
     chili = page.get_by_role("radio", name="Chili Red")
@@ -103,12 +109,35 @@ def test_keyboard_only_build(page: Page, app_url: str):
     expect(page.get_by_role("radio", name="Pepper White")).to_be_focused()
     page.keyboard.press("Space")
     expect(picture(page)).to_have_attribute("alt", re.compile("^Hatch in Pepper White"))
-    page.get_by_role("radio", name="Black roof").focus()
+    tab_to(page, "White roof")  # Tab enters the next group at its chosen option
+    page.keyboard.press("ArrowRight")
     page.keyboard.press("Space")
     expect(page.get_by_role("radio", name="Black roof")).to_be_checked()
-    page.get_by_role("button", name="Save this build").focus()
+    # The price panel comes before the options (beside them on a wide screen): back up to it.
+    tab_to(page, "Save this build", backwards=True)
     page.keyboard.press("Enter")
     expect(page.locator("#build-code")).to_be_visible()
+    code = page.locator("#build-code").inner_text()
+    tab_to(page, "Copy link")
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Link copied")).to_be_visible()
+    assert page.evaluate("navigator.clipboard.readText()") == f"{app_url}/build/{code}"
+    tab_to(page, "Print summary")  # once entirely off-screen when focused at 1280×800
+
+
+def tab_to(page: Page, name: str, backwards: bool = False) -> None:
+    """Press Tab (or Shift+Tab) until the control called `name` has focus, as a keyboard user would."""
+    for _ in range(80):
+        page.keyboard.press("Shift+Tab" if backwards else "Tab")
+        focused = page.evaluate("(e => e.getAttribute('aria-label') || e.textContent.trim())(document.activeElement)")
+        if focused == name or focused.startswith(name + ","):  # an option's name is followed by its price
+            # Focus never lands under the sticky header or below the screen.
+            box = page.evaluate("JSON.stringify(document.activeElement.getBoundingClientRect())")
+            header = page.evaluate("document.querySelector('header').getBoundingClientRect().bottom")
+            top, bottom = json.loads(box)["top"], json.loads(box)["bottom"]
+            assert header <= top and bottom <= page.viewport_size["height"], f"{name} at {top}-{bottom}"
+            return
+    pytest.fail(f"Tab never reached {name!r}")
 
 
 def test_compare_two_saved_builds(page: Page, app_url: str):
