@@ -240,6 +240,7 @@ def select(label: str, field_id: str, value, on_change, options) -> rx.Component
         rx.el.select(options, id=field_id, value=value, on_change=on_change, style={"max_width": "100%"}),
         spacing="1",
         max_width="100%",
+        min_width="0",
     )
 
 
@@ -277,6 +278,7 @@ def imagery() -> rx.Component:
             ),
             gap="1rem",
             wrap="wrap",
+            width="100%",
         ),
         # Inside a label, the file field is named by the words on the drop zone.
         rx.el.label(
