@@ -23,9 +23,9 @@ from app.logs import configure_logging
 from app.middleware import SiteMiddleware
 from app.nudges.events import nudge_routes
 from app.render import picture_routes
+from app.render.live import live_pictures, pictures_for_version, warm_up
 from app.retention import run_retention_schedule
 from app.signin.page import signin_page
-from app.studio.live import live_pictures, pictures_for_version, warm_up
 from app.studio.page import studio_page
 from app.studio.schedule import run_release_schedule
 from app.studio.state import StudioState

@@ -3,12 +3,13 @@
 from app.club.outbox import OutboxMail
 from app.club.preferences import MailOptOut
 from app.configurator.models import SavedBuild
+from app.content.models import ContentDraft, ContentVersion, LayerUpload
 from app.health import HealthBeat
 from app.limits import RateLimit
 from app.nudges.events import NudgeEvent
 from app.orders.models import Order, OrderNote, StageEvent
 from app.staff.models import Dealership, StaffSession, StaffUser
-from app.studio.models import AuditEntry, ContentDraft, ContentVersion, LayerUpload, Release
+from app.studio.models import AuditEntry, Release
 from app.tracking.feed import FeedSource
 
 __all__ = [

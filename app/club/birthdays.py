@@ -13,10 +13,11 @@ from app.club.compose import render_copy
 from app.club.outbox import OutboxMail, queue_mail
 from app.club.preferences import wants
 from app.club.templates import template
+from app.content.journey import DELIVERED, journey
+from app.content.store import published_values
 from app.orders.models import Order, StageEvent
 from app.orders.story import spec_picture
 from app.render import BadPictureRequest, CarPictures, car_pictures, parse_car_path
-from app.tracking.journey import DELIVERED, journey
 from app.tracking.progress import as_utc
 
 log = logging.getLogger(__name__)
@@ -141,7 +142,7 @@ def queue_birthday_cards(session: Session, now: datetime, pictures: CarPictures 
         key = f"birthday:{order.number}:{delivered.year + age}"
         if session.exec(select(OutboxMail.id).where(OutboxMail.dedupe_key == key)).first() is not None:
             continue
-        copy = template("birthday_card")
+        copy = template("birthday_card", published_values(session))
         words = render_copy(copy.subject, copy.body, baby_book(order, stage_dates(session, order), age))
         queue_mail(
             session,

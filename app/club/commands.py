@@ -21,9 +21,9 @@ from app.club.delivery import (
     held_mail,
     mail_overview,
 )
+from app.club.order_mail import queue_due_delay_notices
 from app.club.order_news import queue_stage_news
 from app.render import CarPictures
-from app.tracking.notices import queue_due_delay_notices
 
 log = logging.getLogger(__name__)
 QUEUE_TRIES = 3

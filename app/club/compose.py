@@ -12,7 +12,7 @@ from email.utils import format_datetime, parseaddr
 from app.club.outbox import OutboxMail
 from app.club.preferences import TOPIC_OF_KIND, TOPICS, unsubscribe_url
 from app.club.templates import fill
-from app.studio.markdown import markdown_text, render_markdown
+from app.content.markdown import markdown_text, render_markdown
 
 PICTURE_CID = "car-picture@motorjoy"
 # RFC 5322's own line limit: with the default 78 a long List-Unsubscribe URL would be folded into an

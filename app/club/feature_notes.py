@@ -10,8 +10,8 @@ from app.club.compose import RenderedMail, letter, render_copy
 from app.club.outbox import OutboxMail, queue_mail
 from app.club.preferences import MailOptOut, email_key, unsubscribe_url
 from app.club.templates import TemplateError
+from app.content.markdown import CopyError, check_copy
 from app.orders.models import Order
-from app.studio.markdown import CopyError, check_copy
 
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,59}")
 PREVIEW_ADDRESS = "owner@example.com"

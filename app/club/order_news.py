@@ -1,5 +1,6 @@
 """Stage news: a short mail when a car reaches a new stage, for buyers who asked for it at ordering."""
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
@@ -10,6 +11,8 @@ from app.club.compose import render_copy
 from app.club.outbox import OutboxMail, queue_mail
 from app.club.preferences import wants
 from app.club.templates import template
+from app.content.journey import journey, journey_with
+from app.content.store import published_values
 from app.orders.models import Order, StageEvent
 from app.orders.numbers import tracking_link
 from app.tracking.progress import Progress, as_utc, progress
@@ -35,38 +38,42 @@ def news_due(order: Order, state: Progress, now: datetime) -> datetime | None:
 
 def queue_stage_news(session: Session, now: datetime) -> list[str]:
     """Queue one mail per opted-in order and newly reached stage (`stage:<number>:<stage>`); returns the keys."""
+    published = published_values(session)
     orders = session.exec(select(Order).where(Order.stage_news == True)).all()  # noqa: E712 (SQL, not Python)
-    queued = []
-    for order in orders:
-        events = session.exec(
-            select(StageEvent.stage, StageEvent.reached_at).where(StageEvent.order_id == order.id)
-        ).all()
-        state = progress(events, car_name(order), order.number, now)
-        key = f"stage:{order.number}:{state.current}"
-        if news_due(order, state, now) is None or not wants(session, "stage_news", order.customer_email):
-            continue
-        if session.exec(select(OutboxMail.id).where(OutboxMail.dedupe_key == key)).first() is not None:
-            continue
-        copy = template("stage_news")
-        values = {
-            "name": car_name(order),
-            "owner": first_name(order),
-            "stage": state.current_label,
-            "narrative": state.narrative,
-            "tracking_link": settings.public_url() + tracking_link(order.number),
-        }
-        words = render_copy(copy.subject, copy.body, values)
-        queue_mail(
-            session,
-            kind="stage_news",
-            recipient=order.customer_email,
-            subject=words.subject,
-            body_text=words.text,
-            body_html=words.html,
-            dedupe_key=key,
-            order_id=order.id,
-            created_at=now,
-            next_attempt_at=now,
-        )
-        queued.append(key)
-    return queued
+    return [key for order in orders if (key := queue_stage_news_for(session, order, now, published))]
+
+
+def queue_stage_news_for(session: Session, order: Order, now: datetime, published: Mapping[str, Mapping]) -> str:
+    """Queue the news of the stage `order` has just reached, if it is news and wanted; its key, else ""."""
+    if not order.stage_news:
+        return ""
+    events = session.exec(select(StageEvent.stage, StageEvent.reached_at).where(StageEvent.order_id == order.id))
+    trip = journey_with(journey(), published)
+    state = progress([(stage, at) for stage, at in events], car_name(order), order.number, now, trip=trip)
+    key = f"stage:{order.number}:{state.current}"
+    if news_due(order, state, now) is None or not wants(session, "stage_news", order.customer_email):
+        return ""
+    if session.exec(select(OutboxMail.id).where(OutboxMail.dedupe_key == key)).first() is not None:
+        return ""
+    copy = template("stage_news", published)
+    values = {
+        "name": car_name(order),
+        "owner": first_name(order),
+        "stage": state.current_label,
+        "narrative": state.narrative,
+        "tracking_link": settings.public_url() + tracking_link(order.number),
+    }
+    words = render_copy(copy.subject, copy.body, values)
+    queue_mail(
+        session,
+        kind="stage_news",
+        recipient=order.customer_email,
+        subject=words.subject,
+        body_text=words.text,
+        body_html=words.html,
+        dedupe_key=key,
+        order_id=order.id,
+        created_at=now,
+        next_attempt_at=now,
+    )
+    return key

@@ -52,3 +52,13 @@ def queue_mail(session: Session, **fields) -> OutboxMail:
     session.add(mail)
     session.flush()
     return mail
+
+
+def mails_about(session: Session, order_id: int | None) -> list[tuple[str, str, datetime]]:
+    """Every mail about one order, oldest first, as (subject, status, queued at) for the dealer's desk."""
+    rows = session.exec(
+        select(OutboxMail.subject, OutboxMail.status, OutboxMail.created_at)
+        .where(OutboxMail.order_id == order_id)
+        .order_by(OutboxMail.created_at)
+    )
+    return [(subject, status, created_at) for subject, status, created_at in rows]

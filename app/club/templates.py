@@ -1,9 +1,9 @@
-"""The club's default mail copy (Markdown with {placeholders}), which marketing will edit in the studio."""
+"""Every mail's default copy (Markdown with {placeholders}), which marketing edits in the studio."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from app import placeholders
-from app.studio import live
 
 
 class TemplateError(ValueError):
@@ -37,6 +37,21 @@ PLACEHOLDERS: dict[str, dict[str, str]] = {
         "tracking_link": "the buyer's private tracking link",
     },
     "feature_note": {},
+    "order_confirmation": {
+        "name": "the car's nickname, or 'Your new car' when it has none (start a sentence with it)",
+        "customer": "the buyer's full name, as the dealer typed it",
+        "order_number": "the order number, e.g. MJ4K7QX2",
+        "tracking_link": "the buyer's private tracking link",
+    },
+    "delay_notice": {
+        "name": "the car's nickname, or 'Your car' when it has none (start a sentence with it)",
+        "customer": "the buyer's full name",
+        "order_number": "the order number",
+        "stage": "the stage that is running late, e.g. 'Port processing'",
+        "status": "how long it has been there against the norm, e.g. 'Day 9 of a typical 4.'",
+        "window": "the honest new delivery window, e.g. 'Expected 12–19 May'",
+        "tracking_link": "the buyer's private tracking link",
+    },
 }
 
 DEFAULTS: dict[str, MailTemplate] = {
@@ -89,13 +104,44 @@ The Motorjoy club
     ),
 }
 
+# Sent to every buyer (not a club topic), so the words are kept close to what a receipt must say.
+DEFAULTS["order_confirmation"] = MailTemplate(
+    subject="Order {order_number}: {name} is on the way",
+    body="""\
+Hello {customer},
 
-def template(kind: str) -> MailTemplate:
-    """The copy for one kind of club mail ('birthday_card', 'stage_news' or 'feature_note'), as published
-    in the studio, else as shipped."""
+Thank you for your order {order_number}. From today you can follow {name} from the plant to your \
+driveway on [your private tracker]({tracking_link}).
+
+Keep this link to yourself: it is your private view of your car.
+
+The Motorjoy club
+""",
+)
+DEFAULTS["delay_notice"] = MailTemplate(
+    subject="Order {order_number}: {name} is running late, and we're sorry",
+    body="""\
+Hello {customer},
+
+We'd rather you heard it from us: {name} is taking longer than it should at the “{stage}” stage. {status}
+
+Your baby is safe, just late. {window}, and we'll keep that estimate honest as things move. \
+[Follow along on your private tracker]({tracking_link}).
+
+If you'd like to talk it through, your dealer knows the whole story.
+
+The Motorjoy club
+""",
+)
+
+
+def template(kind: str, published: Mapping[str, Mapping]) -> MailTemplate:
+    """The copy for one kind of mail (a key of DEFAULTS) as `published` in the studio, else as shipped.
+
+    `published` is the content in force (app.content.live.values(), or a session's published values)."""
     if kind not in DEFAULTS:
         raise TemplateError(f"There is no mail template called {kind!r}; there are {', '.join(DEFAULTS)}.")
-    edited = live.values().get(f"mail:{kind}")
+    edited = published.get(f"mail:{kind}")
     return MailTemplate(edited["subject"], edited["body"]) if edited else DEFAULTS[kind]
 
 

@@ -7,7 +7,7 @@ from app.configurator.compare import CompareError, compare, split_codes
 from app.configurator.page import price_row
 from app.configurator.panel import BuildSummary
 from app.render import car_pictures
-from app.studio.live import live_pictures
+from app.render.live import live_pictures
 from app.ui.car_picture import car_img
 from app.ui.layout import page_shell
 

@@ -13,10 +13,10 @@ from app.catalog.rules import choose, nearest_valid
 from app.configurator import builds
 from app.configurator.codes import normalise_code
 from app.configurator.panel import OptionGroup, PriceRow, option_groups, price_rows
+from app.content.live import preview_values, previewing
 from app.render import CarPictures, car_pictures
+from app.render.live import live_pictures
 from app.signin.state import NotAllowed, StaffState
-from app.studio.content import draft_values
-from app.studio.live import live_pictures, previewing
 
 log = logging.getLogger(__name__)
 CANT_SAVE = "We can't save right now; your build is safe in this page. Try again in a minute."
@@ -227,7 +227,7 @@ class BuildState(rx.State):
                 self.previewing, self._preview, self.model_id = False, {}, ""
                 self.notes = ["Previews are for the studio's staff. Sign in with a marketing account."]
                 return
-            self._preview, self.previewing = draft_values(s), True
+            self._preview, self.previewing = preview_values(s), True
         build, self.view, notes = builds.build_from_query(self._catalogue(), {})
         self._show(build, notes)
 

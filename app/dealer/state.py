@@ -7,14 +7,15 @@ import reflex as rx
 from sqlmodel import select
 
 from app import db
+from app.club.outbox import mails_about
 from app.configurator.builds import open_saved
 from app.configurator.panel import BuildSummary, build_summary
 from app.orders.models import OrderNote
 from app.orders.placement import Customer, OrderError, place_order
 from app.orders.story import OrderRow, OrderStory, find_order, order_story, visible_orders
+from app.render.live import live_pictures
 from app.signin.state import NotAllowed, StaffState
 from app.staff.models import Dealership
-from app.studio.live import live_pictures
 
 SUBMISSION_KEY = re.compile(r"[0-9a-f]{32}")
 NOT_ALLOWED = "You're not allowed to see this. Sign in with a dealer account."
@@ -142,7 +143,7 @@ class OrderViewState(StaffState):
                 return
             user, order = seen
             self.found, self.message, self.staff_name = True, "", user.name
-            self.story = [order_story(s, live_pictures(), order)]
+            self.story = [order_story(s, live_pictures(), order, mails_about(s, order.id))]
 
     @rx.event
     def add_note(self, form: dict):

@@ -3,9 +3,9 @@
 import reflex as rx
 
 from app import db
+from app.content.live import announcement
+from app.content.markdown import render_markdown
 from app.orders.fleet import cars_on_their_way
-from app.studio.live import announcement
-from app.studio.markdown import render_markdown
 
 
 class HomeState(rx.State):

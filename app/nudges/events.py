@@ -11,9 +11,9 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from app import db, limits
+from app.content import live
 from app.http import Refusal, client_address, json_body
-from app.nudges.settings import browser_config
-from app.studio.live import nudge_settings
+from app.nudges.settings import NudgeSettings, browser_config, nudge_settings
 
 ACTIONS = ("shown", "road", "snooze", "off")
 MAX_BODY = 1024
@@ -36,13 +36,17 @@ class NudgeEventError(ValueError):
     """A report we won't store; the message says which part is wrong."""
 
 
+def _nudge_settings() -> NudgeSettings:
+    return nudge_settings(live.values())
+
+
 def checked_event(payload: object) -> NudgeEvent:
     if not isinstance(payload, dict):
         raise NudgeEventError("Send a JSON object with 'action' and 'line'.")
     action, line = payload.get("action"), payload.get("line")
     if action not in ACTIONS:
         raise NudgeEventError(f"action must be one of {', '.join(ACTIONS)}.")
-    if not isinstance(line, int) or isinstance(line, bool) or not 0 <= line < len(nudge_settings().lines):
+    if not isinstance(line, int) or isinstance(line, bool) or not 0 <= line < len(_nudge_settings().lines):
         raise NudgeEventError("line must be the index of a line in the pool.")
     return NudgeEvent(line=line, action=action)
 
@@ -74,7 +78,7 @@ def _store(event: NudgeEvent, client: str) -> None:
 
 async def config(_request: Request) -> JSONResponse:
     """The nudge settings in force now (pages are built once; the studio may publish new lines since)."""
-    settings = await run_in_threadpool(nudge_settings)
+    settings = await run_in_threadpool(_nudge_settings)
     fresh = browser_config(settings, "")
     return JSONResponse({k: v for k, v in fresh.items() if k != "api"}, headers={"Cache-Control": "no-cache"})
 

@@ -1,6 +1,7 @@
 """Nudge settings: defaults from code, which the studio may override; timing also from the environment."""
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 LINES = (
@@ -61,3 +62,21 @@ def browser_config(settings: NudgeSettings, api_url: str) -> dict:
         "snoozeLabel": SNOOZE_WORDS.get(snooze_minutes, f"{snooze_minutes} more minutes"),
         "api": api_url,
     }
+
+
+def nudges_with(base: NudgeSettings, values: Mapping[str, Mapping]) -> NudgeSettings:
+    """The nudge settings with the published (or previewed) lines and timing."""
+    nudge = values.get("nudge")
+    if not nudge:
+        return base
+    return replace(
+        base,
+        lines=tuple(nudge["lines"]),
+        threshold_seconds=nudge["threshold_minutes"] * 60,
+        snooze_seconds=nudge["snooze_minutes"] * 60,
+    )
+
+
+def nudge_settings(values: Mapping[str, Mapping]) -> NudgeSettings:
+    """The nudge settings in force under these published values; the environment's overrides (tests use seconds) win."""
+    return env_overrides(nudges_with(NudgeSettings(), values))

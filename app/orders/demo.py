@@ -5,10 +5,10 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import Session, select
 
 from app.catalog import Catalogue
+from app.content.stages import STAGE_IDS
 from app.orders.models import Order, StageEvent
 from app.orders.placement import frozen, spec_of
 from app.staff.models import Dealership
-from app.tracking.stages import STAGE_IDS
 
 # (number, nickname, customer, email, dealership, model, choices, stages reached)
 DEMO_ORDERS = (

@@ -3,8 +3,8 @@
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from app.content.stages import DELIVERED
 from app.orders.models import Order, StageEvent
-from app.tracking.stages import DELIVERED
 
 
 def cars_on_their_way(session: Session) -> int:

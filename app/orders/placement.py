@@ -9,14 +9,13 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from app import settings
+from app import events
 from app.catalog import Build, Catalogue
 from app.catalog.pricing import quote
 from app.catalog.rules import problems
-from app.club.outbox import queue_mail
 from app.configurator.builds import NicknameError, clean_nickname, open_saved
 from app.orders.models import Order, StageEvent
-from app.orders.numbers import new_order_number, tracking_link
+from app.orders.numbers import new_order_number
 from app.staff.accounts import require_role
 from app.staff.models import Dealership, StaffUser
 
@@ -148,7 +147,7 @@ def place_order(
                 session.add(order)
                 session.flush()
                 session.add(StageEvent(order_id=order.id, stage="ordered", source=f"dealer desk ({user.name})"))
-                _queue_confirmation(session, order)
+                events.announce(session, events.OrderPlaced(order_id=order.id))  # the club confirms it
             return order
         except IntegrityError:
             # Either the number was taken, or this same submission raced in from another tab or worker.
@@ -156,21 +155,3 @@ def place_order(
             if again is not None:
                 return again
     raise OrderError("We couldn't place the order just now. Please try again.")
-
-
-def _queue_confirmation(session: Session, order: Order) -> None:
-    car = order.nickname or "your new car"
-    link = settings.public_url() + tracking_link(order.number)
-    queue_mail(
-        session,
-        kind="order_confirmation",
-        recipient=order.customer_email,
-        subject=f"Order {order.number}: {car} is on the way",
-        body_text=(
-            f"Hello {order.customer_name},\n\nThank you for your order {order.number}. From today you can "
-            f"follow {car} from the plant to your driveway here:\n{link}\n\n"
-            "Keep this link to yourself: it is your private view of your car.\n\nThe Motorjoy club"
-        ),
-        dedupe_key=f"confirmation:{order.number}",
-        order_id=order.id,
-    )

@@ -1,6 +1,7 @@
 """The whole story of an order in one place, for whoever helps the customer (plain Python)."""
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -8,13 +9,12 @@ from sqlmodel import Session, select
 
 from app.catalog import BuildError, Catalogue
 from app.catalog.pricing import money
-from app.club.outbox import OutboxMail
+from app.content.stages import JOURNEY
 from app.orders.models import Order, OrderNote, StageEvent
 from app.orders.numbers import normalise_order_number
 from app.render import CarPictures
 from app.staff.accounts import can_see_dealership
 from app.staff.models import Dealership, StaffUser
-from app.tracking.stages import JOURNEY
 
 STAGE_LABELS = {stage.id: stage.label for stage in JOURNEY}
 
@@ -98,7 +98,10 @@ def _car_title(order: Order) -> str:
     return f"{order.nickname} · {model}" if order.nickname else model
 
 
-def order_story(session: Session, pictures: CarPictures, order: Order) -> OrderStory:
+def order_story(
+    session: Session, pictures: CarPictures, order: Order, mails: Iterable[tuple[str, str, datetime]] = ()
+) -> OrderStory:
+    """Everything the desk shows of one order; `mails` are its (subject, status, queued at), from the club."""
     spec = json.loads(order.spec or "{}")
     currency = spec.get("currency", pictures.catalogue.currency)
     dealership = session.get(Dealership, order.dealership_id) if order.dealership_id else None
@@ -118,8 +121,7 @@ def order_story(session: Session, pictures: CarPictures, order: Order) -> OrderS
     story.stages = [Line(STAGE_LABELS.get(e.stage, e.stage), when(e.reached_at), _said_by(e)) for e in events]
     notes = session.exec(select(OrderNote).where(OrderNote.order_id == order.id).order_by(OrderNote.created_at))
     story.notes = [Line(n.author, n.text, when(n.created_at)) for n in notes]
-    mails = session.exec(select(OutboxMail).where(OutboxMail.order_id == order.id).order_by(OutboxMail.created_at))
-    story.mails = [Line(m.subject, m.status, when(m.created_at)) for m in mails]
+    story.mails = [Line(subject, status, when(queued_at)) for subject, status, queued_at in mails]
     return story
 
 

@@ -16,8 +16,9 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
-from app.studio.models import AuditEntry, ContentDraft, ContentVersion, Release
-from app.studio.overlay import canonical
+from app.content.models import ContentDraft, ContentVersion
+from app.content.store import canonical, draft_values, drafts, published, published_values
+from app.studio.models import AuditEntry, Release
 
 Check = Callable[[Mapping[str, Mapping]], object]
 
@@ -41,39 +42,6 @@ class HistoryRow:
 
 def now() -> datetime:
     return datetime.now(UTC)
-
-
-def published(s: Session) -> dict[str, ContentVersion]:
-    """The latest published version of every item that has one."""
-    latest = (
-        select(ContentVersion.key, func.max(ContentVersion.version).label("version"))
-        .group_by(ContentVersion.key)
-        .subquery()
-    )
-    rows = s.exec(
-        select(ContentVersion).join(
-            latest, sa.and_(ContentVersion.key == latest.c.key, ContentVersion.version == latest.c.version)
-        )
-    ).all()
-    return {row.key: row for row in rows}
-
-
-def published_values(s: Session) -> dict[str, dict]:
-    return {key: json.loads(row.value) for key, row in published(s).items()}
-
-
-def revision(s: Session) -> int:
-    """Goes up with every publish or rollback; processes compare it to know their copy is current."""
-    return s.exec(select(func.max(ContentVersion.id))).one() or 0
-
-
-def drafts(s: Session) -> dict[str, ContentDraft]:
-    return {d.key: d for d in s.exec(select(ContentDraft).order_by(ContentDraft.key)).all()}
-
-
-def draft_values(s: Session) -> dict[str, dict]:
-    """What a preview shows: the live values with every draft laid over them."""
-    return published_values(s) | {key: json.loads(d.value) for key, d in drafts(s).items()}
 
 
 def edit_token(s: Session, key: str) -> str:

@@ -1,7 +1,8 @@
 """The studio's actions in plain Python: list, open, save, publish, schedule and roll back items; upload layers.
 
 The Reflex state calls these with the signed-in user's name; they check, store and audit. Values are
-always checked whole with `live.check`, so no draft or publish can leave the catalogue unbuildable.
+always checked whole with `check` (app/catalog/published.py), so no draft or publish can leave the
+catalogue unbuildable.
 """
 
 from __future__ import annotations
@@ -16,21 +17,30 @@ from sqlmodel import Session, select
 
 from app import db
 from app.catalog import Build, BuildError, rules
+from app.catalog.published import check
 from app.club.compose import letter, render_copy
 from app.club.preferences import TOPIC_OF_KIND
 from app.club.templates import DEFAULTS as MAIL_DEFAULTS
 from app.club.templates import PLACEHOLDERS
+from app.content import live
+from app.content.journey import journey as shipped_journey
+from app.content.models import LayerUpload
 from app.nudges.settings import NudgeSettings
+from app.render.live import live_pictures
 from app.render.pictures import car_pictures as shipped_pictures
-from app.studio import content, live
+from app.studio import content
 from app.studio.content import StudioError
 from app.studio.items import Item, ItemField, form_text, new_colour_item, parse_form, studio_items
 from app.studio.items import describe as describe_value
-from app.studio.models import LayerUpload
 from app.studio.uploads import allowed_box_for, check_layer
-from app.tracking.journey import journey as shipped_journey
 
-MAIL_TITLES = {"birthday_card": "birthday card", "stage_news": "stage news", "feature_note": "new-feature note"}
+MAIL_TITLES = {
+    "birthday_card": "birthday card",
+    "stage_news": "stage news",
+    "feature_note": "new-feature note",
+    "order_confirmation": "order confirmation",
+    "delay_notice": "delay apology",
+}
 LAYER_FIELDS = (ItemField("sha256", "Layer image (SHA-256 of the PNG)", "line"),)
 # Made-up values a mail template preview is filled with.
 SAMPLE_VALUES = {
@@ -46,6 +56,10 @@ SAMPLE_VALUES = {
     "stage": "At sea",
     "narrative": "McGregor is on the high seas, and the captain has been told it's precious cargo.",
     "tracking_link": "https://example.com/track/MJ4K7QX2/sample",
+    "customer": "Fiona McLeod",
+    "order_number": "MJ4K7QX2",
+    "status": "Day 9 of a typical 4.",
+    "window": "Expected 12–19 May",
 }
 COLOUR_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
@@ -169,7 +183,7 @@ def _value(item: Item, drafts, published) -> dict:
 def save(s: Session, author: str, key: str, form: dict, token: str) -> None:
     """Save the form as the item's draft; CopyError/StudioError/ValueError say what's wrong, nothing is kept."""
     value = _checked(parse_form, item_for(key), form)
-    _checked(content.save_draft, s, key, value, author=author, token=token, check=live.check)
+    _checked(content.save_draft, s, key, value, author=author, token=token, check=check)
 
 
 def add_colour(s: Session, author: str, name: str, hex_text: str, price: str) -> str:
@@ -195,7 +209,7 @@ def mail_preview(s: Session, key: str) -> str:
 
 
 def publish_now(s: Session, author: str, keys: list[str]) -> list[str]:
-    return _checked(content.publish, s, keys, author=author, check=live.check)
+    return _checked(content.publish, s, keys, author=author, check=check)
 
 
 def schedule(s: Session, author: str, keys: list[str], name: str, publish_at: datetime):
@@ -203,7 +217,7 @@ def schedule(s: Session, author: str, keys: list[str], name: str, publish_at: da
 
 
 def rollback(s: Session, author: str, key: str, version: int) -> int:
-    return _checked(content.rollback, s, key, version, author=author, check=live.check)
+    return _checked(content.rollback, s, key, version, author=author, check=check)
 
 
 def restore_shipped(s: Session, author: str, key: str) -> int:
@@ -211,9 +225,7 @@ def restore_shipped(s: Session, author: str, key: str) -> int:
     item = item_for(key)
     if item.default.get("new") or key.startswith("layer:"):
         raise StudioError("This was added in the studio, so it has no shipped version; retire it instead.")
-    return _checked(
-        content.republish, s, key, item.default, author=author, check=live.check, note="restored as shipped"
-    )
+    return _checked(content.republish, s, key, item.default, author=author, check=check, note="restored as shipped")
 
 
 def _checked(action, *args, **kwargs):
@@ -237,7 +249,7 @@ def publish_due(url: str | None = None, at: datetime | None = None) -> list[str]
     outcomes = []
     with db.session(url) as s:
         for release in content.due_releases(s, at):
-            if outcome := content.publish_due_release(s, release, live.check, at):
+            if outcome := content.publish_due_release(s, release, check, at):
                 outcomes.append(outcome)
     live.forget_published()
     return outcomes
@@ -245,7 +257,7 @@ def publish_due(url: str | None = None, at: datetime | None = None) -> list[str]
 
 def upload_layer(s: Session, author: str, model_id: str, view: str, option_id: str, data: bytes) -> str:
     """Check an uploaded layer and keep it as a draft replacing the option's layer; returns the item key."""
-    catalogue = live.live_pictures().catalogue
+    catalogue = live_pictures().catalogue
     try:
         model = catalogue.model(model_id)
         option = catalogue.option(option_id)
@@ -279,8 +291,8 @@ def upload_layer(s: Session, author: str, model_id: str, view: str, option_id: s
 def contact_sheet(s: Session, key: str) -> list[tuple[str, str]]:
     """Sample cars drawn with the drafts (picture path at 400 px, caption) that use the layer in `key`."""
     _, model_id, view, option_id = key.split(":")
-    with live.previewing(content.draft_values(s)):
-        pictures = live.live_pictures()
+    with live.previewing(live.preview_values(s)):
+        pictures = live_pictures()
         catalogue = pictures.catalogue
         option = catalogue.option(option_id)
         builds = _sample_builds(catalogue, model_id, option)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from app import placeholders
 from app.catalog import Catalogue, normalise_hex
 from app.catalog.model import BuildError
-from app.studio.markdown import CopyError, check_copy
+from app.content.markdown import CopyError, check_copy
 
 ID = re.compile(r"[a-z0-9][a-z0-9-]{1,39}")
 

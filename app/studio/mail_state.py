@@ -11,6 +11,7 @@ from app.club.delivery import failed_mail, held_mail, mail_overview
 from app.club.feature_notes import FeatureNoteError, club_members, feature_note_preview, queue_feature_note
 from app.club.outbox import OutboxMail
 from app.club.templates import template
+from app.content import live
 from app.signin.state import NotAllowed, StaffState
 from app.studio.state import NOT_ALLOWED
 
@@ -50,7 +51,7 @@ class MailDeskState(StaffState):
         ]
         self.members = len(club_members(s))
         if not self.subject:
-            note = template("feature_note")
+            note = template("feature_note", live.values())
             self.subject, self.body = note.subject, note.body
 
     @rx.event

@@ -6,8 +6,10 @@ from datetime import UTC, datetime
 import reflex as rx
 
 from app import db
+from app.content import live
+from app.render.live import live_pictures
 from app.signin.state import NotAllowed, StaffState
-from app.studio import content, desk, live
+from app.studio import content, desk
 from app.studio.content import HistoryRow, StudioError
 from app.studio.desk import FieldView, ItemRow
 from app.studio.uploads import UploadRefused, read_limited
@@ -59,7 +61,7 @@ class StudioState(StaffState):
 
     @rx.var
     def layer_options(self) -> list[list[str]]:
-        catalogue = live.live_pictures().catalogue
+        catalogue = live_pictures().catalogue
         return [
             [o.id, f"{catalogue.slots[o.slot].label}: {o.name}"]
             for o in catalogue.options

@@ -16,10 +16,11 @@ from typing import Any
 from sqlalchemy import func, insert
 from sqlmodel import Field, Session, SQLModel, col, select
 
+from app.content.stages import DELIVERED, STAGE_IDS
+from app.events import StageReached, announce
 from app.orders.models import Order, StageEvent, utcnow
 from app.orders.numbers import normalise_order_number
 from app.tracking.progress import as_utc
-from app.tracking.stages import DELIVERED, STAGE_IDS
 
 MAX_EVENTS = 1000  # per request; a bigger backlog arrives in several requests
 EARLIEST = datetime(2020, 1, 1, tzinfo=UTC)  # older than the brand: a typo or a default date
@@ -139,6 +140,9 @@ def ingest_as(
     if rows:
         # One executemany for the batch, not one ORM object per event: the rows are plain values.
         session.execute(insert(StageEvent), rows)
+    for order_id in sorted({order_ids[event.order_number] for _, event in fresh}):
+        furthest = max(timelines[order_id], key=STAGE_IDS.index)
+        announce(session, StageReached(order_id=order_id, stage=furthest, at=now))  # the club may mail news
     news = sorted({event.order_number for _, event in fresh})
     return IngestResult(accepted=len(fresh), duplicates=len(events) - len(fresh), flagged=flagged, orders=news)
 

@@ -14,6 +14,8 @@ from sqlmodel import SQLModel
 
 from app import db
 from app.catalog import load_catalogue
+from app.content.live import journey
+from app.content.stages import STAGE_IDS
 from app.orders.demo import DEMO_ORDERS, seed_demo_orders
 from app.staff.demo import seed_demo_staff
 from app.tracking.feed import (
@@ -25,8 +27,7 @@ from app.tracking.feed import (
     ingest_as,
     simulate_step,
 )
-from app.tracking.notices import queue_due_delay_notices
-from app.tracking.stages import STAGE_IDS
+from app.tracking.overdue import announce_overdue
 
 CSV_COLUMNS = (
     "event_id",
@@ -51,14 +52,15 @@ def add_feed_arguments(parser: argparse.ArgumentParser) -> None:
     load.set_defaults(run=run_import)
     actions.add_parser("simulate", help="move every demo order one stage on").set_defaults(run=run_simulate)
     actions.add_parser(
-        "check-delays", help="queue the apology mail for every overdue car (run from cron)"
+        "check-delays", help="announce every overdue car, so the club queues its apology (run from cron)"
     ).set_defaults(run=run_check_delays)
 
 
 def run_check_delays(_args: argparse.Namespace) -> int:
     with db.session() as s:
-        queued = queue_due_delay_notices(s)
-    print(f"{len(queued)} delay notices queued" + (f": {', '.join(queued)}." if queued else "."))
+        overdue = announce_overdue(s, journey())
+    # The club apologises once per car and stage, so announcing a car it already wrote to is harmless.
+    print(f"{len(overdue)} overdue cars announced to the club" + (f": {', '.join(overdue)}." if overdue else "."))
     return 0
 
 

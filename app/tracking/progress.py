@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from app import placeholders
-from app.studio.live import journey
-from app.tracking.journey import DELIVERED, Journey, Stage
+from app.content.journey import DELIVERED, Journey, Stage, journey
 
 NO_NICKNAME = "Your car"
 log = logging.getLogger(__name__)
@@ -49,15 +48,18 @@ def progress(
     nickname: str,
     order_number: str,
     now: datetime | None = None,
+    *,
+    trip: Journey | None = None,
 ) -> Progress:
     """The tracker's view of one order from its (stage, reached_at) events, in any order.
 
     Feeds skip stages and arrive late, so the current stage is the furthest one reached, and the
     stages before it count as done even without an event of their own. Stage ids that are no longer
     in the journey are ignored rather than breaking the buyer's page. An order without events is
-    taken as just ordered.
+    taken as just ordered. `trip` is the journey in force (published stories included); the shipped
+    journey.toml when not given.
     """
-    trip = journey()
+    trip = trip or journey()
     today = as_utc(now or datetime.now(UTC)).date()
     reached = _first_reached(events, trip)
     index = max((trip.index(stage_id) for stage_id in reached), default=0)

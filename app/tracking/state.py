@@ -9,16 +9,16 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import select
 
 from app import db
+from app.content.live import journey, preview_values, previewing
+from app.content.markdown import render_inline, render_markdown
+from app.events import StageOverdue, announce
 from app.orders.demo import demo_order_at
 from app.orders.models import Order, StageEvent
 from app.orders.numbers import tracking_link
 from app.orders.story import Line, spec_lines, spec_picture
+from app.render.live import live_pictures
 from app.signin.state import NotAllowed, StaffState
-from app.studio.content import draft_values
-from app.studio.live import journey, live_pictures, previewing
-from app.studio.markdown import render_inline, render_markdown
 from app.tracking.lookup import TooManyLookups, find_order_for_customer, order_from_link
-from app.tracking.notices import queue_delay_notice
 from app.tracking.picture import journey_svg
 from app.tracking.progress import days_to_go, of_the_day, progress
 from app.tracking.push import order_watchers
@@ -100,7 +100,7 @@ class TrackState(rx.State):
             if order is None:
                 self.message = f"There is no demo order at the stage {stage!r}; run `motorjoy demo` to add them."
                 return
-            with previewing(draft_values(s)):
+            with previewing(preview_values(s)):
                 self._show(s, order, notify=False)
         self.preview = stage
 
@@ -126,9 +126,10 @@ class TrackState(rx.State):
 
     def _show(self, s, order: Order, notify: bool = True) -> None:
         events = s.exec(select(StageEvent).where(StageEvent.order_id == order.id)).all()
-        state = progress([(e.stage, e.reached_at) for e in events], order.nickname, order.number)
-        if notify:
-            queue_delay_notice(s, order, state)  # tell them before they have to ask
+        trip = journey()
+        state = progress([(e.stage, e.reached_at) for e in events], order.nickname, order.number, trip=trip)
+        if notify and state.status == "overdue":  # tell them before they have to ask (the club apologises once)
+            announce(s, StageOverdue(order_id=order.id or 0, stage=state.current, at=datetime.now(UTC)))
         self.found, self.message = True, ""
         self.narrative = render_inline(state.narrative)
         self.status, self.status_text = state.status, state.status_text
@@ -136,7 +137,6 @@ class TrackState(rx.State):
         self.headline = order.nickname or "Your car"
         self.stage_label = state.current_label
         self.steps = [[step.label, _day(step.reached_at), step.state] for step in state.steps]
-        trip = journey()
         self.journey_picture = journey_svg(state.current, state.current_label, _sea_fraction(state, trip))
         self.explainer = render_markdown(trip.port_lag_explainer)
         self.explainer_video = trip.explainer_video

@@ -36,11 +36,3 @@ def db_session(db_url) -> Iterator[Session]:
     """A session on `db_url` that commits when the test ends cleanly."""
     with db.session(db_url) as session:
         yield session
-
-
-@pytest.fixture(autouse=True)
-def shipped_copy(monkeypatch):
-    """Pages and mail read the studio's published copy; outside the studio's own tests, nothing is published."""
-    from app.studio import live
-
-    monkeypatch.setattr(live, "published_values", lambda url=None: {})

@@ -6,10 +6,10 @@ from sqlmodel import select
 
 from app import cli, db
 from app.catalog import load_catalogue
+from app.content.stages import JOURNEY
 from app.orders.demo import DEMO_ORDERS, seed_demo_orders
 from app.orders.fleet import cars_on_their_way
 from app.orders.models import Order, StageEvent
-from app.tracking.stages import JOURNEY
 
 CATALOGUE = load_catalogue()
 

@@ -90,7 +90,7 @@ def test_the_preview_is_the_whole_letter():
 
 def test_an_unknown_template_is_named():
     with pytest.raises(TemplateError, match="no mail template called 'postcard'"):
-        template("postcard")
+        template("postcard", {})
 
 
 def test_place_order_keeps_preferences_and_refuses_an_unknown_time_zone(db_session):

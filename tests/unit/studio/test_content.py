@@ -6,20 +6,19 @@ import pytest
 from sqlmodel import select
 
 from app import db, settings
-from app.studio import content, desk, live
+from app.content import live
+from app.content.models import ContentVersion, LayerUpload
+from app.render.live import live_pictures, pictures_for_version
+from app.studio import content, desk
 from app.studio.content import EditConflict, StudioError
-from app.studio.models import AuditEntry, ContentVersion, LayerUpload, Release
+from app.studio.models import AuditEntry, Release
 from app.studio.uploads import UploadRefused
 
 ALICE, BOB = "Alice Marketing", "Bob Admin"
 
 
-PUBLISHED_VALUES = live.published_values
-
-
 @pytest.fixture(autouse=True)
 def studio_db(db_url, tmp_path, monkeypatch):
-    monkeypatch.setattr(live, "published_values", PUBLISHED_VALUES)  # the real thing, here
     monkeypatch.setenv("REFLEX_DB_URL", db_url)
     monkeypatch.setenv("MOTORJOY_DATA_DIR", str(tmp_path))
     live.forget_published()
@@ -141,13 +140,13 @@ def test_a_rule_that_makes_an_option_unreachable_is_refused_with_the_reason(db_s
 
 
 def test_new_colour_and_price_change_bump_the_asset_version_and_orders_keep_theirs(db_session):
-    before = live.live_pictures().catalogue
+    before = live_pictures().catalogue
     key = desk.add_colour(db_session, ALICE, "Mint Julep", "#9FD8B5", "350")
     save(db_session, "model:hatch", base_price="20950")
     desk.publish_now(db_session, ALICE, [key, "model:hatch"])
     db_session.commit()
     live.forget_published()
-    after = live.live_pictures().catalogue
+    after = live_pictures().catalogue
     assert after.asset_version != before.asset_version and after.asset_version.startswith(before.asset_version)
     assert after.option("mint-julep").hex == "#9FD8B5" and after.option("mint-julep").price == 350
     assert after.model("hatch").base_price == 20950
@@ -160,7 +159,7 @@ def test_retiring_a_colour_removes_it_from_the_live_catalogue(db_session):
     desk.publish_now(db_session, ALICE, ["option:seafoam"])
     db_session.commit()
     live.forget_published()
-    assert "seafoam" not in {o.id for o in live.live_pictures().catalogue.options}
+    assert "seafoam" not in {o.id for o in live_pictures().catalogue.options}
 
 
 def test_a_scheduled_release_goes_live_together_once(db_session, db_url):
@@ -208,13 +207,13 @@ def test_an_uploaded_layer_is_a_draft_with_a_contact_sheet_then_goes_live(db_ses
     sheet = desk.contact_sheet(db_session, key)
     assert len(sheet) >= 4 and all(" on " in caption for _, caption in sheet)
     draft_version = sheet[0][0].split("/")[2]
-    assert draft_version != live.live_pictures().catalogue.asset_version
-    assert live.pictures_for_version(draft_version) is not None
-    assert live.pictures_for_version(draft_version[:-1] + "x") is None
+    assert draft_version != live_pictures().catalogue.asset_version
+    assert pictures_for_version(draft_version) is not None
+    assert pictures_for_version(draft_version[:-1] + "x") is None
     desk.publish_now(db_session, ALICE, [key])
     db_session.commit()
     live.forget_published()
-    catalogue = live.live_pictures().catalogue
+    catalogue = live_pictures().catalogue
     path = catalogue.layer_path("hatch", "side", "wheels-dish", "wheels")
     assert path.read_bytes() == db_session.exec(select(LayerUpload)).one().png
 
@@ -246,4 +245,4 @@ def test_the_announcement_and_mail_copy_go_live_when_published(db_session):
     db_session.commit()
     live.forget_published()
     assert live.announcement() == "Spring colours are **in**."
-    assert template("stage_news").subject == "{name} moved: {stage}"
+    assert template("stage_news", live.values()).subject == "{name} moved: {stage}"

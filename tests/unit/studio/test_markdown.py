@@ -6,7 +6,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from app.studio.markdown import CopyError, check_copy, markdown_text, render_inline, render_markdown
+from app.content.markdown import CopyError, check_copy, markdown_text, render_inline, render_markdown
 
 # In the spirit of OWASP's XSS filter evasion cheat sheet, in raw HTML and in Markdown.
 XSS_PAYLOADS = [

@@ -6,11 +6,13 @@ from sqlmodel import select
 
 from app import db
 from app.club.outbox import OutboxMail
+from app.content import live
+from app.content.models import ContentVersion
 from app.staff.accounts import create_user, sign_in
 from app.staff.models import Dealership
-from app.studio import content, live
+from app.studio import content
 from app.studio.mail_state import MailDeskState
-from app.studio.models import AuditEntry, ContentVersion
+from app.studio.models import AuditEntry
 from app.studio.state import NOT_ALLOWED, StudioState
 
 PASSWORD = "a long enough password 1"

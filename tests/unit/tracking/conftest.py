@@ -6,19 +6,13 @@ import pytest
 from sqlmodel import Session
 
 from app import db
-from app.tracking import progress as progress_module
-from app.tracking.journey import load_journey
-from tests.unit.tracking.tracking_data import SMALL_JOURNEY
+from tests.unit.tracking.tracking_data import small_trip
 
 
 @pytest.fixture
-def small_journey(tmp_path, monkeypatch):
-    """Progress computed against SMALL_JOURNEY instead of the marketing copy."""
-    path = tmp_path / "journey.toml"
-    path.write_text(SMALL_JOURNEY)
-    trip = load_journey(path)
-    monkeypatch.setattr(progress_module, "journey", lambda: trip)
-    return trip
+def small_journey():
+    """SMALL_JOURNEY, for tests to hand to the cores instead of the marketing copy."""
+    return small_trip()
 
 
 @pytest.fixture

@@ -5,10 +5,10 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import select
 
 from app import db
+from app.club.order_mail import queue_due_delay_notices
 from app.club.outbox import OutboxMail
+from app.content.journey import journey
 from app.orders.models import Order, StageEvent
-from app.tracking.journey import journey
-from app.tracking.notices import queue_due_delay_notices
 
 NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)
 

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from app.tracking.journey import JOURNEY_FILE, journey, load_journey
+from app.content.journey import JOURNEY_FILE, journey, load_journey
 from app.tracking.progress import days_to_go, of_the_day, progress
 
 TODAY = date(2026, 11, 25)

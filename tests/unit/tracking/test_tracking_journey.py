@@ -4,8 +4,8 @@ from datetime import timedelta
 
 import pytest
 
-from app.tracking import stages
-from app.tracking.journey import journey, load_journey
+from app.content import stages
+from app.content.journey import journey, load_journey
 from app.tracking.progress import progress
 from tests.unit.tracking.tracking_data import NOW, SMALL_JOURNEY
 

@@ -8,11 +8,15 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from app.tracking.progress import progress
-from tests.unit.tracking.tracking_data import NOW
+from app.tracking import progress as core
+from tests.unit.tracking.tracking_data import NOW, small_trip
 
-pytestmark = pytest.mark.usefixtures("small_journey")
 DAY = timedelta(days=1)
+
+
+def progress(events, nickname, number, now=None):
+    """The core, handed the small journey (as a page hands it the published one)."""
+    return core.progress(events, nickname, number, now=now, trip=small_trip())
 
 
 def at(stage, days_ago, now=NOW, nickname="McGregor", number="MJ4K7QX2"):

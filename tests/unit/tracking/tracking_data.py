@@ -1,9 +1,13 @@
 """Shared test data: a tiny journey with round numbers, so the window maths can be checked by hand."""
 
+import functools
+import tempfile
 from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlmodel import Session
 
+from app.content.journey import Journey, load_journey
 from app.orders.models import Order
 
 NOW = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
@@ -54,3 +58,12 @@ def add_order(session: Session, number: str, name: str, email: str, nickname: st
     session.add(order)
     session.flush()
     return order
+
+
+@functools.cache
+def small_trip() -> Journey:
+    """SMALL_JOURNEY as a Journey: tests hand it to the cores instead of the marketing copy."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "journey.toml"
+        path.write_text(SMALL_JOURNEY)
+        return load_journey(path)

@@ -4,8 +4,10 @@ Marketing edits the TOML; this module checks it once and refuses it loudly, nami
 a typo shows up when the app starts rather than on a buyer's tracker.
 """
 
+import dataclasses
 import functools
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -111,3 +113,20 @@ def _check_order(stages: tuple[Stage, ...], filename: str) -> None:
     # Orders are marked finished by reaching this stage (fleet counts, the tracker's delivered state).
     if stages[-1].id != DELIVERED:
         raise ValueError(f"{filename}: the last stage must be {DELIVERED!r}, not {stages[-1].id!r}.")
+
+
+def journey_with(base: Journey, values: Mapping[str, Mapping]) -> Journey:
+    """The journey with the published (or previewed) stage stories and port-lag explainer."""
+    stages = tuple(
+        dataclasses.replace(stage, narratives=tuple(values[f"narrative:{stage.id}"]["variants"]))
+        if f"narrative:{stage.id}" in values
+        else stage
+        for stage in base.stages
+    )
+    explainer = values.get("explainer", {})
+    return dataclasses.replace(
+        base,
+        stages=stages,
+        port_lag_explainer=explainer.get("text", base.port_lag_explainer),
+        explainer_video=explainer.get("video_url", base.explainer_video),
+    )
