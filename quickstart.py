@@ -116,7 +116,9 @@ def test(args: argparse.Namespace) -> int:
     ensure_chromium()
     steps = [
         ("Lint (ruff)", [BIN / "ruff", "check", "."]),
-        ("Unit tests", [BIN / "python", "-m", "pytest", "tests/unit", *args.pytest_args]),
+        ("Type check (mypy, settings in pyproject.toml)", [BIN / "mypy"]),
+        # The unit tests print the line coverage of app/ they reach (pyproject.toml's [tool.coverage]).
+        ("Unit tests", [BIN / "python", "-m", "pytest", "tests/unit", "--cov", *args.pytest_args]),
         ("Browser-script unit tests (bun)", [BIN / "bun", "test", "tests/js"]),
         ("Browser tests", [BIN / "python", "-m", "pytest", "tests/e2e", *args.pytest_args]),
         # Skipped, saying why, where no PostgreSQL or Redis is reachable.

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from threading import Lock
+from typing import Protocol
 
 import sqlalchemy as sa
 from alembic import command
@@ -96,3 +97,14 @@ def alembic_config(url: str | None = None) -> Config:
 def migrate(url: str | None = None) -> None:
     """Bring the schema up to the latest migration (safe to run every start)."""
     command.upgrade(alembic_config(url), "head")
+
+
+class _Row(Protocol):
+    id: int | None
+
+
+def id_of(row: _Row) -> int:
+    """A stored row's id. SQLModel types ids `int | None` (None until the row is flushed); this one is stored."""
+    if row.id is None:
+        raise ValueError(f"This {type(row).__name__} has not been saved yet, so it has no id.")
+    return row.id

@@ -319,7 +319,7 @@ def _check_defaults_and_coverage(catalogue: Catalogue, problems: list[str]) -> N
 
 def _check_rules(catalogue: Catalogue, entries: list, problems: list[str]) -> None:
     """References first; then, if they hold, that every option can be had and every default set is valid."""
-    index = {}
+    index: dict[str, int] = {}
     for i, entry in enumerate(entries):
         if isinstance(entry, dict) and isinstance(entry.get("id"), str):
             index.setdefault(entry["id"], i)

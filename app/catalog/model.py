@@ -16,7 +16,7 @@ class BuildError(ValueError):
     """A build that cannot exist; the message is written to be shown to the customer."""
 
 
-def normalise_hex(text: str) -> str:
+def normalise_hex(text: object) -> str:
     """'#abc', 'abc', '#AABBCC' or 'aabbcc' -> '#AABBCC'; anything else raises BuildError."""
     match = _LOOSE_HEX.fullmatch(text) if isinstance(text, str) else None
     if match is None:
@@ -110,6 +110,10 @@ class Catalogue:
     layers_dir: Path
     # Studio uploads that replace an option's layer: (model, view, option id) -> PNG path.
     layer_files: Mapping[tuple[str, str, str], Path] = field(default_factory=lambda: MappingProxyType({}))
+    # Derived in __post_init__ (lookups by id, and who clashes with whom); not arguments, not compared.
+    _models: Mapping[str, CarModel] = field(init=False, repr=False, compare=False)
+    _options: Mapping[str, Option] = field(init=False, repr=False, compare=False)
+    _clashes: Mapping[str, frozenset[str]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Index once; frozen dataclasses need object.__setattr__ for derived fields.
@@ -188,4 +192,4 @@ class Catalogue:
             return normalise_hex(hex)
         if hex is not None:
             raise BuildError(f"A colour code can only be given with the custom colour, not {colour.name}.")
-        return colour.hex
+        return colour.hex or ""

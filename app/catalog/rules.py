@@ -76,7 +76,7 @@ def problems(catalogue: Catalogue, build: Build) -> list[str]:
 def _violations(catalogue: Catalogue, option_ids: Iterable[str]) -> list[tuple[str, str, str]]:
     """("requires", a, missing) and ("excludes", a, b) for each broken rule; each clashing pair once."""
     ids = list(option_ids)
-    chosen, found, pairs = set(ids), [], set()
+    chosen, found, pairs = set(ids), list[tuple[str, str, str]](), set[frozenset[str]]()
     for option_id in ids:
         option = _option_or_none(catalogue, option_id)
         if option is None:
@@ -251,7 +251,7 @@ def reachable(catalogue: Catalogue, model_id: str) -> set[str]:
     offered = {o.id for o in catalogue.options if o.available_on(model_id) and o.slot in catalogue.choice_slots}
     for group in rule_groups(catalogue):
         menus = [[o.id for o in catalogue.options_for(model_id, slot)] for slot in group]
-        seen = set()
+        seen: set[str] = set()
         for combo in itertools.product(*menus):
             if not _violations(catalogue, combo):
                 seen.update(combo)
@@ -319,6 +319,8 @@ def _in_order(catalogue: Catalogue, choices: Mapping[str, str]) -> list[str]:
 
 
 def _option_or_none(catalogue: Catalogue, option_id: object) -> Option | None:
+    if not isinstance(option_id, str):
+        return None
     try:
         return catalogue.option(option_id)
     except BuildError:

@@ -6,8 +6,9 @@ import logging
 from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from app import db
 from app.catalog import BuildError
 from app.club.compose import render_copy
 from app.club.outbox import OutboxMail, queue_mail
@@ -79,7 +80,9 @@ def first_name(order: Order) -> str:
 
 def stage_dates(session: Session, order: Order) -> dict[str, StageEvent]:
     """The first event of each stage the order reached (a repeated feed message doesn't move the date)."""
-    events = session.exec(select(StageEvent).where(StageEvent.order_id == order.id).order_by(StageEvent.reached_at))
+    events = session.exec(
+        select(StageEvent).where(StageEvent.order_id == order.id).order_by(col(StageEvent.reached_at))
+    )
     first: dict[str, StageEvent] = {}
     for event in events:
         first.setdefault(event.stage, event)
@@ -96,7 +99,7 @@ def baby_book(order: Order, reached: dict[str, StageEvent], age: int) -> dict[st
     sea = reached.get("at_sea")
     stages = [stage.id for stage in journey().stages]
     landed = [reached[s] for s in stages[stages.index("at_sea") + 1 :] if s in reached] if sea else []
-    days = (local_date(landed[0].reached_at, zone) - local_date(sea.reached_at, zone)).days if landed else None
+    days = (local_date(landed[0].reached_at, zone) - local_date(sea.reached_at, zone)).days if landed and sea else None
     vessel = next((e.vessel.strip() for e in reached.values() if e.vessel.strip()), "")
     return {
         "name": car_name(order),
@@ -165,11 +168,11 @@ def _delivered_cars(session: Session) -> list[tuple[Order, datetime]]:
     """Each delivered order with the first time it was reported delivered."""
     rows = session.exec(
         select(Order, StageEvent.reached_at)
-        .join(StageEvent, StageEvent.order_id == Order.id)
+        .join(StageEvent, col(StageEvent.order_id) == Order.id)
         .where(StageEvent.stage == DELIVERED)
-        .order_by(Order.id, StageEvent.reached_at)
+        .order_by(col(Order.id), col(StageEvent.reached_at))
     ).all()
     first: dict[int, tuple[Order, datetime]] = {}
     for order, reached_at in rows:
-        first.setdefault(order.id, (order, reached_at))
+        first.setdefault(db.id_of(order), (order, reached_at))
     return list(first.values())

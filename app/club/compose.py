@@ -136,6 +136,7 @@ def message_for(mail: OutboxMail, sender: str, now: datetime) -> EmailMessage:
     message.set_content(words.text)
     message.add_alternative(words.html, subtype="html")
     if mail.picture is not None:
-        html_part = message.get_payload()[1]
+        # set_content then add_alternative made a multipart of [text, html]: the picture goes with the html.
+        html_part = list(message.iter_parts())[1]
         html_part.add_related(mail.picture, "image", "jpeg", cid=f"<{PICTURE_CID}>", filename="car.jpg")
     return message

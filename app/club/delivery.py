@@ -105,6 +105,7 @@ class SmtpTransport:
 
     def _connect(self) -> smtplib.SMTP:
         c = self.config
+        smtp: smtplib.SMTP
         if c.security == "ssl":
             smtp = smtplib.SMTP_SSL(c.host, c.port, timeout=c.timeout, context=ssl.create_default_context())
         else:
@@ -160,7 +161,7 @@ class DeliveryReport:
 def _claimable(now: datetime):
     return sa.or_(
         sa.and_(col(OutboxMail.status).in_(("queued", "held")), col(OutboxMail.next_attempt_at) <= now),
-        sa.and_(OutboxMail.status == "sending", col(OutboxMail.claimed_until) < now),  # a dead sender's lease
+        sa.and_(col(OutboxMail.status) == "sending", col(OutboxMail.claimed_until) < now),  # a dead sender's lease
     )
 
 
@@ -174,7 +175,7 @@ def claim_next(url: str | None, now: datetime) -> OutboxMail | None:
     due = (
         select(OutboxMail.id)
         .where(_claimable(now))
-        .order_by(OutboxMail.id)
+        .order_by(col(OutboxMail.id))
         .limit(1)
         .with_for_update(skip_locked=True)
         .scalar_subquery()
@@ -198,7 +199,7 @@ def _finish(url: str | None, mail: OutboxMail, **values) -> None:
     with db.session(url) as session:
         session.exec(
             sa.update(OutboxMail)
-            .where(OutboxMail.id == mail.id, OutboxMail.claim_token == mail.claim_token)
+            .where(col(OutboxMail.id) == mail.id, col(OutboxMail.claim_token) == mail.claim_token)
             .values(claim_token="", claimed_until=None, **values)
             .execution_options(synchronize_session=False)
         )
@@ -218,7 +219,10 @@ def cap_frees_at(session: Session, recipient: str, now: datetime, cap: int) -> d
         )
         .order_by(col(OutboxMail.sent_at).desc())
     ).all()
-    return sent[cap - 1] + CAP_WINDOW if len(sent) >= cap else None
+    if len(sent) < cap:
+        return None
+    nth = sent[cap - 1]
+    return nth + CAP_WINDOW if nth is not None else None  # the filter above already drops unsent rows
 
 
 def permanent_failure(error: Exception) -> bool:
@@ -312,7 +316,15 @@ def _lines(session: Session, status: str, limit: int) -> list[MailLine]:
     ).all()
     return [
         MailLine(
-            m.id, m.kind, m.recipient, m.subject, m.status, m.attempts, m.last_error, m.created_at, m.next_attempt_at
+            db.id_of(m),
+            m.kind,
+            m.recipient,
+            m.subject,
+            m.status,
+            m.attempts,
+            m.last_error,
+            m.created_at,
+            m.next_attempt_at,
         )
         for m in rows
     ]

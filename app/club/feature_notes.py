@@ -4,7 +4,7 @@ import re
 import secrets
 
 from email_validator import EmailNotValidError, validate_email
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.club.compose import RenderedMail, letter, render_copy
 from app.club.outbox import OutboxMail, queue_mail
@@ -43,7 +43,7 @@ def club_members(session: Session) -> list[str]:
     """One address per owner who opted in to club news and hasn't unsubscribed since."""
     left = set(session.exec(select(MailOptOut.email).where(MailOptOut.topic == "club_news")).all())
     members: dict[str, str] = {}
-    for email in session.exec(select(Order.customer_email).where(Order.club_news == True).order_by(Order.id)):  # noqa: E712
+    for email in session.exec(select(Order.customer_email).where(Order.club_news == True).order_by(col(Order.id))):  # noqa: E712
         if email_key(email) not in left:
             members.setdefault(email_key(email), email)
     return list(members.values())

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlmodel import Field, Session, SQLModel, select
+from sqlmodel import Field, Session, SQLModel, col, select
 
 from app.orders.models import utcnow
 
@@ -59,6 +59,6 @@ def mails_about(session: Session, order_id: int | None) -> list[tuple[str, str, 
     rows = session.exec(
         select(OutboxMail.subject, OutboxMail.status, OutboxMail.created_at)
         .where(OutboxMail.order_id == order_id)
-        .order_by(OutboxMail.created_at)
+        .order_by(col(OutboxMail.created_at))
     )
     return [(subject, status, created_at) for subject, status, created_at in rows]

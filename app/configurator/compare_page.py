@@ -9,6 +9,7 @@ from app.configurator.panel import BuildSummary
 from app.render import car_pictures
 from app.render.live import live_pictures
 from app.ui.car_picture import car_img
+from app.ui.handlers import event
 from app.ui.layout import page_shell
 
 
@@ -17,7 +18,7 @@ class CompareState(rx.State):
     builds: list[BuildSummary] = []
     error: str = ""
 
-    @rx.event
+    @event
     def load(self):
         self.codes = self.router.url.query_parameters.get("codes", "")
         self.builds, self.error = [], ""
@@ -25,11 +26,11 @@ class CompareState(rx.State):
         if len(split_codes(self.codes)) >= 2:
             return CompareState.run(self.codes)
 
-    @rx.event
+    @event
     def submit(self, form: dict):
         return CompareState.run(str(form.get("codes", "")))
 
-    @rx.event
+    @event
     def run(self, text: str):
         try:
             with db.session() as s:

@@ -17,6 +17,7 @@ from app.content.live import preview_values, previewing
 from app.render import CarPictures, car_pictures
 from app.render.live import live_pictures
 from app.signin.state import NotAllowed, StaffState
+from app.ui.handlers import event
 
 log = logging.getLogger(__name__)
 CANT_SAVE = "We can't save right now; your build is safe in this page. Try again in a minute."
@@ -55,7 +56,7 @@ class BuildState(rx.State):
     nickname: str = ""
     nickname_error: str = ""
     hex_error: str = ""
-    notes: list[str] = []
+    notes: rx.Field[list[str]] = rx.field([])
     saved_code: str = ""
     # Written by the nudge (assets/nudge.js) just before it asks someone to go and drive: the build
     # they were working on, so the next visit to /build picks it up again.
@@ -131,7 +132,7 @@ class BuildState(rx.State):
         return bool(self.model_id) and self._is_custom()
 
     # ---- events
-    @rx.event
+    @event
     def load(self):
         """Open the build the URL names: a saved code, or the choices in the query (corrected if need be)."""
         path = self.router.url.path.rstrip("/")
@@ -156,7 +157,7 @@ class BuildState(rx.State):
         build, self.view, notes = builds.build_from_query(self._catalogue(), params)
         yield self._show(build, [first, *notes] if first else notes)
 
-    @rx.event
+    @event
     def pick(self, option_id: str):
         try:
             build, notes = choose(self._catalogue(), self._build(), str(option_id))
@@ -164,7 +165,7 @@ class BuildState(rx.State):
             return rx.toast.error(str(error))
         return self._show(build, notes)
 
-    @rx.event
+    @event
     def preload(self, option_id: str):
         """Fetch the picture an option would give before it is clicked, so the click feels instant."""
         try:
@@ -175,7 +176,7 @@ class BuildState(rx.State):
             paths, _alt = self._pictures().paths_and_alt(build, self.view)
             return rx.call_script(_preload_script(paths))
 
-    @rx.event
+    @event
     def pick_model(self, model_id: str):
         build, notes = nearest_valid(
             self._catalogue(), model_id, self.choice_ids, self.hex if self._is_custom() else None
@@ -184,17 +185,17 @@ class BuildState(rx.State):
             self.view = self._catalogue().model(build.model).views[0]
         return self._show(build, notes)
 
-    @rx.event
+    @event
     def pick_view(self, view: str | list[str]):
         if view in self._catalogue().model(self.model_id).views:
             self.view = view
             return self._show(self._build(), [], self.saved_code)
 
-    @rx.event
+    @event
     def paint_form(self, form: dict):
         return BuildState.pick_custom_colour(str(form.get("hex", "")))
 
-    @rx.event
+    @event
     def pick_custom_colour(self, text: str):
         """Any colour you like: a hex from the picker or typed; a bad one changes nothing and says why."""
         try:
@@ -208,7 +209,7 @@ class BuildState(rx.State):
         build = self._catalogue().build_from(build.model, dict(build.choices), hex_colour)
         return self._show(build, notes)
 
-    @rx.event
+    @event
     def set_nickname(self, text: str):
         try:
             self.nickname = builds.clean_nickname(text)
@@ -216,7 +217,7 @@ class BuildState(rx.State):
         except builds.NicknameError as error:
             self.nickname_error = str(error)
 
-    @rx.event
+    @event
     async def load_preview(self):
         """The configurator with the studio's drafts (colours, prices, rules, layers), for staff only."""
         self.nickname, self.nickname_error, self.hex_error, self.saved_code = "", "", "", ""
@@ -231,7 +232,7 @@ class BuildState(rx.State):
         build, self.view, notes = builds.build_from_query(self._catalogue(), {})
         self._show(build, notes)
 
-    @rx.event
+    @event
     def save(self):
         if self.previewing:
             return rx.toast.info("This is a preview of drafts: builds aren't saved here.")
@@ -251,7 +252,7 @@ class BuildState(rx.State):
         self.saved_code = code
         return [_replace_url(f"/build/{code}"), rx.toast.success(f"Saved! Your build code is {code}.")]
 
-    @rx.event
+    @event
     def copy_link(self):
         if not self.saved_code:
             return rx.toast.info("Save your build first, then the link is yours to share.")

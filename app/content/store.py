@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import sqlalchemy as sa
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from app.content.models import ContentDraft, ContentVersion
 
@@ -24,7 +24,7 @@ def published(s: Session) -> dict[str, ContentVersion]:
     )
     rows = s.exec(
         select(ContentVersion).join(
-            latest, sa.and_(ContentVersion.key == latest.c.key, ContentVersion.version == latest.c.version)
+            latest, sa.and_(col(ContentVersion.key) == latest.c.key, col(ContentVersion.version) == latest.c.version)
         )
     ).all()
     return {row.key: row for row in rows}

@@ -1,6 +1,7 @@
 """/dealer and /dealer/order/<number>: the dealer's desk and an order's whole story."""
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from app.configurator.page import price_row
 from app.configurator.panel import BuildSummary
@@ -101,7 +102,7 @@ def order_form(build: BuildSummary) -> rx.Component:
                     rx.vstack(
                         field_label("Dealership", "f-dealership"),
                         rx.el.select(
-                            rx.foreach(DeskState.dealerships, lambda d: rx.el.option(d[1], value=d[0])),
+                            rx.foreach(DeskState.dealerships, lambda d: rx.el.option(d.name, value=d.id)),
                             id="f-dealership",
                             name="dealership",
                         ),
@@ -230,7 +231,7 @@ def price_line(line: Line) -> rx.Component:
     )
 
 
-def story_view(story: OrderStory) -> rx.Component:
+def story_view(story: ObjectVar[OrderStory]) -> rx.Component:
     return rx.vstack(
         rx.heading(story.title, " · order ", story.number, as_="h1", size="6", id="order-title"),
         rx.text(story.customer, " · ", story.contact, " · ", story.dealership, " · placed ", story.placed, size="2"),

@@ -2,9 +2,10 @@
 
 import re
 import uuid
+from dataclasses import dataclass
 
 import reflex as rx
-from sqlmodel import select
+from sqlmodel import col, select
 
 from app import db
 from app.club.outbox import mails_about
@@ -16,16 +17,23 @@ from app.orders.story import OrderRow, OrderStory, find_order, order_story, visi
 from app.render.live import live_pictures
 from app.signin.state import NotAllowed, StaffState
 from app.staff.models import Dealership
+from app.ui.handlers import event
 
 SUBMISSION_KEY = re.compile(r"[0-9a-f]{32}")
 NOT_ALLOWED = "You're not allowed to see this. Sign in with a dealer account."
 
 
+@dataclass(frozen=True)
+class DealershipChoice:
+    id: str  # the form's option value
+    name: str
+
+
 class DeskState(StaffState):
     allowed: bool = False
     denied: str = ""
-    orders: list[OrderRow] = []
-    dealerships: list[list[str]] = []  # [id, name] pairs, for admins who order on a dealership's behalf
+    orders: rx.Field[list[OrderRow]] = rx.field([])
+    dealerships: list[DealershipChoice] = []  # for admins who order on a dealership's behalf
     is_admin: bool = False
     preview: list[BuildSummary] = []  # zero or one: the customer's build being ordered
     nickname: str = ""
@@ -41,7 +49,7 @@ class DeskState(StaffState):
         self.allowed, self.denied = False, NOT_ALLOWED
         self.orders, self.preview, self.dealerships = [], [], []
 
-    @rx.event
+    @event
     def load(self):
         self.form_error = self.code_error = ""
         self.preview = []
@@ -54,9 +62,12 @@ class DeskState(StaffState):
             self.is_admin = user.role == "admin"
             self.orders = visible_orders(s, user)
             if self.is_admin:
-                self.dealerships = [[str(d.id), d.name] for d in s.exec(select(Dealership).order_by(Dealership.name))]
+                self.dealerships = [
+                    DealershipChoice(str(d.id), d.name)
+                    for d in s.exec(select(Dealership).order_by(col(Dealership.name)))
+                ]
 
-    @rx.event
+    @event
     def open_build(self, form: dict):
         with db.session() as s:
             try:
@@ -76,7 +87,7 @@ class DeskState(StaffState):
             # whose answer a crash swallowed. A placed order clears the key, so the next order gets a new one.
             self.submission, self.submission_code = uuid.uuid4().hex, code
 
-    @rx.event
+    @event
     def place(self, form: dict):
         code = self.preview[0].code if self.preview else str(form.get("code", ""))
         sent_key = str(form.get("submission", ""))
@@ -135,7 +146,7 @@ class OrderViewState(StaffState):
             return None
         return user, order
 
-    @rx.event
+    @event
     def load(self):
         self.note_error = ""
         with db.session() as s:
@@ -145,7 +156,7 @@ class OrderViewState(StaffState):
             self.found, self.message, self.staff_name = True, "", user.name
             self.story = [order_story(s, live_pictures(), order, mails_about(s, order.id))]
 
-    @rx.event
+    @event
     def add_note(self, form: dict):
         text = " ".join(str(form.get("note", "")).split())
         if not 1 <= len(text) <= 2000:

@@ -6,13 +6,14 @@ from app import db
 from app.content.live import announcement
 from app.content.markdown import render_markdown
 from app.orders.fleet import cars_on_their_way
+from app.ui.handlers import event
 
 
 class HomeState(rx.State):
     on_the_way: int = -1  # -1 until loaded, so the page never shows a made-up number
     announcement: str = ""  # sanitised HTML of the studio's announcement; empty hides it
 
-    @rx.event
+    @event
     def load(self):
         with db.session() as s:
             self.on_the_way = cars_on_their_way(s)

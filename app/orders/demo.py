@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session, select
 
+from app import db
 from app.catalog import Catalogue
 from app.content.stages import STAGE_IDS
 from app.orders.models import Order, StageEvent
@@ -127,7 +128,7 @@ def seed_demo_orders(session: Session, catalogue: Catalogue, now: datetime | Non
         session.flush()
         for index, stage in enumerate(STAGE_IDS[:reached]):
             reached_at = min(placed + timedelta(days=index * DAYS_BETWEEN_STAGES), now)
-            session.add(StageEvent(order_id=order.id, stage=stage, source="demo data", reached_at=reached_at))
+            session.add(StageEvent(order_id=db.id_of(order), stage=stage, source="demo data", reached_at=reached_at))
         added += 1
     return added
 

@@ -9,7 +9,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from app import events
+from app import db, events
 from app.catalog import Build, Catalogue
 from app.catalog.pricing import quote
 from app.catalog.rules import problems
@@ -79,7 +79,7 @@ def checked_time_zone(name: str) -> str:
     return name
 
 
-def _dealership_for(session: Session, user: StaffUser, dealership_id: int | None) -> int:
+def _dealership_for(session: Session, user: StaffUser, dealership_id: int | None) -> int | None:
     if user.role == "dealer":
         return user.dealership_id  # a dealer orders for their own dealership, whatever the form says
     if dealership_id is None or session.get(Dealership, dealership_id) is None:
@@ -106,7 +106,7 @@ def place_order(
     `stage_news` and `club_news` are what the buyer opted in to; `time_zone` (IANA, e.g. "Pacific/Auckland")
     decides on which date their car's birthday card arrives.
     """
-    require_role(user, "dealer")
+    user = require_role(user, "dealer")
     previous = session.exec(select(Order).where(Order.idempotency_key == idempotency_key)).first()
     if previous is not None:
         return previous
@@ -146,8 +146,8 @@ def place_order(
             with session.begin_nested():
                 session.add(order)
                 session.flush()
-                session.add(StageEvent(order_id=order.id, stage="ordered", source=f"dealer desk ({user.name})"))
-                events.announce(session, events.OrderPlaced(order_id=order.id))  # the club confirms it
+                session.add(StageEvent(order_id=db.id_of(order), stage="ordered", source=f"dealer desk ({user.name})"))
+                events.announce(session, events.OrderPlaced(order_id=db.id_of(order)))  # the club confirms it
             return order
         except IntegrityError:
             # Either the number was taken, or this same submission raced in from another tab or worker.

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.catalog import BuildError, Catalogue
 from app.catalog.pricing import money
@@ -79,7 +79,7 @@ def latest_stage(session: Session, order: Order) -> str:
 
 def visible_orders(session: Session, user: StaffUser) -> list[OrderRow]:
     """The orders this user may see, newest first."""
-    orders = session.exec(select(Order).order_by(Order.placed_at.desc())).all()
+    orders = session.exec(select(Order).order_by(col(Order.placed_at).desc())).all()
     return [
         OrderRow(o.number, o.customer_name, _car_title(o), latest_stage(session, o), when(o.placed_at))
         for o in orders
@@ -117,9 +117,11 @@ def order_story(
     _add_picture(story, pictures, spec)
     story.spec = spec_lines(pictures.catalogue, spec)
     story.prices = [Line(label, money(amount, currency)) for label, amount in spec.get("lines", [])]
-    events = session.exec(select(StageEvent).where(StageEvent.order_id == order.id).order_by(StageEvent.reached_at))
+    events = session.exec(
+        select(StageEvent).where(StageEvent.order_id == order.id).order_by(col(StageEvent.reached_at))
+    )
     story.stages = [Line(STAGE_LABELS.get(e.stage, e.stage), when(e.reached_at), _said_by(e)) for e in events]
-    notes = session.exec(select(OrderNote).where(OrderNote.order_id == order.id).order_by(OrderNote.created_at))
+    notes = session.exec(select(OrderNote).where(OrderNote.order_id == order.id).order_by(col(OrderNote.created_at)))
     story.notes = [Line(n.author, n.text, when(n.created_at)) for n in notes]
     story.mails = [Line(subject, status, when(queued_at)) for subject, status, queued_at in mails]
     return story

@@ -107,12 +107,12 @@ class PictureCache:
 
     def _single_flight(self, digest: str, produce: Callable[[], bytes]) -> bytes:
         with self._lock:
-            future = self._in_flight.get(digest)
-            leader = future is None
-            if leader:
-                future = self._in_flight[digest] = Future()
-        if not leader:
-            return future.result()
+            running = self._in_flight.get(digest)
+            if running is None:
+                future: Future[bytes] = Future()
+                self._in_flight[digest] = future
+        if running is not None:
+            return running.result()
         try:
             data = produce()
         except BaseException as exc:

@@ -7,6 +7,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app import db, settings
 from app.staff.accounts import (
+    NO_MATCH,
     NotAllowed,
     SignInError,
     current_user,
@@ -16,6 +17,7 @@ from app.staff.accounts import (
     sign_out,
 )
 from app.staff.models import StaffUser
+from app.ui.handlers import event
 
 log = logging.getLogger(__name__)
 CANT_SIGN_IN = (
@@ -43,7 +45,7 @@ class StaffState(rx.State):
         """The signed-in user if they hold one of `roles` (admin always does); raises NotAllowed otherwise."""
         return require_role(current_user(s, self.token), *roles)
 
-    @rx.event
+    @event
     def sign_in(self, form: dict):
         client = self.router.session.client_ip or self.router.session.client_token
         try:
@@ -51,7 +53,8 @@ class StaffState(rx.State):
                 email = str(form.get("email", ""))
                 self.token = sign_in(s, email, str(form.get("password", "")), client, device=self.device)
                 user = current_user(s, self.token)
-                self.device = device_token(user.email)
+                if user is not None:
+                    self.device = device_token(user.email)
         except SignInError as error:
             logging.getLogger("app.refused").info("refused sign-in: %s", error)
             self.signin_error = str(error)
@@ -60,10 +63,13 @@ class StaffState(rx.State):
             log.exception("sign-in failed on the database")
             self.token, self.signin_error = "", CANT_SIGN_IN
             return
+        if user is None:  # signed in, then deactivated in the same instant: treat as refused
+            self.signin_error, self.token = NO_MATCH, ""
+            return
         self.signin_error, self.staff_name = "", user.name
         return rx.redirect(HOME_OF_ROLE.get(user.role, "/"))
 
-    @rx.event
+    @event
     def sign_out(self):
         with db.session() as s:
             sign_out(s, self.token)

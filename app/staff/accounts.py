@@ -16,7 +16,7 @@ from functools import cache
 
 from sqlmodel import Session, col, delete, select
 
-from app import limits, settings
+from app import db, limits, settings
 from app.staff.models import ROLES, Dealership, StaffSession, StaffUser
 from app.staff.passwords import PasswordError, hash_password, needs_rehash, verify_password
 
@@ -169,7 +169,7 @@ def sign_in(
     session.add(
         StaffSession(
             token_hash=token_hash(token),
-            user_id=user.id,
+            user_id=db.id_of(user),
             created_at=now,
             expires_at=now + SESSION_LIFETIME,
             last_seen_at=now,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from app.content.models import ContentDraft, ContentVersion
 from app.content.store import canonical, draft_values, drafts, published, published_values
@@ -85,7 +85,12 @@ def _check_token(s: Session, key: str, token: str) -> None:
         return
     draft = s.exec(select(ContentDraft).where(ContentDraft.key == key)).first()
     latest = published(s).get(key)
-    who, when = (draft.author, draft.updated_at) if draft else (latest.author, latest.published_at)
+    if draft is not None:
+        who, when = draft.author, draft.updated_at
+    elif latest is not None:
+        who, when = latest.author, latest.published_at
+    else:  # a token from no edit of ours (a forged or garbled form)
+        raise EditConflict("This item changed while you had it open, so your save was not kept. Open it again.")
     raise EditConflict(
         f"{who} changed this item at {_clock(when)} while you had it open, so your save was not kept. "
         "Reload the item to see their version, then make your change again."
@@ -137,7 +142,7 @@ def _new_version(s: Session, key: str, value: Mapping, *, author: str, note: str
 
 def history(s: Session, key: str, describe: Callable[[Mapping], str]) -> list[HistoryRow]:
     """Every published version of the item, newest first, each with what changed from the one before."""
-    rows = s.exec(select(ContentVersion).where(ContentVersion.key == key).order_by(ContentVersion.version)).all()
+    rows = s.exec(select(ContentVersion).where(ContentVersion.key == key).order_by(col(ContentVersion.version))).all()
     result, before = [], ""
     for row in rows:
         text = describe(json.loads(row.value))
@@ -190,7 +195,7 @@ def publish_due_release(s: Session, release: Release, check: Check, at: datetime
     """Publish one due release, claimed first so two servers running this never publish it twice."""
     claimed = s.exec(
         sa.update(Release)
-        .where(Release.id == release.id, Release.status == "scheduled")
+        .where(col(Release.id) == release.id, col(Release.status) == "scheduled")
         .values(status="publishing")
         .execution_options(synchronize_session=False)
     )
@@ -203,7 +208,7 @@ def publish_due_release(s: Session, release: Release, check: Check, at: datetime
         status, outcome = "published", f"{len(keys)} items went live at {_clock(at)}."
     except (StudioError, ValueError) as error:
         status, outcome = "failed", str(error)[:500]
-    s.exec(sa.update(Release).where(Release.id == release.id).values(status=status, outcome=outcome))
+    s.exec(sa.update(Release).where(col(Release.id) == release.id).values(status=status, outcome=outcome))
     return f"{release.name}: {outcome}"
 
 
@@ -212,7 +217,7 @@ def due_releases(s: Session, at: datetime) -> list[Release]:
 
 
 def releases(s: Session) -> list[Release]:
-    return list(s.exec(select(Release).order_by(Release.publish_at.desc()).limit(20)).all())
+    return list(s.exec(select(Release).order_by(col(Release.publish_at).desc()).limit(20)).all())
 
 
 def audit(s: Session, who: str, action: str, key: str = "", detail: str = "") -> None:
@@ -220,7 +225,7 @@ def audit(s: Session, who: str, action: str, key: str = "", detail: str = "") ->
 
 
 def audit_log(s: Session, limit: int = 50) -> list[AuditEntry]:
-    return list(s.exec(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)).all())
+    return list(s.exec(select(AuditEntry).order_by(col(AuditEntry.id).desc()).limit(limit)).all())
 
 
 def _clock(moment: datetime) -> str:

@@ -155,7 +155,7 @@ def _status(draft, version, release_names: dict[int, str]) -> str:
 
 
 def _release_names(s: Session) -> dict[int, str]:
-    return {r.id: r.name for r in content.releases(s)}
+    return {db.id_of(r): r.name for r in content.releases(s)}
 
 
 def open_item(s: Session, key: str) -> OpenItem:
@@ -309,3 +309,33 @@ def _sample_builds(catalogue, model_id: str, option) -> list[tuple[Build, str]]:
             continue
         samples.append((build, f"{option.name} on {colour.name}"))
     return samples
+
+
+@dataclass(frozen=True)
+class ReleaseRow:
+    id: str  # the handler `cancel_release` gets it back from the page
+    name: str
+    when: str
+    status: str  # scheduled | published | cancelled | failed
+    outcome: str
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    when: str
+    who: str
+    action: str
+    item: str
+    detail: str
+
+
+def release_rows(s: Session) -> list[ReleaseRow]:
+    """The releases list of the studio, newest first."""
+    return [
+        ReleaseRow(str(r.id), r.name, r.publish_at.strftime("%-d %b %Y, %H:%M UTC"), r.status, r.outcome)
+        for r in content.releases(s)
+    ]
+
+
+def audit_rows(s: Session) -> list[AuditRow]:
+    return [AuditRow(e.at.strftime("%-d %b, %H:%M"), e.who, e.action, e.key, e.detail) for e in content.audit_log(s)]

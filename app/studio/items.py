@@ -139,7 +139,7 @@ def option_item(catalogue: Catalogue, option) -> Item:
     """An option's item: colours also have a name, a colour and can be retired."""
     slot = catalogue.slots[option.slot].label
     value = {"price": option.price, "requires": list(option.requires), "excludes": list(option.excludes)}
-    fields = OPTION
+    fields: tuple[ItemField, ...] = OPTION
     if option.slot == "colour" and not option.custom:
         value |= {"name": option.name, "hex": option.hex, "retired": False}
         fields = COLOUR + OPTION[1:]

@@ -2,9 +2,10 @@
 
 import html
 import re
+from dataclasses import dataclass
 
 import reflex as rx
-from sqlmodel import select
+from sqlmodel import Session, col, select
 
 from app import db
 from app.club.delivery import failed_mail, held_mail, mail_overview
@@ -14,12 +15,53 @@ from app.club.templates import template
 from app.content import live
 from app.signin.state import NotAllowed, StaffState
 from app.studio.state import NOT_ALLOWED
+from app.ui.handlers import event
+
+
+@dataclass(frozen=True)
+class MailCount:
+    status: str
+    count: int
+
+
+@dataclass(frozen=True)
+class TroubleRow:
+    """A failed or held mail, and why."""
+
+    status: str
+    recipient: str
+    subject: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class RecentMail:
+    id: str  # the handler `read` gets it back from the page
+    when: str
+    kind: str
+    recipient: str
+    subject: str
+    status: str
+
+
+def mail_rows(s: Session) -> tuple[list[MailCount], list[TroubleRow], list[RecentMail]]:
+    """What the mail tab lists: how many mails in each state, the ones needing a look, the 15 latest."""
+    counts = [MailCount(status, n) for status, n in mail_overview(s).items()]
+    trouble = [
+        TroubleRow(m.status, m.recipient, m.subject, m.last_error) for m in failed_mail(s, 20) + held_mail(s, 20)
+    ]
+    rows = s.exec(select(OutboxMail).order_by(col(OutboxMail.id).desc()).limit(15)).all()
+    recent = [
+        RecentMail(str(m.id), m.created_at.strftime("%-d %b, %H:%M"), m.kind, m.recipient, m.subject, m.status)
+        for m in rows
+    ]
+    return counts, trouble, recent
 
 
 class MailDeskState(StaffState):
-    counts: list[list[str]] = []  # [status, count]
-    trouble: list[list[str]] = []  # [status, recipient, subject, reason] for failed and held mail
-    recent: list[list[str]] = []  # [id, when, kind, recipient, subject, status]
+    counts: list[MailCount] = []
+    trouble: rx.Field[list[TroubleRow]] = rx.field([])
+    recent: list[RecentMail] = []
     viewing: str = ""  # the HTML of the mail being read (shown in a sandboxed frame)
     subject: str = ""
     body: str = ""
@@ -43,22 +85,17 @@ class MailDeskState(StaffState):
         return True
 
     def _refresh(self, s, _user) -> None:
-        self.counts = [[status, str(n)] for status, n in mail_overview(s).items()]
-        self.trouble = [[m.status, m.recipient, m.subject, m.last_error] for m in failed_mail(s, 20) + held_mail(s, 20)]
-        rows = s.exec(select(OutboxMail).order_by(OutboxMail.id.desc()).limit(15)).all()
-        self.recent = [
-            [str(m.id), m.created_at.strftime("%-d %b, %H:%M"), m.kind, m.recipient, m.subject, m.status] for m in rows
-        ]
+        self.counts, self.trouble, self.recent = mail_rows(s)
         self.members = len(club_members(s))
         if not self.subject:
             note = template("feature_note", live.values())
             self.subject, self.body = note.subject, note.body
 
-    @rx.event
+    @event
     def load(self):
         self._run(self._refresh)
 
-    @rx.event
+    @event
     def read(self, mail_id: str):
         def action(s, _user):
             mail = s.get(OutboxMail, int(mail_id))
@@ -67,25 +104,25 @@ class MailDeskState(StaffState):
 
         self._run(action)
 
-    @rx.event
+    @event
     def set_subject(self, text: str):
         self.subject = text[:200]
 
-    @rx.event
+    @event
     def set_body(self, text: str):
         self.body = text[:6000]
 
-    @rx.event
+    @event
     def preview(self):
         self._run(lambda _s, _u: setattr(self, "preview_html", feature_note_preview(self.subject, self.body).html))
 
-    @rx.event
+    @event
     def send_test(self):
         if self._run(lambda s, user: self._queue(s, test_to=user.email)):
             self.notice = "A test is on its way to your own inbox (it goes out with the next mail run)."
             self._run(self._refresh)
 
-    @rx.event
+    @event
     def send_to_members(self):
         counted = []
         if self._run(lambda s, _user: counted.append(self._queue(s))):

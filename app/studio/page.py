@@ -1,6 +1,7 @@
 """/studio: marketing's workshop. Copy and catalogue items, layer uploads, releases and the audit log."""
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from app.render import car_pictures
 from app.studio.content import HistoryRow
@@ -173,7 +174,7 @@ def editor() -> rx.Component:
     )
 
 
-def history_entry(row: HistoryRow) -> rx.Component:
+def history_entry(row: ObjectVar[HistoryRow]) -> rx.Component:
     return rx.el.li(
         rx.card(
             rx.vstack(
@@ -401,10 +402,10 @@ def releases() -> rx.Component:
                 StudioState.releases,
                 lambda r: rx.el.li(
                     rx.flex(
-                        rx.text(rx.text.strong(r[1]), " · ", r[2], " · ", r[3], " ", r[4], size="2"),
+                        rx.text(rx.text.strong(r.name), " · ", r.when, " · ", r.status, " ", r.outcome, size="2"),
                         rx.cond(
-                            r[3] == "scheduled",
-                            rx.button("Cancel", size="1", variant="soft", on_click=StudioState.cancel_release(r[0])),
+                            r.status == "scheduled",
+                            rx.button("Cancel", size="1", variant="soft", on_click=StudioState.cancel_release(r.id)),
                         ),
                         gap="0.75rem",
                         align="center",
@@ -431,7 +432,9 @@ def audit_log() -> rx.Component:
             rx.table.body(
                 rx.foreach(
                     StudioState.audit,
-                    lambda e: rx.table.row(*(rx.table.cell(e[i]) for i in range(5))),
+                    lambda e: rx.table.row(
+                        *(rx.table.cell(value) for value in (e.when, e.who, e.action, e.item, e.detail))
+                    ),
                 )
             ),
             size="1",
@@ -519,7 +522,7 @@ def mail_tab() -> rx.Component:
         rx.flex(
             rx.foreach(
                 MailDeskState.counts,
-                lambda c: rx.badge(c[0], ": ", c[1], variant="soft", size="2"),
+                lambda c: rx.badge(c.status, ": ", c.count, variant="soft", size="2"),
             ),
             gap="0.5rem",
             wrap="wrap",
@@ -553,7 +556,11 @@ def mail_tab() -> rx.Component:
             rx.el.ul(
                 rx.foreach(
                     MailDeskState.trouble,
-                    lambda m: rx.el.li(rx.text(rx.text.strong(m[0]), " · ", m[1], " · ", m[2], " · ", m[3], size="2")),
+                    lambda m: rx.el.li(
+                        rx.text(
+                            rx.text.strong(m.status), " · ", m.recipient, " · ", m.subject, " · ", m.reason, size="2"
+                        )
+                    ),
                 ),
             ),
             rx.text("Nothing failed or held. Lovely.", size="2", color=rx.color("gray", 11)),
@@ -564,18 +571,18 @@ def mail_tab() -> rx.Component:
                 MailDeskState.recent,
                 lambda m: rx.el.li(
                     rx.button(
-                        m[1],
+                        m.when,
                         " · ",
-                        m[2],
+                        m.kind,
                         " · ",
-                        m[3],
+                        m.recipient,
                         " · ",
-                        m[4],
+                        m.subject,
                         " · ",
-                        m[5],
+                        m.status,
                         variant="ghost",
                         size="1",
-                        on_click=MailDeskState.read(m[0]),
+                        on_click=MailDeskState.read(m.id),
                     ),
                     list_style="none",
                 ),

@@ -11,8 +11,9 @@ from app.render.live import live_pictures
 from app.signin.state import NotAllowed, StaffState
 from app.studio import content, desk
 from app.studio.content import HistoryRow, StudioError
-from app.studio.desk import FieldView, ItemRow
+from app.studio.desk import AuditRow, FieldView, ItemRow, ReleaseRow
 from app.studio.uploads import UploadRefused, read_limited
+from app.ui.handlers import event
 
 NOT_ALLOWED = "The studio is for the marketing team. Sign in with a marketing account."
 
@@ -28,15 +29,15 @@ class StudioState(StaffState):
     edit_token: str = ""  # what the editor was opened with; a stale one cannot save
     has_draft: bool = False
     fields: list[FieldView] = []
-    history: list[HistoryRow] = []
+    history: rx.Field[list[HistoryRow]] = rx.field([])
     notice: str = ""
     error: str = ""
-    releases: list[list[str]] = []  # [id, name, when, status, outcome]
-    audit: list[list[str]] = []  # [when, who, action, item, detail]
+    releases: rx.Field[list[ReleaseRow]] = rx.field([])
+    audit: list[AuditRow] = []
     layer_model: str = "hatch"
     layer_view: str = "side"
     layer_option: str = ""
-    sheet: list[list[str]] = []  # [picture path, caption] of the contact sheet
+    sheet: rx.Field[list[list[str]]] = rx.field([])  # [picture path, caption] of the contact sheet
     mail_html: str = ""  # a mail template's preview, filled with made-up values
     upload_error: str = ""
 
@@ -78,11 +79,8 @@ class StudioState(StaffState):
 
     def _refresh(self, s) -> None:
         self.rows = desk.item_rows(s)
-        self.releases = [
-            [str(r.id), r.name, r.publish_at.strftime("%-d %b %Y, %H:%M UTC"), r.status, r.outcome]
-            for r in content.releases(s)
-        ]
-        self.audit = [[e.at.strftime("%-d %b, %H:%M"), e.who, e.action, e.key, e.detail] for e in content.audit_log(s)]
+        self.releases = desk.release_rows(s)
+        self.audit = desk.audit_rows(s)
         if self.key:
             self._open(s, self.key)
 
@@ -111,7 +109,7 @@ class StudioState(StaffState):
         self.notice = success
         return None
 
-    @rx.event
+    @event
     def load(self):
         self.notice = self.error = ""
         with db.session() as s:
@@ -127,44 +125,44 @@ class StudioState(StaffState):
             self.layer_option = self.layer_options[0][0]
         return None
 
-    @rx.event
+    @event
     def set_search(self, text: str):
         self.search = text[:80]
 
-    @rx.event
+    @event
     def open(self, key: str):
         return self._act(lambda s, _user: self._open(s, str(key)))
 
-    @rx.event
+    @event
     def save(self, form: dict):
         fields = {k: str(v) for k, v in form.items()}
         return self._act(lambda s, user: desk.save(s, user.name, self.key, fields, self.edit_token), "Draft saved.")
 
-    @rx.event
+    @event
     def discard(self):
         return self._act(
             lambda s, user: content.discard_draft(s, self.key, author=user.name, token=self.edit_token),
             "Draft thrown away.",
         )
 
-    @rx.event
+    @event
     def publish(self):
         return self._act(lambda s, user: desk.publish_now(s, user.name, [self.key]), "Published: customers see it now.")
 
-    @rx.event
+    @event
     def rollback(self, version: int):
         return self._act(
             lambda s, user: desk.rollback(s, user.name, self.key, int(version)),
             f"Rolled back to version {version}; customers see it now.",
         )
 
-    @rx.event
+    @event
     def restore_shipped(self):
         return self._act(
             lambda s, user: desk.restore_shipped(s, user.name, self.key), "Restored as shipped; customers see it now."
         )
 
-    @rx.event
+    @event
     def add_colour(self, form: dict):
         def action(s, user):
             key = desk.add_colour(s, user.name, str(form.get("name", "")), str(form.get("hex", "")), "0")
@@ -172,7 +170,7 @@ class StudioState(StaffState):
 
         return self._act(action, "New colour saved as a draft. Give it a price, then preview and publish.")
 
-    @rx.event
+    @event
     def schedule(self, form: dict):
         keys = [name.removeprefix("release:") for name, value in form.items() if name.startswith("release:") and value]
         name, when = str(form.get("release_name", "")), str(form.get("publish_at", ""))
@@ -186,31 +184,31 @@ class StudioState(StaffState):
 
         return self._act(action, "Release scheduled.")
 
-    @rx.event
+    @event
     def cancel_release(self, release_id: str):
         return self._act(
             lambda s, user: content.cancel_release(s, int(release_id), author=user.name), "Release cancelled."
         )
 
-    @rx.event
+    @event
     def preview_nudge(self):
         lines = next((f.text.splitlines() for f in self.fields if f.name == "lines"), [])
         return rx.call_script(f"window.motorjoyPreviewNudge && window.motorjoyPreviewNudge({json.dumps(lines)})")
 
-    @rx.event
+    @event
     def set_layer_model(self, model: str):
         self.layer_model, self.sheet = str(model), []
         self.layer_option = self.layer_options[0][0] if self.layer_options else ""
 
-    @rx.event
+    @event
     def set_layer_view(self, view: str):
         self.layer_view, self.sheet = str(view), []
 
-    @rx.event
+    @event
     def set_layer_option(self, option: str):
         self.layer_option, self.sheet = str(option), []
 
-    @rx.event
+    @event
     async def upload_layer(self, files: list[rx.UploadFile]):
         self.upload_error, self.sheet = "", []
         if len(files) != 1:

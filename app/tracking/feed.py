@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import func, insert
 from sqlmodel import Field, Session, SQLModel, col, select
 
+from app import db
 from app.content.stages import DELIVERED, STAGE_IDS
 from app.events import StageReached, announce
 from app.orders.models import Order, StageEvent, utcnow
@@ -321,10 +322,10 @@ def simulate_step(session: Session, numbers: Iterable[str], now: datetime | None
     """
     now = as_utc(now or datetime.now(UTC))
     orders = session.exec(select(Order).where(col(Order.number).in_(set(numbers))).order_by(Order.number)).all()
-    timelines = _timelines(session, [order.id for order in orders])
+    timelines = _timelines(session, [db.id_of(order) for order in orders])
     events, moved = [], []
     for order in orders:
-        furthest = max(map(STAGE_IDS.index, timelines.get(order.id, {})), default=0)
+        furthest = max(map(STAGE_IDS.index, timelines.get(db.id_of(order), {})), default=0)
         if STAGE_IDS[furthest] == DELIVERED:
             continue
         stage = STAGE_IDS[furthest + 1]

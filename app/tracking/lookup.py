@@ -45,10 +45,10 @@ def find_order_for_customer(
 
 def order_from_link(session: Session, number: str, token: str) -> Order | None:
     """The order a private tracking link points to, or None for a link that isn't one of ours."""
-    number = normalise_order_number(number)
-    if number is None or not token_matches(number, token):
+    normalised = normalise_order_number(number)
+    if normalised is None or not token_matches(normalised, token):
         return None
-    return session.exec(select(Order).where(Order.number == number)).first()
+    return session.exec(select(Order).where(Order.number == normalised)).first()
 
 
 def _wait_message(wait: str) -> str:

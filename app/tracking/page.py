@@ -68,24 +68,24 @@ def step_item(step) -> rx.Component:
                 flex_shrink="0",
                 margin_top="0.25rem",
                 background=rx.match(
-                    step[2], ("done", rx.color("accent", 9)), ("current", rx.color("accent", 9)), rx.color("gray", 5)
+                    step.state, ("done", rx.color("accent", 9)), ("current", rx.color("accent", 9)), rx.color("gray", 5)
                 ),
-                box_shadow=rx.cond(step[2] == "current", f"0 0 0 4px {rx.color('accent', 5)}", "none"),
+                box_shadow=rx.cond(step.state == "current", f"0 0 0 4px {rx.color('accent', 5)}", "none"),
             ),
             rx.vstack(
                 rx.text(
-                    step[0],
-                    weight=rx.cond(step[2] == "current", "bold", "regular"),
+                    step.label,
+                    weight=rx.cond(step.state == "current", "bold", "regular"),
                     size="3",
-                    color=rx.cond(step[2] == "upcoming", rx.color("gray", 11), rx.color("gray", 12)),
+                    color=rx.cond(step.state == "upcoming", rx.color("gray", 11), rx.color("gray", 12)),
                 ),
-                rx.cond(step[1] != "", rx.text(step[1], size="1", color=rx.color("gray", 11))),
+                rx.cond(step.day != "", rx.text(step.day, size="1", color=rx.color("gray", 11))),
                 spacing="0",
             ),
             align="start",
             spacing="3",
         ),
-        aria_current=rx.cond(step[2] == "current", "step", None),
+        aria_current=rx.cond(step.state == "current", "step", None),
         list_style="none",
     )
 
@@ -113,10 +113,10 @@ def vessel_card() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.heading("On the water", as_="h2", size="4"),
-            rx.text("Ship: ", rx.text.strong(TrackState.vessel[0]), size="3", id="vessel-name"),
-            rx.text("Latest position: ", TrackState.vessel[1], size="2"),
-            rx.text("Shipping line's arrival estimate: ", TrackState.vessel[2], size="2"),
-            rx.text("Ship data last updated ", TrackState.vessel[3], size="1", color=rx.color("gray", 11)),
+            rx.text("Ship: ", rx.text.strong(TrackState.vessel.name), size="3", id="vessel-name"),
+            rx.text("Latest position: ", TrackState.vessel.position, size="2"),
+            rx.text("Shipping line's arrival estimate: ", TrackState.vessel.eta, size="2"),
+            rx.text("Ship data last updated ", TrackState.vessel.updated, size="1", color=rx.color("gray", 11)),
             spacing="1",
         ),
         width="100%",
@@ -131,7 +131,7 @@ def tracker() -> rx.Component:
         rx.grid(
             rx.vstack(
                 rx.cond(
-                    TrackState.paths.length() > 0,
+                    TrackState.paths,  # Reflex reads an empty list as false
                     car_img(
                         [TrackState.paths[i] for i in range(len(widths))],
                         TrackState.alt,
@@ -191,7 +191,7 @@ def tracker() -> rx.Component:
             rx.callout(rx.text(rx.text.strong("Fact of the day: "), TrackState.fact), icon="lightbulb", width="100%"),
         ),
         rx.cond(TrackState.delivered, confetti()),
-        rx.cond(TrackState.vessel.length() > 0, vessel_card()),
+        rx.cond(TrackState.vessel.name != "", vessel_card()),
         rx.text("Official stage last updated ", TrackState.official_updated, size="1", color=rx.color("gray", 11)),
         rx.card(
             rx.vstack(

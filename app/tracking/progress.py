@@ -25,6 +25,15 @@ class StageStep:
 
 
 @dataclass(frozen=True)
+class StepRow:
+    """One stage as the tracker's list shows it: its name, the day it was reached ("" if not yet), its state."""
+
+    label: str
+    day: str
+    state: str  # "done" | "current" | "upcoming"
+
+
+@dataclass(frozen=True)
 class Progress:
     steps: tuple[StageStep, ...]
     current: str

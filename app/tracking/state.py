@@ -2,6 +2,7 @@
 
 import json
 import logging
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import reflex as rx
@@ -20,14 +21,28 @@ from app.render.live import live_pictures
 from app.signin.state import NotAllowed, StaffState
 from app.tracking.lookup import TooManyLookups, find_order_for_customer, order_from_link
 from app.tracking.picture import journey_svg
-from app.tracking.progress import days_to_go, of_the_day, progress
+from app.tracking.progress import StepRow, days_to_go, of_the_day, progress
 from app.tracking.push import order_watchers
+from app.ui.handlers import event
 
 log = logging.getLogger(__name__)
 CANT_LOOK_UP = (
     "We can't look up orders right now. Try again in a minute, or open the link in your order confirmation mail."
 )
 NOT_FOUND = "We couldn't find a car with those details. Check the order number and the name on the order."
+
+
+@dataclass(frozen=True)
+class Vessel:
+    """The shipping line's latest word on the ship; an empty name when the feed sent none."""
+
+    name: str
+    position: str
+    eta: str
+    updated: str
+
+
+NO_VESSEL = Vessel("", "", "", "")
 
 
 class TrackState(rx.State):
@@ -38,7 +53,7 @@ class TrackState(rx.State):
     stage_label: str = ""
     paths: list[str] = []
     alt: str = ""
-    steps: list[list[str]] = []  # [label, date or "", state]
+    steps: list[StepRow] = []
     narrative: str = ""
     status: str = ""
     status_text: str = ""
@@ -49,13 +64,13 @@ class TrackState(rx.State):
     countdown: str = ""
     fact: str = ""
     delivered: bool = False
-    vessel: list[str] = []  # [name, position, eta, vessel data updated], empty without feed data
+    vessel: Vessel = NO_VESSEL
     official_updated: str = ""
     explainer_video: str = ""
     preview: str = ""  # on /studio/preview/track/<stage>: what the drafts look like, for staff only
     _watching: str = ""  # the order number this tab shows, so the feed's news can find it
 
-    @rx.event
+    @event
     def load(self):
         parts = self.router.url.path.strip("/").split("/")
         self.lookup_error = ""
@@ -85,7 +100,7 @@ class TrackState(rx.State):
             self._show(s, order)
         return True
 
-    @rx.event
+    @event
     async def load_preview(self):
         """The tracker of a demo order at the stage in the URL, with the studio's drafts applied."""
         self.found, self.preview, self._watching = False, "", ""
@@ -104,7 +119,7 @@ class TrackState(rx.State):
                 self._show(s, order, notify=False)
         self.preview = stage
 
-    @rx.event
+    @event
     def lookup(self, form: dict):
         client = self.router.session.client_ip or self.router.session.client_token
         try:
@@ -136,7 +151,7 @@ class TrackState(rx.State):
         self.window_text = state.window_text
         self.headline = order.nickname or "Your car"
         self.stage_label = state.current_label
-        self.steps = [[step.label, _day(step.reached_at), step.state] for step in state.steps]
+        self.steps = [StepRow(step.label, _day(step.reached_at), step.state) for step in state.steps]
         self.journey_picture = journey_svg(state.current, state.current_label, _sea_fraction(state, trip))
         self.explainer = render_markdown(trip.port_lag_explainer)
         self.explainer_video = trip.explainer_video
@@ -145,7 +160,7 @@ class TrackState(rx.State):
         self.fact = of_the_day(trip.facts, order.number, today) if trip.facts else ""
         self.delivered = state.status == "delivered"
         self.official_updated = _when(max((e.recorded_at for e in events), default=None))
-        self.vessel = _vessel(events) if state.current in ("at_sea", "port_processing") else []
+        self.vessel = _vessel(events) if state.current in ("at_sea", "port_processing") else NO_VESSEL
         spec = json.loads(order.spec or "{}")
         self.spec = spec_lines(live_pictures().catalogue, spec)
         self.paths, self.alt = spec_picture(live_pictures(), spec)
@@ -161,13 +176,13 @@ async def redraw_tracker(modify_state, token: str, number: str) -> bool:
         return (await root.get_state(TrackState))._redraw(number)
 
 
-def _vessel(events: list[StageEvent]) -> list[str]:
+def _vessel(events: list[StageEvent]) -> Vessel:
     """The shipping line's latest word on the ship, as the feed reported it."""
     latest = max((e for e in events if e.vessel), key=lambda e: e.recorded_at, default=None)
     if latest is None:
-        return []
+        return NO_VESSEL
     eta = _day(latest.vessel_eta) or "not given"
-    return [latest.vessel, latest.vessel_position or "position not given", eta, _when(latest.recorded_at)]
+    return Vessel(latest.vessel, latest.vessel_position or "position not given", eta, _when(latest.recorded_at))
 
 
 def _when(moment) -> str:

@@ -1,5 +1,7 @@
 """Theme tokens: one place for the brand's colours, radii and type."""
 
+from typing import Any
+
 import reflex as rx
 
 # Chili red accent on warm sand greys: a car club, not a bank.
@@ -7,7 +9,7 @@ THEME = rx.theme(accent_color="tomato", gray_color="sand", radius="large", scali
 
 CONTENT_WIDTH = "72rem"
 
-GLOBAL_STYLE = {
+GLOBAL_STYLE: dict[Any, Any] = {  # Reflex keys styles by name, component or selector
     "font_family": "'Inter', system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
     "::selection": {"background": "var(--accent-a5)"},
     # Everyone who navigates by keyboard sees where they are.
