@@ -36,3 +36,6 @@ def db_session(db_url) -> Iterator[Session]:
     """A session on `db_url` that commits when the test ends cleanly."""
     with db.session(db_url) as session:
         yield session
+
+
+from tests.unit.handlers import demo_site  # noqa: E402, F401  (the handler tests' shared fixture)

@@ -1,0 +1,130 @@
+"""Every /build and /compare handler, called directly: the URL, clicks, colours, names, saving, previews."""
+
+import asyncio
+
+import pytest
+
+from app import db
+from app.catalog import load_catalogue
+from app.configurator.builds import save_build
+from app.configurator.compare_page import CompareState
+from app.configurator.state import BuildState
+from app.home.state import HomeState
+from tests.unit.handlers import state_for
+
+
+def loaded(path: str = "/build", kept: str = "") -> BuildState:
+    state = state_for(BuildState, path=path)
+    state.kept_build = kept
+    for _ in BuildState.load.fn(state):  # a generator: the URL replacement it yields is the browser's job
+        pass
+    return state
+
+
+def saved(nickname: str = "McGregor", **choices: str) -> str:
+    catalogue = load_catalogue()
+    with db.session() as s:
+        return save_build(s, catalogue, catalogue.build_from("hatch", choices), nickname)
+
+
+def test_a_bare_build_page_shows_the_first_model_with_its_price_and_picture(demo_site):
+    state = loaded()
+    assert state.ready and state.model_id == "hatch" and state.notes == []
+    assert state.groups and state.price_lines and state.total.startswith("£")
+    assert state.picture_paths[0].startswith("/car/") and state.picture_alt and state.views
+
+
+def test_the_query_is_corrected_and_says_what_changed(demo_site):
+    state = loaded("/build?model=convertible&roof=roof-union&colour=chili-red")
+    assert state.model_id == "convertible" and state.choice_ids["roof"] != "roof-union"
+    assert any("roof" in note.lower() or "union" in note.lower() for note in state.notes)
+
+
+def test_a_saved_build_opens_by_its_code_and_an_unknown_code_says_so(demo_site):
+    code = saved(colour="racing-green")
+    state = loaded(f"/build/{code.lower()}")
+    assert (state.saved_code, state.nickname, state.choice_ids["colour"]) == (code, "McGregor", "racing-green")
+    missing = loaded("/build/NOPE2345")
+    assert missing.saved_code == "" and "couldn't find a build" in missing.notes[0]
+
+
+def test_the_build_the_nudge_kept_comes_back(demo_site):
+    state = loaded(kept='"/build?model=hatch&colour=seafoam"')
+    assert state.choice_ids["colour"] == "seafoam" and state.notes[0].startswith("Welcome back")
+    assert loaded(kept="not json at all").notes == []
+
+
+def test_picking_options_models_and_views(demo_site):
+    state = loaded()
+    assert state.choice_ids["colour"] == "chili-red"
+    BuildState.pick.fn(state, "stripes-single-red")  # a red stripe can't go on a red car: the colour moves
+    assert state.choice_ids["stripes"] == "stripes-single-red" and state.choice_ids["colour"] != "chili-red"
+    assert state.notes
+    refusal = BuildState.pick.fn(state, "no-such-option")
+    assert refusal is not None and state.choice_ids["stripes"] == "stripes-single-red"
+    assert BuildState.preload.fn(state, "wheels-dish") is not None  # a different picture: fetch it early
+    assert BuildState.preload.fn(state, state.choice_ids["wheels"]) is None  # the same picture: nothing to do
+    assert BuildState.preload.fn(state, "no-such-option") is None
+    BuildState.pick_model.fn(state, "convertible")
+    assert state.model_id == "convertible" and state.view in state.views
+    other_view = next(v for v in state.views if v != state.view)
+    BuildState.pick_view.fn(state, other_view)
+    assert state.view == other_view
+    BuildState.pick_view.fn(state, "underneath")
+    assert state.view == other_view
+
+
+def test_any_colour_from_the_picker_or_typed_and_a_bad_one_changes_nothing(demo_site):
+    state = loaded()
+    assert BuildState.paint_form.fn(state, {"hex": "#2a9d8f"}) is not None  # hands over to pick_custom_colour
+    BuildState.pick_custom_colour.fn(state, "#2a9d8f")
+    assert state.custom_colour and state.hex == "#2A9D8F" and state.hex_error == ""
+    BuildState.pick_custom_colour.fn(state, "teal-ish")
+    assert state.hex == "#2A9D8F" and "not a colour code" in state.hex_error
+
+
+def test_nicknames_are_checked_and_saving_gives_a_code_to_share(demo_site):
+    state = loaded()
+    assert BuildState.copy_link.fn(state) is not None and state.saved_code == ""  # "save first"
+    BuildState.set_nickname.fn(state, "x" * 200)
+    assert state.nickname_error
+    assert BuildState.save.fn(state) is not None and state.saved_code == ""  # refused until the name is fixed
+    BuildState.set_nickname.fn(state, "  Comet ")
+    assert (state.nickname, state.nickname_error) == ("Comet", "")
+    BuildState.save.fn(state)
+    assert len(state.saved_code) == 8
+    assert len(BuildState.copy_link.fn(state)) == 2
+
+
+@pytest.mark.parametrize("who", ["nobody", "dealer"])
+def test_the_studio_preview_of_the_configurator_is_for_marketing(demo_site, who):
+    state = state_for(BuildState, demo_site[who], path="/studio/preview/build")
+    asyncio.run(BuildState.load_preview.fn(state))
+    assert not state.previewing and state.model_id == "" and "studio's staff" in state.notes[0]
+
+
+def test_marketing_previews_the_drafts_and_cannot_save_there(demo_site):
+    state = state_for(BuildState, demo_site["marketing"], path="/studio/preview/build")
+    asyncio.run(BuildState.load_preview.fn(state))
+    assert state.previewing and state.model_id and state.picture_paths[0].startswith("/car/")
+    BuildState.save.fn(state)
+    assert state.saved_code == ""
+
+
+def test_compare_lines_up_saved_builds_and_keeps_them_when_a_code_is_wrong(demo_site):
+    first, second = saved(colour="chili-red"), saved(colour="seafoam")
+    state = state_for(CompareState, path=f"/compare?codes={first}")
+    assert CompareState.load.fn(state) is None and state.builds == []  # one code waits for a second
+    assert CompareState.submit.fn(state, {"codes": f"{first} {second}"}) is not None
+    CompareState.run.fn(state, f"{first},{second}")
+    assert [b.code for b in state.builds] == [first, second] and state.error == ""
+    CompareState.run.fn(state, f"{first},NOPE2345")
+    assert state.error and [b.code for b in state.builds] == [first, second]
+    again = state_for(CompareState, path=f"/compare?codes={first},{second}")
+    assert CompareState.load.fn(again) is not None
+
+
+def test_the_home_page_counts_cars_on_their_way(demo_site):
+    state = state_for(HomeState, path="/")
+    HomeState.load.fn(state)
+    assert state.on_the_way > 0 and state.announcement == ""
