@@ -47,7 +47,7 @@ async def health(request: Request) -> JSONResponse:
     from reflex.app import health as reflex_health
 
     answer = await reflex_health(request)
-    status = json.loads(answer.body)
+    status = json.loads(bytes(answer.body))
     status["db_writable"] = await run_in_threadpool(database_writable)
     status["status"] = all(status.values())
     return JSONResponse(status, status_code=200 if status["status"] else 503)

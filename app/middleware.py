@@ -140,7 +140,7 @@ class SiteMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started, answered = time.perf_counter(), {}
+        started, answered = time.perf_counter(), dict[str, int]()
         send = self._with_headers(send, answered)
         try:
             await self._route(scope, receive, send)

@@ -77,9 +77,17 @@ def test_packages_import_each_other_in_no_loop():
     assert cycles(graph()) == []
 
 
-def test_the_content_layer_imports_no_feature():
-    allowed = {"content", "settings", "db", "files"}
-    assert graph().get("content", set()) <= allowed
+# The floor: configuration, the database, files and small helpers that import no feature at all.
+FLOOR = {"settings", "db", "files", "http", "placeholders", "events", "limits"}
+
+
+def test_the_floor_imports_only_the_floor():
+    edges = graph()
+    assert {module: edges.get(module, set()) - FLOOR for module in FLOOR} == {module: set() for module in FLOOR}
+
+
+def test_the_content_layer_imports_only_the_floor():
+    assert graph().get("content", set()) <= FLOOR
 
 
 @pytest.mark.parametrize(
