@@ -55,10 +55,11 @@ def test_a_dealer_opens_a_saved_build_and_places_it_once(demo_site):
     code = saved_code()
     DeskState.open_build.fn(state, {"code": code.lower()})
     assert state.preview[0].code == code and state.nickname == "Comet" and state.submission
-    DeskState.place.fn(state, CUSTOMER | {"email": "not an email"})
+    form = CUSTOMER | {"submission": state.submission}  # the form carries its key, as the page's hidden field does
+    DeskState.place.fn(state, form | {"email": "not an email"})
     assert "email" in state.form_error.lower()
-    first = DeskState.place.fn(state, CUSTOMER)
-    again = DeskState.place.fn(state, CUSTOMER)  # a double submit
+    first = DeskState.place.fn(state, form)
+    again = DeskState.place.fn(state, form)  # a double submit of the same form
     assert isinstance(first, rx.event.EventSpec) and redirected_to(first) == redirected_to(again)
     with db.session() as s:
         order = s.exec(select(Order).where(Order.customer_email == "ava@example.com")).one()
