@@ -120,13 +120,14 @@ def test_narrative_rotates_daily_and_is_the_same_all_day():
 
 
 @pytest.mark.parametrize("story", ["{name.__class__} sails", "{weather:sunny} at sea", "{name!r} at sea", "{0} at sea"])
-def test_a_stored_bad_story_falls_back_to_the_plain_stage_with_a_log_line(small_journey, monkeypatch, caplog, story):
+def test_a_stored_bad_story_falls_back_to_the_plain_stage_with_a_log_line(small_journey, caplog, story):
     from dataclasses import replace
 
-    from app.tracking import progress as progress_module
-
     stages = tuple(replace(s, narratives=(story,)) if s.id == "at_sea" else s for s in small_journey.stages)
-    monkeypatch.setattr(progress_module, "journey", lambda: replace(small_journey, stages=stages))
+    trip = replace(small_journey, stages=stages)  # handed in, as a page hands in the published journey
     at_sea = next(s for s in stages if s.id == "at_sea")
-    assert at("at_sea", 0).narrative == f"McGregor is {at_sea.phrase}."
+    events = [("ordered", NOW - 60 * DAY), ("at_sea", NOW)]
+    assert (
+        core.progress(events, "McGregor", "MJ4K7QX2", now=NOW, trip=trip).narrative == f"McGregor is {at_sea.phrase}."
+    )
     assert "tracker story for stage at_sea can't be filled" in caplog.text
