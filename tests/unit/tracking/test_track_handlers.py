@@ -1,4 +1,4 @@
-"""Every /track handler, called directly: the private link, the look-up form, refresh and the studio preview."""
+"""Every /track handler, called directly: the private link, the look-up form, a redraw and the studio preview."""
 
 import asyncio
 
@@ -75,13 +75,14 @@ def test_an_overdue_car_gets_its_apology_when_the_tracker_opens(demo_site):
     assert kinds == ["delay_notice"]
 
 
-def test_refresh_reloads_only_an_open_tracker(demo_site):
+def test_news_from_the_feed_redraws_only_the_tracker_showing_that_car(demo_site):
     state = state_for(TrackState, path=tracking_link(PENA))
-    assert TrackState.refresh.fn(state, "now") is None  # nothing shown yet: nothing to refresh
+    assert state._redraw(PENA) is False  # nothing shown yet
     TrackState.load.fn(state)
-    assert TrackState.refresh.fn(state) == TrackState.load
+    assert state._redraw(PENA) is True
+    assert state._redraw("MJ9TWP3H") is False  # another car's news
     state.preview = "at_sea"
-    assert TrackState.refresh.fn(state) == TrackState.load_preview
+    assert state._redraw(PENA) is False  # a studio preview isn't a buyer's tracker
 
 
 def test_the_studio_preview_is_for_marketing_only(demo_site):
