@@ -13,18 +13,22 @@ from app.club.schedule import run_mail_schedule
 from app.configurator.compare_page import CompareState, compare_page
 from app.configurator.page import build_page
 from app.configurator.state import BuildState
+from app.content.live import journey
 from app.dealer.page import dealer_page, order_page
 from app.dealer.state import DeskState, OrderViewState
 from app.health import health_routes
 from app.home.not_found import not_found_page
 from app.home.page import home
 from app.home.state import HomeState
+from app.invites.state import InviterState, InviteState
 from app.logs import configure_logging
 from app.middleware import SiteMiddleware
 from app.nudges.events import nudge_routes
+from app.questions.state import AnswerState, AskState, DeskQuestionsState
 from app.render import picture_routes
 from app.render.live import live_pictures, pictures_for_version, warm_up
 from app.retention import run_retention_schedule
+from app.sharing.routes import built_page, sharing_routes
 from app.signin.page import signin_page
 from app.studio.page import studio_page
 from app.studio.schedule import run_release_schedule
@@ -43,7 +47,8 @@ start_telemetry()
 # In production mode the server won't start on unsafe settings; the message names each one to fix.
 production.refuse_unsafe()
 
-# Plain HTTP next to the app: car pictures, the stage feed, nudge reports and club mail unsubscribes.
+# Plain HTTP next to the app: car pictures, the stage feed, nudge reports, club mail unsubscribes, and share
+# cards (/build/<code> itself, so link-preview bots that run no JavaScript find the card's tags in its HTML).
 http_routes = Starlette(
     routes=[
         *picture_routes(pictures_for_version, live_pictures),
@@ -51,6 +56,7 @@ http_routes = Starlette(
         *nudge_routes(),
         *unsubscribe_routes(),
         *health_routes(),
+        *sharing_routes(live_pictures, journey, built_page),
     ]
 )
 app = rx.App(
@@ -92,14 +98,28 @@ app.add_page(
     description="Build your own car, follow it home, and join the club.",
     on_load=HomeState.load,
 )
-app.add_page(build_page, route="/build", title="Build your own · Motorjoy", on_load=BuildState.load)
-app.add_page(build_page, route="/build/[code]", title="Your build · Motorjoy", on_load=BuildState.load)
+app.add_page(build_page, route="/build", title="Build your own · Motorjoy", on_load=[BuildState.load, InviteState.load])
+app.add_page(
+    build_page, route="/build/[code]", title="Your build · Motorjoy", on_load=[BuildState.load, InviteState.load]
+)
 app.add_page(compare_page, route="/compare", title="Compare builds · Motorjoy", on_load=CompareState.load)
 app.add_page(track_page, route="/track", title="Where's My Baby? · Motorjoy", on_load=TrackState.load)
-app.add_page(track_page, route="/track/[number]/[token]", title="Where's My Baby? · Motorjoy", on_load=TrackState.load)
+app.add_page(
+    track_page,
+    route="/track/[number]/[token]",
+    title="Where's My Baby? · Motorjoy",
+    on_load=[TrackState.load, AskState.load, InviterState.load],
+)
 app.add_page(signin_page, route="/signin", title="Staff sign-in · Motorjoy")
-app.add_page(dealer_page, route="/dealer", title="Dealer desk · Motorjoy", on_load=DeskState.load)
-app.add_page(order_page, route="/dealer/order/[number]", title="Order · Motorjoy", on_load=OrderViewState.load)
+app.add_page(
+    dealer_page, route="/dealer", title="Dealer desk · Motorjoy", on_load=[DeskState.load, DeskQuestionsState.load]
+)
+app.add_page(
+    order_page,
+    route="/dealer/order/[number]",
+    title="Order · Motorjoy",
+    on_load=[OrderViewState.load, AnswerState.load],
+)
 app.add_page(studio_page, route="/studio", title="Studio · Motorjoy", on_load=StudioState.load)
 app.add_page(
     track_page, route="/studio/preview/track/[stage]", title="Preview · Motorjoy", on_load=TrackState.load_preview

@@ -23,6 +23,7 @@ from app.club.delivery import (
 )
 from app.club.order_mail import queue_due_delay_notices
 from app.club.order_news import queue_stage_news
+from app.club.referrals import queue_referral_thanks
 from app.render import CarPictures
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,7 @@ def queue_due(url: str | None, now: datetime, pictures: CarPictures | None = Non
                 birthdays = queue_birthday_cards(s, now, pictures)
                 news = queue_stage_news(s, now)
                 delays = queue_due_delay_notices(s, now)
+                queue_referral_thanks(s, now)  # normally queued as it happens; this catches up after a crash
             return len(birthdays), len(news), len(delays)
         except (IntegrityError, OperationalError):
             if attempt == QUEUE_TRIES:

@@ -35,7 +35,7 @@ MAX_ATTEMPTS = 8
 BACKOFF_CAP = timedelta(hours=6)
 LEASE = timedelta(minutes=10)  # far longer than one SMTP conversation with its timeout
 CAP_WINDOW = timedelta(hours=24)
-NEVER_HELD = frozenset({"order_confirmation"})  # a buyer must get their confirmation
+NEVER_HELD = frozenset({"order_confirmation", "question_answer"})  # a buyer must get these: they asked
 
 
 class MailSettingsError(ValueError):

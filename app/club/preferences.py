@@ -26,6 +26,8 @@ TOPIC_OF_KIND = {
     "birthday_card": "birthday",
     "feature_note": "club_news",
     "feature_note_test": "club_news",
+    "referral_ordered": "club_news",
+    "referral_delivered": "club_news",
 }
 ALWAYS_SENT = frozenset({"order_confirmation", "feature_note_test"})
 

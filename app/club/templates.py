@@ -52,6 +52,24 @@ PLACEHOLDERS: dict[str, dict[str, str]] = {
         "window": "the honest new delivery window, e.g. 'Expected 12–19 May'",
         "tracking_link": "the buyer's private tracking link",
     },
+    "question_answer": {
+        "name": "the car's nickname, or 'Your Hatch' when it has none (start a sentence with it)",
+        "owner": "the buyer's first name",
+        "question": "what the buyer asked (their own words)",
+        "answer": "the dealer's answer (their own words)",
+        "dealer": "the name of the dealer who answered",
+        "tracking_link": "the buyer's private tracking link, where the whole conversation is",
+    },
+    **{
+        kind: {
+            "name": "the inviter's car: its nickname, or 'Your Hatch' (start a sentence with it)",
+            "owner": "the inviter's first name",
+            "friend": "the friend's first name (nothing else about them, ever)",
+            "invite_link": "the inviter's personal invite link, to share again",
+            "tracking_link": "the inviter's own private tracking link",
+        }
+        for kind in ("referral_ordered", "referral_delivered")
+    },
 }
 
 DEFAULTS: dict[str, MailTemplate] = {
@@ -98,6 +116,50 @@ We've been tinkering in the garage, and there's something new on the site we thi
 
 [Have a look](https://motorjoy.example/) and tell us what you think. We read every reply, \
 usually with tea.
+
+The Motorjoy club
+""",
+    ),
+    "question_answer": MailTemplate(
+        subject="{name}: an answer from {dealer}",
+        body="""\
+Hello {owner},
+
+You asked: *{question}*
+
+{dealer} says:
+
+{answer}
+
+The whole conversation is on [your private tracker]({tracking_link}), with a box for your next question.
+
+The Motorjoy club
+""",
+    ),
+    "referral_ordered": MailTemplate(
+        subject="{friend} ordered a Motorjoy. Thank you, {owner}!",
+        body="""\
+Hello {owner},
+
+Your friend {friend} has just ordered their own Motorjoy, and it started with your invite.
+
+No points, no vouchers: just a proper thank-you from all of us. People like you are why the club \
+feels like a club. We'll let you know when {friend}'s car is home.
+
+[Your invite link]({invite_link}) still works, if anyone else has been eyeing {name}.
+
+The Motorjoy club
+""",
+    ),
+    "referral_delivered": MailTemplate(
+        subject="{friend}'s car is home, thanks to you",
+        body="""\
+Hello {owner},
+
+{friend}'s Motorjoy came home today. Somewhere, two of our cars are about to wave at each other in a \
+car park, and that's your doing.
+
+Thank you for bringing {friend} into the club.
 
 The Motorjoy club
 """,

@@ -4,6 +4,7 @@ import reflex as rx
 
 from app.configurator.panel import OptionCard, OptionGroup, PriceRow
 from app.configurator.state import BuildState
+from app.invites.page import invite_note
 from app.render import car_pictures
 from app.ui.car_picture import car_img
 from app.ui.forms import field_label, tied_to_error
@@ -64,6 +65,16 @@ def price_panel() -> rx.Component:
                 justify="between",
                 align="baseline",
                 width="100%",
+            ),
+            rx.cond(
+                BuildState.delivery_estimate != "",
+                rx.flex(
+                    rx.icon("calendar-clock", size=16, aria_hidden="true", flex_shrink="0"),
+                    rx.text(BuildState.delivery_estimate, size="2", id="delivery-estimate"),
+                    gap="0.5rem",
+                    align="center",
+                    color=rx.color("gray", 11),
+                ),
             ),
             # Screen readers hear the new total after each change, without having to look for it.
             rx.text(f"Total {BuildState.total}", class_name="sr-only", role="status", aria_live="polite"),
@@ -332,6 +343,7 @@ def build_page() -> rx.Component:
             preview_banner("the configurator with every draft colour, price, rule and layer; nothing is saved here."),
         ),
         rx.heading("Build your own", as_="h1", size=rx.breakpoints(initial="7", md="8"), margin_bottom="1.5rem"),
+        invite_note(),
         rx.cond(
             BuildState.ready,
             configurator(),

@@ -13,10 +13,12 @@ from app.catalog.rules import choose, nearest_valid
 from app.configurator import builds
 from app.configurator.codes import normalise_code
 from app.configurator.panel import OptionGroup, PriceRow, option_groups, price_rows
-from app.content.live import preview_values, previewing
+from app.content.live import journey, preview_values, previewing
+from app.invites.state import InviteState
 from app.render import CarPictures, car_pictures
 from app.render.live import live_pictures
 from app.signin.state import NotAllowed, StaffState
+from app.tracking.window import expected_for_new_order
 from app.ui.handlers import event
 
 log = logging.getLogger(__name__)
@@ -126,6 +128,11 @@ class BuildState(rx.State):
     @rx.var
     def views(self) -> list[str]:
         return list(self._catalogue().model(self.model_id).views) if self.model_id else []
+
+    @rx.var
+    def delivery_estimate(self) -> str:
+        """'Order today, expect it between …', learnt from finished journeys of this model."""
+        return expected_for_new_order(self.model_id, journey()) if self.model_id else ""
 
     @rx.var
     def custom_colour(self) -> bool:
@@ -250,7 +257,11 @@ class BuildState(rx.State):
             log.exception("saving a build failed")
             return rx.toast.error(CANT_SAVE, duration=10_000)
         self.saved_code = code
-        return [_replace_url(f"/build/{code}"), rx.toast.success(f"Saved! Your build code is {code}.")]
+        return [
+            _replace_url(f"/build/{code}"),
+            rx.toast.success(f"Saved! Your build code is {code}."),
+            InviteState.remember(code),  # a build saved from a friend's invite remembers who invited
+        ]
 
     @event
     def copy_link(self):

@@ -7,6 +7,7 @@ from app.configurator.page import price_row
 from app.configurator.panel import BuildSummary
 from app.dealer.state import NOT_ALLOWED, DeskState, OrderViewState
 from app.orders.story import Line, OrderRow, OrderStory
+from app.questions.page import answer_card, desk_questions
 from app.render import car_pictures
 from app.ui.car_picture import car_img
 from app.ui.forms import field_label, tied_to_error
@@ -74,6 +75,7 @@ def order_form(build: BuildSummary) -> rx.Component:
             rx.flex(
                 rx.text("Total", weight="bold"), rx.text(build.total, weight="bold"), justify="between", width="100%"
             ),
+            rx.text(DeskState.delivery_estimate, size="2", color=rx.color("gray", 11), id="order-delivery-estimate"),
             spacing="2",
         ),
         rx.form(
@@ -97,6 +99,7 @@ def order_form(build: BuildSummary) -> rx.Component:
                     opt_in("club_news", "Club news: new features, now and then"),
                     style={"border": "none", "padding": "0", "display": "grid", "gap": "0.35rem"},
                 ),
+                invite_field(),
                 rx.cond(
                     DeskState.is_admin,
                     rx.vstack(
@@ -122,6 +125,29 @@ def order_form(build: BuildSummary) -> rx.Component:
         ),
         columns=rx.breakpoints(initial="1", md="2"),
         gap="1.5rem",
+    )
+
+
+def invite_field() -> rx.Component:
+    """Who invited the buyer, as their saved build remembers: the dealer corrects it, or clears it if they decline."""
+    return rx.vstack(
+        rx.cond(
+            DeskState.invited_by != "",
+            rx.callout(
+                rx.text("Invited by ", rx.text.strong(DeskState.invited_by), ". Ask if they'd like to be linked."),
+                icon="heart-handshake",
+                size="1",
+                id="invited-by",
+            ),
+        ),
+        field(
+            "Invited by (their invite link; empty if none, or if the buyer would rather not be linked)",
+            "invite",
+            default_value=DeskState.invite_token,
+            max_length=200,
+        ),
+        spacing="1",
+        width="100%",
     )
 
 
@@ -185,6 +211,7 @@ def desk() -> rx.Component:
             size="3",
             width="100%",
         ),
+        desk_questions(),
         rx.heading("Orders", as_="h2", size="5", margin_top="1rem"),
         rx.cond(DeskState.orders.length() > 0, orders_table(), rx.text("No orders yet.", color=rx.color("gray", 11))),
         spacing="4",
@@ -258,6 +285,7 @@ def story_view(story: ObjectVar[OrderStory]) -> rx.Component:
                 spacing="3",
             ),
             rx.vstack(
+                answer_card(),
                 story_list("Journey", story.stages, "No stages yet."),
                 story_list("Messages to the customer", story.mails, "Nothing sent yet."),
                 story_list("Notes", story.notes, "No notes yet."),

@@ -3,20 +3,24 @@
 import re
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import reflex as rx
 from sqlmodel import col, select
 
 from app import db
 from app.club.outbox import mails_about
+from app.club.referrals import ReferralError, checked_invite, inviter_of_build, link_order
 from app.configurator.builds import open_saved
 from app.configurator.panel import BuildSummary, build_summary
+from app.content.live import journey
 from app.orders.models import OrderNote
 from app.orders.placement import Customer, OrderError, place_order
 from app.orders.story import OrderRow, OrderStory, find_order, order_story, visible_orders
 from app.render.live import live_pictures
 from app.signin.state import NotAllowed, StaffState
 from app.staff.models import Dealership
+from app.tracking.window import expected_for_new_order
 from app.ui.handlers import event
 
 SUBMISSION_KEY = re.compile(r"[0-9a-f]{32}")
@@ -39,6 +43,9 @@ class DeskState(StaffState):
     nickname: str = ""
     form_error: str = ""
     code_error: str = ""
+    invited_by: str = ""  # "Alex (McGregor's owner)" when the build was saved from an invite
+    invite_token: str = ""
+    delivery_estimate: str = ""  # the same learnt window /build shows, for this build's model
     # One key per opened order form, so a double submit places one order. It lives in the browser's
     # session storage and in the form itself, so a retry after a server restart (which may lose this
     # state) still carries it, and the database's unique key returns the order the first try placed.
@@ -75,13 +82,16 @@ class DeskState(StaffState):
             except NotAllowed:
                 return self._refuse()
             opened = open_saved(s, live_pictures().catalogue, str(form.get("code", "")))
+            invited = inviter_of_build(s, str(form.get("code", "")).strip().upper()) if opened else None
         if opened is None:
             self.code_error, self.preview = "There is no saved build with that code. Check it with the customer.", []
             return
         code = str(form.get("code", "")).strip().upper()
         build, self.nickname, notes = opened
         self.code_error, self.form_error = "", ""
+        self.invite_token, self.invited_by = invited or ("", "")
         self.preview = [build_summary(live_pictures(), code, build, self.nickname, notes)]
+        self.delivery_estimate = expected_for_new_order(build.model, journey())
         if code != self.submission_code or not SUBMISSION_KEY.fullmatch(self.submission):
             # The same build reopened in this tab keeps its key: its order may have been placed by a try
             # whose answer a crash swallowed. A placed order clears the key, so the next order gets a new one.
@@ -100,6 +110,8 @@ class DeskState(StaffState):
         try:
             with db.session() as s:
                 user = self._staff(s, "dealer")
+                # Checked before the order exists: a mistyped invite must not leave an order behind.
+                invite = checked_invite(s, form.get("invite", ""))
                 order = place_order(
                     s,
                     live_pictures().catalogue,
@@ -113,10 +125,12 @@ class DeskState(StaffState):
                     club_news=bool(form.get("club_news")),
                     time_zone=str(form.get("time_zone", "Europe/London")),
                 )
+                if invite is not None:
+                    link_order(s, order, invite[0], datetime.now(UTC))
                 number = order.number
         except NotAllowed:
             return self._refuse()
-        except OrderError as error:
+        except (OrderError, ReferralError) as error:
             self.form_error = str(error)
             return
         self.submission = self.submission_code = ""

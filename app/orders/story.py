@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from app.catalog import BuildError, Catalogue
+from app.catalog import Build, BuildError, Catalogue
 from app.catalog.pricing import money
 from app.content.stages import JOURNEY
 from app.orders.models import Order, OrderNote, StageEvent
@@ -141,11 +141,18 @@ def _add_picture(story: OrderStory, pictures: CarPictures, spec: dict) -> None:
         story.alt = "No picture: an option of this car has since left the catalogue."
 
 
+def spec_build(catalogue: Catalogue, spec: dict) -> Build | None:
+    """The ordered car as a build of today's catalogue; None if the catalogue has since retired one of its options."""
+    try:
+        colour = catalogue.option(spec["choices"]["colour"])
+        return catalogue.build_from(spec["model"], spec["choices"], spec["hex"] if colour.custom else None)
+    except (BuildError, KeyError):
+        return None
+
+
 def spec_picture(pictures: CarPictures, spec: dict) -> tuple[list[str], str]:
     """The car as ordered; ([], "") if the catalogue has since retired one of its options (the spec stands)."""
-    try:
-        colour = pictures.catalogue.option(spec["choices"]["colour"])
-        build = pictures.catalogue.build_from(spec["model"], spec["choices"], spec["hex"] if colour.custom else None)
-    except (BuildError, KeyError):
+    build = spec_build(pictures.catalogue, spec)
+    if build is None:
         return [], ""
     return pictures.paths_and_alt(build, pictures.catalogue.model(build.model).views[0])

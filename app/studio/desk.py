@@ -40,6 +40,9 @@ MAIL_TITLES = {
     "feature_note": "new-feature note",
     "order_confirmation": "order confirmation",
     "delay_notice": "delay apology",
+    "question_answer": "answer to a question",
+    "referral_ordered": "thank-you: a friend ordered",
+    "referral_delivered": "thank-you: a friend's car is home",
 }
 LAYER_FIELDS = (ItemField("sha256", "Layer image (SHA-256 of the PNG)", "line"),)
 # Made-up values a mail template preview is filled with.
@@ -60,6 +63,11 @@ SAMPLE_VALUES = {
     "order_number": "MJ4K7QX2",
     "status": "Day 9 of a typical 4.",
     "window": "Expected 12–19 May",
+    "question": "Will McGregor be home before the school holidays?",
+    "answer": "Very likely: the ship docks on the 12th and we'll call you the day McGregor reaches us.",
+    "dealer": "Sam Dealer",
+    "friend": "Alex",
+    "invite_link": "https://example.com/build?invite=sample",
 }
 COLOUR_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 

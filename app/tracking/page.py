@@ -2,7 +2,10 @@
 
 import reflex as rx
 
+from app.invites.page import bring_a_friend
+from app.questions.page import ask_card
 from app.render import car_pictures
+from app.sharing.page import share_milestone_button
 from app.tracking.state import TrackState
 from app.ui.car_picture import car_img
 from app.ui.forms import field_label, tied_to_error
@@ -174,6 +177,7 @@ def tracker() -> rx.Component:
                     id="window",
                     width="100%",
                 ),
+                rx.cond(TrackState.preview == "", share_milestone_button()),
                 rx.el.ol(
                     rx.foreach(TrackState.steps, step_item),
                     style={"display": "grid", "gap": "0.6rem", "padding": "0", "margin": "0"},
@@ -192,6 +196,8 @@ def tracker() -> rx.Component:
         ),
         rx.cond(TrackState.delivered, confetti()),
         rx.cond(TrackState.vessel.name != "", vessel_card()),
+        ask_card(),
+        bring_a_friend(),
         rx.text("Official stage last updated ", TrackState.official_updated, size="1", color=rx.color("gray", 11)),
         rx.card(
             rx.vstack(

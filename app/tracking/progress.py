@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from app import placeholders
 from app.content.journey import DELIVERED, Journey, Stage, journey
+from app.tracking.window import between, day_text
 
 NO_NICKNAME = "Your car"
 log = logging.getLogger(__name__)
@@ -152,7 +153,7 @@ def _window(
     that has already closed.
     """
     if status == "delivered":
-        return None, None, f"Delivered on {_day(since, today)}"
+        return None, None, f"Delivered on {day_text(since, today)}"
     stage, later = trip.stages[index], trip.stages[index + 1 :]
     soonest = max(stage.min_days - days, 0) + sum(s.min_days for s in later)
     latest = max(stage.max_days - days, 1 if status == "overdue" else 0) + sum(s.max_days for s in later)
@@ -161,18 +162,7 @@ def _window(
 
 
 def _window_text(start: date, end: date, today: date) -> str:
-    if start == end:
-        return f"Expected on {_day(end, today)}"
-    if start.year != end.year:
-        return f"Expected between {_day(start, today, year=True)} and {_day(end, today, year=True)}"
-    first = f"{start.day}" if start.month == end.month else f"{start.day} {start:%B}"
-    return f"Expected between {first} and {_day(end, today)}"
-
-
-def _day(moment: date, today: date, year: bool = False) -> str:
-    """ "3 March", with the year only when it isn't this one."""
-    text = f"{moment.day} {moment:%B}"
-    return f"{text} {moment.year}" if year or moment.year != today.year else text
+    return f"Expected {between(start, end, today)}"
 
 
 def _narrative(stage: Stage, name: str, order_number: str, today: date) -> str:

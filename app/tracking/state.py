@@ -23,6 +23,7 @@ from app.tracking.lookup import TooManyLookups, find_order_for_customer, order_f
 from app.tracking.picture import journey_svg
 from app.tracking.progress import StepRow, days_to_go, of_the_day, progress
 from app.tracking.push import order_watchers
+from app.tracking.window import current_model, with_learnt_window
 from app.ui.handlers import event
 
 log = logging.getLogger(__name__)
@@ -143,6 +144,9 @@ class TrackState(rx.State):
         events = s.exec(select(StageEvent).where(StageEvent.order_id == order.id)).all()
         trip = journey()
         state = progress([(e.stage, e.reached_at) for e in events], order.nickname, order.number, trip=trip)
+        today = datetime.now(UTC).date()
+        # The same learnt window /build promised, from the stage the car is in now.
+        state = with_learnt_window(state, current_model(trip, today), order.model_id, today)
         if notify and state.status == "overdue":  # tell them before they have to ask (the club apologises once)
             announce(s, StageOverdue(order_id=order.id or 0, stage=state.current, at=datetime.now(UTC)))
         self.found, self.message = True, ""
@@ -155,7 +159,6 @@ class TrackState(rx.State):
         self.journey_picture = journey_svg(state.current, state.current_label, _sea_fraction(state, trip))
         self.explainer = render_markdown(trip.port_lag_explainer)
         self.explainer_video = trip.explainer_video
-        today = datetime.now(UTC).date()
         self.countdown = days_to_go(state, today)
         self.fact = of_the_day(trip.facts, order.number, today) if trip.facts else ""
         self.delivered = state.status == "delivered"

@@ -1,0 +1,1 @@
+"""Invites on the pages: the warm note on /build, and "bring a friend" on the inviter's tracker."""

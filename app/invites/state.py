@@ -1,0 +1,76 @@
+"""Thin states for invites: the friend's side on /build, and the inviter's side on their tracker."""
+
+import reflex as rx
+
+from app import db
+from app.club.referrals import (
+    Friend,
+    driving_line,
+    find_invite,
+    friends_of,
+    invite_for,
+    invite_path,
+    remember_build,
+    warm_note,
+)
+from app.tracking.lookup import order_from_link
+from app.ui.handlers import event
+
+
+class InviteState(rx.State):
+    """A friend who arrived through an invite link: the note, and the invite kept for when they save."""
+
+    # Kept in this browser only, so a build saved on a later visit still remembers who invited.
+    token: str = rx.LocalStorage("", name="motorjoy.invite")
+    note: str = ""
+
+    @event
+    def load(self):
+        given = self.router.url.query_parameters.get("invite", "")
+        with db.session() as s:
+            found = find_invite(s, given or self.token)
+        if found is None:
+            self.note = ""
+            if given:  # a link that isn't one (any more): the page works as ever, without a note
+                self.token = ""
+            return
+        self.token, self.note = found[0].token, warm_note(found[1])
+
+    @event
+    def remember(self, build_code: str):
+        """Called when the build is saved: the friend's saved build remembers who invited them."""
+        if not self.token:
+            return
+        with db.session() as s:
+            remember_build(s, self.token, str(build_code))
+
+    @event
+    def forget(self):
+        self.token, self.note = "", ""
+
+
+class InviterState(rx.State):
+    """On the buyer's own tracker: their invite link, and the friends who came through it."""
+
+    path: str = ""
+    friends: list[Friend] = []
+    driving: str = ""
+
+    @event
+    def load(self):
+        parts = self.router.url.path.strip("/").split("/")
+        with db.session() as s:
+            order = order_from_link(s, parts[1], parts[2]) if len(parts) == 3 and parts[0] == "track" else None
+            if order is None:
+                self.path, self.friends, self.driving = "", [], ""
+                return
+            self.path = invite_path(invite_for(s, order))
+            self.friends = friends_of(s, order)
+        self.driving = driving_line(self.friends)
+
+    @event
+    def copy(self):
+        return [
+            rx.call_script(f"navigator.clipboard.writeText(window.location.origin + {self.path!r})"),
+            rx.toast.success("Invite link copied. Send it to someone who'd love one."),
+        ]

@@ -1,0 +1,147 @@
+"""Thin states for the conversation: the buyer's box on the tracker, the answer box and the desk's list."""
+
+from datetime import UTC, datetime
+
+import reflex as rx
+
+from app import db
+from app.dealer.state import OrderViewState
+from app.orders.models import Order
+from app.orders.story import find_order
+from app.questions.thread import (
+    QuestionError,
+    QuestionRow,
+    ThreadLine,
+    answer,
+    ask,
+    desk_questions,
+    desk_thread,
+    messages,
+    stage_and_pace,
+    tracker_thread,
+    waiting,
+)
+from app.signin.state import NotAllowed, StaffState
+from app.tracking.lookup import order_from_link
+from app.ui.handlers import event
+
+BROKEN_LINK = "This tracking link doesn't work any more, so we couldn't send that. Look your car up again."
+ASKED = "Sent! Your dealer has it, with your car's whole story beside it. The answer will show here and by mail."
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class AskState(rx.State):
+    """The "Ask about my car" box on a private tracking link (never on the look-up form or a studio preview)."""
+
+    available: bool = False
+    thread: list[ThreadLine] = []
+    error: str = ""
+    sent: str = ""
+
+    def _order(self, s) -> Order | None:
+        parts = self.router.url.path.strip("/").split("/")
+        return order_from_link(s, parts[1], parts[2]) if len(parts) == 3 and parts[0] == "track" else None
+
+    @event
+    def load(self):
+        self.error = self.sent = ""
+        self._show()
+
+    def _show(self) -> None:
+        with db.session() as s:
+            order = self._order(s)
+            self.available = order is not None
+            self.thread = tracker_thread(s, order) if order is not None else []
+
+    @event
+    def ask(self, form: dict):
+        with db.session() as s:
+            order = self._order(s)
+            if order is None:
+                self.error, self.sent = BROKEN_LINK, ""
+                return
+            try:
+                ask(s, order, form.get("question", ""), _now())
+            except QuestionError as error:
+                self.error, self.sent = str(error), ""
+                return
+            self.thread = tracker_thread(s, order)
+        self.error, self.sent = "", ASKED
+        return rx.set_value("question", "")
+
+
+class AnswerState(StaffState):
+    """The conversation beside an order's story on /dealer/order/<number>."""
+
+    thread: list[ThreadLine] = []
+    waiting: bool = False
+    pace: str = ""
+    answer_error: str = ""
+
+    def _order(self, s) -> Order | None:
+        number = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
+        try:
+            user = self._staff(s, "dealer")
+        except NotAllowed:
+            return None
+        return find_order(s, user, number)
+
+    @event
+    def load(self):
+        self.answer_error = ""
+        with db.session() as s:
+            self._show(s, self._order(s))
+
+    def _show(self, s, order: Order | None) -> None:
+        if order is None:
+            self.thread, self.waiting, self.pace = [], False, ""
+            return
+        self.thread = desk_thread(s, order)
+        self.waiting = bool(waiting(messages(s, order)))
+        self.pace = stage_and_pace(s, order, _now())
+
+    @event
+    def answer(self, form: dict):
+        with db.session() as s:
+            try:
+                user = self._staff(s, "dealer")
+            except NotAllowed:
+                self.answer_error = "Sign in with a dealer account to answer."
+                return
+            order = find_order(s, user, self.router.url.path.rstrip("/").rsplit("/", 1)[-1])
+            if order is None:
+                self.answer_error = "We couldn't find that order."
+                return
+            try:
+                answer(s, order, user, form.get("answer", ""), _now())
+            except QuestionError as error:
+                self.answer_error = str(error)
+                return
+            self._show(s, order)
+        self.answer_error = ""
+        return [
+            rx.set_value("answer", ""),
+            rx.toast.success("Answered. It's on their tracker and in the mail."),
+            OrderViewState.load,  # the story's list of mails now has the answer in it
+        ]
+
+
+class DeskQuestionsState(StaffState):
+    """Questions on the dealer desk: waiting ones first, and those past a working day flagged for anyone."""
+
+    rows: list[QuestionRow] = []
+    flagged: int = 0
+
+    @event
+    def load(self):
+        with db.session() as s:
+            try:
+                user = self._staff(s, "dealer")
+            except NotAllowed:
+                self.rows, self.flagged = [], 0
+                return
+            self.rows = desk_questions(s, user, _now())
+        self.flagged = sum(1 for row in self.rows if row.flagged)

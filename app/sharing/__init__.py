@@ -1,0 +1,1 @@
+"""Sharing: link-preview cards for saved builds, and public milestone links (nickname, picture, stage only)."""
