@@ -12,7 +12,7 @@ from app.club.routes import unsubscribe_routes
 from app.club.schedule import run_mail_schedule
 from app.configurator.compare_page import CompareState, compare_page
 from app.configurator.page import build_page
-from app.configurator.state import BuildState
+from app.configurator.state import AFTER_SAVE, BuildState
 from app.content.live import journey
 from app.dealer.page import dealer_page, order_page
 from app.dealer.state import DeskState, OrderViewState
@@ -20,20 +20,24 @@ from app.health import health_routes
 from app.home.not_found import not_found_page
 from app.home.page import home
 from app.home.state import HomeState
+from app.invites.page import bring_a_friend, invite_note
 from app.invites.state import InviterState, InviteState
 from app.logs import configure_logging
 from app.middleware import SiteMiddleware
 from app.nudges.events import nudge_routes
+from app.questions.page import ask_card
 from app.questions.state import AnswerState, AskState, DeskQuestionsState
 from app.render import picture_routes
 from app.render.live import live_pictures, pictures_for_version, warm_up
 from app.retention import run_retention_schedule
+from app.sharing.page import share_milestone_button
 from app.sharing.routes import built_page, sharing_routes
 from app.signin.page import signin_page
 from app.studio.page import studio_page
 from app.studio.schedule import run_release_schedule
 from app.studio.state import StudioState
 from app.telemetry import start_telemetry
+from app.tracking.estimate import estimate_line
 from app.tracking.feed_route import feed_routes
 from app.tracking.page import track_page
 from app.tracking.push import tell_trackers_soon
@@ -91,6 +95,18 @@ app.register_lifespan_task(warm_up)
 app.register_lifespan_task(run_mail_schedule)
 app.register_lifespan_task(run_release_schedule)
 app.register_lifespan_task(run_retention_schedule)
+# The club's features sit on the configurator and tracker pages, which don't import them (imports go one way).
+AFTER_SAVE.append(InviteState.remember)  # a build saved from a friend's invite remembers who invited
+
+
+def build_with_invites() -> rx.Component:
+    return build_page(above=(invite_note(),), near_total=(estimate_line(),))
+
+
+def tracker_with_club() -> rx.Component:
+    return track_page(beside=(share_milestone_button(),), below=(ask_card(), bring_a_friend()))
+
+
 app.add_page(
     home,
     route="/",
@@ -98,14 +114,19 @@ app.add_page(
     description="Build your own car, follow it home, and join the club.",
     on_load=HomeState.load,
 )
-app.add_page(build_page, route="/build", title="Build your own · Motorjoy", on_load=[BuildState.load, InviteState.load])
 app.add_page(
-    build_page, route="/build/[code]", title="Your build · Motorjoy", on_load=[BuildState.load, InviteState.load]
+    build_with_invites, route="/build", title="Build your own · Motorjoy", on_load=[BuildState.load, InviteState.load]
+)
+app.add_page(
+    build_with_invites,
+    route="/build/[code]",
+    title="Your build · Motorjoy",
+    on_load=[BuildState.load, InviteState.load],
 )
 app.add_page(compare_page, route="/compare", title="Compare builds · Motorjoy", on_load=CompareState.load)
-app.add_page(track_page, route="/track", title="Where's My Baby? · Motorjoy", on_load=TrackState.load)
+app.add_page(tracker_with_club, route="/track", title="Where's My Baby? · Motorjoy", on_load=TrackState.load)
 app.add_page(
-    track_page,
+    tracker_with_club,
     route="/track/[number]/[token]",
     title="Where's My Baby? · Motorjoy",
     on_load=[TrackState.load, AskState.load, InviterState.load],
@@ -122,7 +143,10 @@ app.add_page(
 )
 app.add_page(studio_page, route="/studio", title="Studio · Motorjoy", on_load=StudioState.load)
 app.add_page(
-    track_page, route="/studio/preview/track/[stage]", title="Preview · Motorjoy", on_load=TrackState.load_preview
+    tracker_with_club,
+    route="/studio/preview/track/[stage]",
+    title="Preview · Motorjoy",
+    on_load=TrackState.load_preview,
 )
 app.add_page(not_found_page, route="404", title="Wrong turn · Motorjoy")
 app.add_page(build_page, route="/studio/preview/build", title="Preview · Motorjoy", on_load=BuildState.load_preview)

@@ -71,7 +71,7 @@ def invite_for(session: Session, order: Order) -> Invite:
     invite = session.exec(select(Invite).where(Invite.order_id == order.id)).first()
     if invite is not None:
         return invite
-    invite = Invite(token=secrets.token_urlsafe(16), order_id=order.id)
+    invite = Invite(token=secrets.token_urlsafe(16), order_id=order.id or 0)
     try:
         with session.begin_nested():
             session.add(invite)
@@ -108,7 +108,7 @@ def remember_build(session: Session, token: object, build_code: str) -> bool:
     invite, _inviter = found
     exists = select(Referral.id).where(Referral.invite_id == invite.id, Referral.build_code == build_code)
     if session.exec(exists).first() is None:
-        session.add(Referral(invite_id=invite.id, build_code=build_code))
+        session.add(Referral(invite_id=invite.id or 0, build_code=build_code))
         session.flush()
     return True
 
@@ -120,7 +120,7 @@ def inviter_of_build(session: Session, build_code: str) -> tuple[str, str] | Non
     ).first()
     invite = session.get(Invite, referral.invite_id) if referral else None
     inviter = session.get(Order, invite.order_id) if invite else None
-    if inviter is None:
+    if invite is None or inviter is None:
         return None
     return invite.token, who_invited(inviter)
 
@@ -155,7 +155,7 @@ def link_order(session: Session, friend: Order, invite: Invite, now: datetime) -
     ).first()
     if referral is not None and referral.friend_order_id is not None:
         return None  # this build already made its order (a resubmitted form): thanked once already
-    referral = referral or Referral(invite_id=invite.id, build_code=friend.build_code)
+    referral = referral or Referral(invite_id=invite.id or 0, build_code=friend.build_code)
     referral.friend_order_id = friend.id
     session.add(referral)
     session.flush()
@@ -172,7 +172,7 @@ def friends_of(session: Session, inviter: Order) -> list[Friend]:
         select(Order)
         .join(Referral, col(Referral.friend_order_id) == Order.id)
         .where(Referral.invite_id == invite.id)
-        .order_by(Order.placed_at)
+        .order_by(col(Order.placed_at))
     ).all()
     return [Friend(first_name(friend), latest_stage(session, friend), _is_home(session, friend)) for friend in friends]
 

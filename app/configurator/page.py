@@ -4,7 +4,6 @@ import reflex as rx
 
 from app.configurator.panel import OptionCard, OptionGroup, PriceRow
 from app.configurator.state import BuildState
-from app.invites.page import invite_note
 from app.render import car_pictures
 from app.ui.car_picture import car_img
 from app.ui.forms import field_label, tied_to_error
@@ -48,7 +47,7 @@ def price_row(row: PriceRow) -> rx.Component:
     )
 
 
-def price_panel() -> rx.Component:
+def price_panel(near_total: tuple[rx.Component, ...] = ()) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.heading(
@@ -66,16 +65,7 @@ def price_panel() -> rx.Component:
                 align="baseline",
                 width="100%",
             ),
-            rx.cond(
-                BuildState.delivery_estimate != "",
-                rx.flex(
-                    rx.icon("calendar-clock", size=16, aria_hidden="true", flex_shrink="0"),
-                    rx.text(BuildState.delivery_estimate, size="2", id="delivery-estimate"),
-                    gap="0.5rem",
-                    align="center",
-                    color=rx.color("gray", 11),
-                ),
-            ),
+            *near_total,
             # Screen readers hear the new total after each change, without having to look for it.
             rx.text(f"Total {BuildState.total}", class_name="sr-only", role="status", aria_live="polite"),
             save_controls(),
@@ -304,7 +294,7 @@ def phone_total() -> rx.Component:
     )
 
 
-def configurator() -> rx.Component:
+def configurator(near_total: tuple[rx.Component, ...] = ()) -> rx.Component:
     # On a wide screen the picture and price stay in view beside the options (scrolling inside their
     # column if the screen is short, so no focused button sits below the fold). On a phone the column
     # dissolves (display: contents): a compact picture and the total follow the options under the
@@ -313,7 +303,7 @@ def configurator() -> rx.Component:
         rx.flex(
             rx.box(picture_panel(), phone_total(), id="build-stage", width="100%", class_name="print-first"),
             notes(),
-            rx.box(price_panel(), width="100%"),
+            rx.box(price_panel(near_total), width="100%"),
             display=rx.breakpoints(initial="contents", lg="flex"),
             direction="column",
             gap="1rem",
@@ -336,17 +326,18 @@ def configurator() -> rx.Component:
     )
 
 
-def build_page() -> rx.Component:
+def build_page(above: tuple[rx.Component, ...] = (), near_total: tuple[rx.Component, ...] = ()) -> rx.Component:
+    """/build; `above` goes under the heading (an invite note), `near_total` under the price (delivery window)."""
     return page_shell(
         rx.cond(
             BuildState.previewing,
             preview_banner("the configurator with every draft colour, price, rule and layer; nothing is saved here."),
         ),
         rx.heading("Build your own", as_="h1", size=rx.breakpoints(initial="7", md="8"), margin_bottom="1.5rem"),
-        invite_note(),
+        *above,
         rx.cond(
             BuildState.ready,
-            configurator(),
+            configurator(near_total),
             rx.cond(
                 BuildState.notes.length() > 0,
                 rx.callout(BuildState.notes[0], icon="lock", color_scheme="amber", id="not-allowed"),

@@ -2,6 +2,8 @@
 
 import json
 import logging
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import reflex as rx
@@ -13,15 +15,16 @@ from app.catalog.rules import choose, nearest_valid
 from app.configurator import builds
 from app.configurator.codes import normalise_code
 from app.configurator.panel import OptionGroup, PriceRow, option_groups, price_rows
-from app.content.live import journey, preview_values, previewing
-from app.invites.state import InviteState
+from app.content.live import preview_values, previewing
 from app.render import CarPictures, car_pictures
 from app.render.live import live_pictures
 from app.signin.state import NotAllowed, StaffState
-from app.tracking.window import expected_for_new_order
 from app.ui.handlers import event
 
 log = logging.getLogger(__name__)
+# Handlers app.py adds, called with the new code after each save (a friend's invite remembers the build).
+# A list filled from the top, so this page needn't import the features that care.
+AFTER_SAVE: list[Callable[[str], Any]] = []
 CANT_SAVE = "We can't save right now; your build is safe in this page. Try again in a minute."
 
 
@@ -128,11 +131,6 @@ class BuildState(rx.State):
     @rx.var
     def views(self) -> list[str]:
         return list(self._catalogue().model(self.model_id).views) if self.model_id else []
-
-    @rx.var
-    def delivery_estimate(self) -> str:
-        """'Order today, expect it between …', learnt from finished journeys of this model."""
-        return expected_for_new_order(self.model_id, journey()) if self.model_id else ""
 
     @rx.var
     def custom_colour(self) -> bool:
@@ -260,7 +258,7 @@ class BuildState(rx.State):
         return [
             _replace_url(f"/build/{code}"),
             rx.toast.success(f"Saved! Your build code is {code}."),
-            InviteState.remember(code),  # a build saved from a friend's invite remembers who invited
+            *(hook(code) for hook in AFTER_SAVE),
         ]
 
     @event

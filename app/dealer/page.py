@@ -285,7 +285,7 @@ def story_view(story: ObjectVar[OrderStory]) -> rx.Component:
                 spacing="3",
             ),
             rx.vstack(
-                answer_card(),
+                answer_card(after_answer=OrderViewState.load),
                 story_list("Journey", story.stages, "No stages yet."),
                 story_list("Messages to the customer", story.mails, "Nothing sent yet."),
                 story_list("Notes", story.notes, "No notes yet."),

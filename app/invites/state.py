@@ -53,7 +53,7 @@ class InviterState(rx.State):
     """On the buyer's own tracker: their invite link, and the friends who came through it."""
 
     path: str = ""
-    friends: list[Friend] = []
+    friends: rx.Field[list[Friend]] = rx.field([])
     driving: str = ""
 
     @event

@@ -78,7 +78,7 @@ def ask_card() -> rx.Component:
     )
 
 
-def answer_card() -> rx.Component:
+def answer_card(after_answer=None) -> rx.Component:
     """The conversation on the order page, beside the story, with the answer box when a question waits."""
     return rx.vstack(
         rx.heading("Questions from the customer", as_="h2", size="4"),
@@ -98,7 +98,8 @@ def answer_card() -> rx.Component:
                     rx.button("Send answer", type="submit"),
                     width="100%",
                 ),
-                on_submit=AnswerState.answer,
+                # `after_answer` (the order page's reload) shows the answer's mail in the story at once.
+                on_submit=[AnswerState.answer, after_answer] if after_answer is not None else AnswerState.answer,
                 reset_on_submit=False,
                 width="100%",
             ),

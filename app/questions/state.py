@@ -5,7 +5,6 @@ from datetime import UTC, datetime
 import reflex as rx
 
 from app import db
-from app.dealer.state import OrderViewState
 from app.orders.models import Order
 from app.orders.story import find_order
 from app.questions.thread import (
@@ -37,7 +36,7 @@ class AskState(rx.State):
     """The "Ask about my car" box on a private tracking link (never on the look-up form or a studio preview)."""
 
     available: bool = False
-    thread: list[ThreadLine] = []
+    thread: rx.Field[list[ThreadLine]] = rx.field([])
     error: str = ""
     sent: str = ""
 
@@ -76,7 +75,7 @@ class AskState(rx.State):
 class AnswerState(StaffState):
     """The conversation beside an order's story on /dealer/order/<number>."""
 
-    thread: list[ThreadLine] = []
+    thread: rx.Field[list[ThreadLine]] = rx.field([])
     waiting: bool = False
     pace: str = ""
     answer_error: str = ""
@@ -125,14 +124,13 @@ class AnswerState(StaffState):
         return [
             rx.set_value("answer", ""),
             rx.toast.success("Answered. It's on their tracker and in the mail."),
-            OrderViewState.load,  # the story's list of mails now has the answer in it
         ]
 
 
 class DeskQuestionsState(StaffState):
     """Questions on the dealer desk: waiting ones first, and those past a working day flagged for anyone."""
 
-    rows: list[QuestionRow] = []
+    rows: rx.Field[list[QuestionRow]] = rx.field([])
     flagged: int = 0
 
     @event

@@ -71,7 +71,7 @@ def clean_text(text: object, limit: int, what: str) -> str:
 
 def messages(session: Session, order: Order) -> list[OrderMessage]:
     query = select(OrderMessage).where(OrderMessage.order_id == order.id)
-    return list(session.exec(query.order_by(OrderMessage.created_at, OrderMessage.id)).all())
+    return list(session.exec(query.order_by(col(OrderMessage.created_at), col(OrderMessage.id))).all())
 
 
 def waiting(thread: list[OrderMessage]) -> list[OrderMessage]:
@@ -94,7 +94,7 @@ def ask(session: Session, order: Order, text: object, now: datetime) -> OrderMes
     day_ago = as_utc(now) - timedelta(hours=24)
     if sum(1 for m in thread if m.author == BUYER and as_utc(m.created_at) > day_ago) >= DAILY_LIMIT:
         raise QuestionError(f"That's {DAILY_LIMIT} questions today. Let's pick this up again tomorrow.")
-    message = OrderMessage(order_id=order.id, author=BUYER, text=question, created_at=now)
+    message = OrderMessage(order_id=order.id or 0, author=BUYER, text=question, created_at=now)
     session.add(message)
     session.flush()
     return message
@@ -106,7 +106,7 @@ def answer(session: Session, order: Order, staff: StaffUser, text: object, now: 
     questions = waiting(messages(session, order))
     if not questions:
         raise QuestionError("There's no question waiting on this order. The customer's last question is answered.")
-    message = OrderMessage(order_id=order.id, author=DEALER, staff_name=staff.name, text=reply, created_at=now)
+    message = OrderMessage(order_id=order.id or 0, author=DEALER, staff_name=staff.name, text=reply, created_at=now)
     session.add(message)
     session.flush()
     queue_answer(session, order, [q.text for q in questions], reply, staff.name, now, key=f"answer:{message.id}")

@@ -15,7 +15,9 @@ def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     return ImageFont.load_default(size=size)
 
 
-def _fit(draw: ImageDraw.ImageDraw, text: str, size: int, max_width: int) -> ImageFont.ImageFont:
+def _fit(
+    draw: ImageDraw.ImageDraw, text: str, size: int, max_width: int
+) -> "ImageFont.FreeTypeFont | ImageFont.ImageFont":
     """The largest font up to `size` in which `text` fits `max_width` (long nicknames shrink, never overflow)."""
     while size > 18:
         font = _font(size)
@@ -30,7 +32,7 @@ def draw_card(car: Image.Image, title: str, line: str) -> bytes:
     card = Image.new("RGB", (WIDTH, HEIGHT), PAPER)
     top = HEIGHT - BAND
     scale = max(WIDTH / car.width, top / car.height)
-    resized = car.convert("RGB").resize((round(car.width * scale), round(car.height * scale)), Image.LANCZOS)
+    resized = car.convert("RGB").resize((round(car.width * scale), round(car.height * scale)), Image.Resampling.LANCZOS)
     left, upper = (resized.width - WIDTH) // 2, (resized.height - top) // 2
     card.paste(resized.crop((left, upper, left + WIDTH, upper + top)), (0, 0))
     draw = ImageDraw.Draw(card)

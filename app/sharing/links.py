@@ -63,7 +63,7 @@ def milestone_link(session: Session, order: Order, stage: str) -> ShareLink:
     existing = session.exec(select(ShareLink).where(ShareLink.order_id == order.id, ShareLink.stage == stage)).first()
     if existing is not None:
         return existing
-    link = ShareLink(token=secrets.token_urlsafe(16), order_id=order.id, stage=stage)
+    link = ShareLink(token=secrets.token_urlsafe(16), order_id=order.id or 0, stage=stage)
     try:
         with session.begin_nested():
             session.add(link)
@@ -80,7 +80,7 @@ def _title(catalogue: Catalogue, build: Build, nickname: str) -> str:
 def build_subject(session: Session, catalogue: Catalogue, code: str) -> CardSubject | None:
     normalised = normalise_code(code)
     opened = open_saved(session, catalogue, normalised) if normalised else None
-    if opened is None:
+    if opened is None or normalised is None:
         return None
     build, nickname, _notes = opened
     return CardSubject("build", normalised, _title(catalogue, build, nickname), BUILD_LINE, build)
@@ -92,7 +92,7 @@ def milestone_subject(session: Session, catalogue: Catalogue, trip: Journey, tok
     link = session.exec(select(ShareLink).where(ShareLink.token == token)).first()
     order = session.get(Order, link.order_id) if link else None
     build = spec_build(catalogue, json.loads(order.spec or "{}")) if order else None
-    if build is None:
+    if link is None or order is None or build is None:
         return None
     name = order.nickname or f"This {catalogue.model(build.model).name}"
     labels = {stage.id: stage.label for stage in trip.stages}

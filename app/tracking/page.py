@@ -2,10 +2,7 @@
 
 import reflex as rx
 
-from app.invites.page import bring_a_friend
-from app.questions.page import ask_card
 from app.render import car_pictures
-from app.sharing.page import share_milestone_button
 from app.tracking.state import TrackState
 from app.ui.car_picture import car_img
 from app.ui.forms import field_label, tied_to_error
@@ -126,7 +123,8 @@ def vessel_card() -> rx.Component:
     )
 
 
-def tracker() -> rx.Component:
+def tracker(beside: tuple[rx.Component, ...], below: tuple[rx.Component, ...]) -> rx.Component:
+    """The buyer's car; `beside` goes above the stage list, `below` under the journey (the club's features)."""
     widths = car_pictures().catalogue.widths
     return rx.vstack(
         rx.badge(TrackState.stage_label, size="3", radius="full", id="current-stage"),
@@ -177,7 +175,7 @@ def tracker() -> rx.Component:
                     id="window",
                     width="100%",
                 ),
-                rx.cond(TrackState.preview == "", share_milestone_button()),
+                *(rx.cond(TrackState.preview == "", extra) for extra in beside),
                 rx.el.ol(
                     rx.foreach(TrackState.steps, step_item),
                     style={"display": "grid", "gap": "0.6rem", "padding": "0", "margin": "0"},
@@ -196,8 +194,7 @@ def tracker() -> rx.Component:
         ),
         rx.cond(TrackState.delivered, confetti()),
         rx.cond(TrackState.vessel.name != "", vessel_card()),
-        ask_card(),
-        bring_a_friend(),
+        *below,
         rx.text("Official stage last updated ", TrackState.official_updated, size="1", color=rx.color("gray", 11)),
         rx.card(
             rx.vstack(
@@ -222,12 +219,12 @@ def tracker() -> rx.Component:
     )
 
 
-def track_page() -> rx.Component:
+def track_page(beside: tuple[rx.Component, ...] = (), below: tuple[rx.Component, ...] = ()) -> rx.Component:
     return page_shell(
         rx.cond(TrackState.preview != "", preview_banner("a demo order's tracker at this stage, with the draft copy.")),
         rx.cond(
             TrackState.found,
-            tracker(),
+            tracker(beside, below),
             rx.vstack(
                 rx.heading("Where's My Baby?", as_="h1", size=rx.breakpoints(initial="8", md="9")),
                 rx.text(

@@ -214,16 +214,18 @@ def with_learnt_window(state, model: WindowModel, model_id: str, today: date):
 
 def finished_journeys(session, since: date) -> list[FinishedJourney]:
     """Every journey delivered on or after `since`, as the first day each stage was reached."""
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from app.orders.models import Order, StageEvent
 
     since_moment = datetime(since.year, since.month, since.day, tzinfo=UTC)
-    delivered = select(StageEvent.order_id).where(StageEvent.stage == DELIVERED, StageEvent.reached_at >= since_moment)
+    delivered = select(StageEvent.order_id).where(
+        StageEvent.stage == DELIVERED, col(StageEvent.reached_at) >= since_moment
+    )
     rows = session.exec(
         select(Order.id, Order.model_id, StageEvent.stage, StageEvent.reached_at)
-        .join(StageEvent, StageEvent.order_id == Order.id)
-        .where(Order.id.in_(delivered))
+        .join(StageEvent, col(StageEvent.order_id) == col(Order.id))
+        .where(col(Order.id).in_(delivered))
     ).all()
     reached: dict[int, dict[str, date]] = defaultdict(dict)
     models: dict[int, str] = {}
