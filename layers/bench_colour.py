@@ -38,8 +38,8 @@ PAINTS = {
     "seafoam": "#7FC8B5",
 }
 render.PROFILES["bench"] = {
-    "size": [640, 360], "scale": 100, "backdrop_scale": 100,
-    "samples": {"backdrop": 16, "body": 128, "glass": 16, "option": 16},
+    "size": [480, 270], "scale": 100, "backdrop_scale": 100,
+    "samples": {"backdrop": 16, "body": 48, "glass": 16, "option": 16},
 }
 
 
@@ -54,7 +54,7 @@ def main() -> int:
     renderer.build(studio)
     studio.finish()
     render.set_view(renderer.rig, render.VIEWS[view])
-    renderer.render_layer(view, "body", None)
+    renderer.render_job("body", (), renderer.outputs(view, "body", ()))
     folder = out / model["id"] / view
     mask = np.asarray(Image.open(folder / "body_mask.webp").convert("L"))
     results, tiles = {}, []
