@@ -12,6 +12,7 @@ layers/bench/colour.webp for a person to look at; the last line printed is JSON.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import tempfile
 import time
@@ -105,4 +106,6 @@ def save_sheet(tiles, path: Path) -> None:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    code = main()
+    sys.stdout.flush()
+    os._exit(code)  # skip Blender's exit-time memory report, so the JSON stays the last line

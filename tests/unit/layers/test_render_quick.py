@@ -26,7 +26,8 @@ def quick(tmp_path_factory, manifest):
         capture_output=True, text=True, timeout=900, check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    report = json.loads(done.stdout.strip().splitlines()[-1])
+    # Blender may print a memory note as it exits, after the report: take the last JSON line
+    report = json.loads(next(line for line in reversed(done.stdout.splitlines()) if line.startswith("{")))
     model = manifest["models"][0]
     return out / model["id"] / model["views"][0], report, model
 
