@@ -431,7 +431,7 @@ class Builder:
         for x, y, z, side in self.wheel_centres():
             prof = np.array([[0, 0], [b["arch_radius"], 0], [b["arch_radius"], 0.7], [0, 0.7]])
             cut = lathe("arch-cut", prof, self.mat(b["arch_trim"]), segments=48, closed=True)
-            cut.location = (x, side * (abs(y) - 0.10), z + 0.02)
+            cut.location = (x, side * (abs(y) - 0.10), z + 0.01)
             cut.rotation_euler = (0, 0, 0 if side > 0 else math.pi)
             cutters.append(cut)
         ck = b["cockpit"]
@@ -642,7 +642,7 @@ class Builder:
             pts_out = []
             angles = np.linspace(math.radians(-12), math.radians(192), 60)
             for ang in angles:
-                px, pz = x + r0 * math.cos(ang), z + 0.02 + r0 * math.sin(ang)
+                px, pz = x + r0 * math.cos(ang), z + 0.01 + r0 * math.sin(ang)
                 y = self.half_width_at(px, max(pz, 0.25))
                 pts_out.append((px, side * (y + 0.012), pz))
             self.tube("arch-trim", np.array(pts_out), 0.022, self.mat(b["arch_trim"]), part="trim")
@@ -764,6 +764,18 @@ class Builder:
             bottom = [self.on_side(x, 0.3, side) for x in np.linspace(door_rear, door_front, 20)]
             pts = [hit + nrm * 0.0005 for hit, nrm in bottom if hit is not None]
             self.tube("shut-line", np.array(pts), 0.0028, dark, part="trim")
+        boot = self.d.get("boot")
+        if boot:  # the tailgate's shut line and its chrome handle, projected onto the tail
+            half_h = (boot["top"] - boot["bottom"]) / 2
+            outline, _ = superellipse(72, boot["half_width"], half_h, 5.0)
+            hits = [self.on_surface(-1, y, boot["bottom"] + half_h + z) for y, z in outline]
+            pts = [hit + nrm * 0.0005 for hit, nrm in hits if hit is not None]
+            self.tube("boot-line", np.array(pts), 0.0028, dark, closed=True, part="trim")
+            p, n = self.on_surface(-1, 0.0, boot["bottom"] + 0.09)
+            handle = rounded_box("boot-handle", (0.16, 0.025, 0.03), chrome, bevel=0.01, subsurf=1)
+            handle.location = p + n * 0.01
+            handle.rotation_euler = (0, 0, math.radians(90))
+            self.car.add("trim", handle)
 
     # --- options -----------------------------------------------------------------------
     def build_option(self, option_id: str, spec: dict) -> None:

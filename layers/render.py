@@ -57,10 +57,11 @@ PAINT_GREY = "#808080"  # the paint the body passes are rendered with (shared.to
 
 PROFILES = {
     # samples per layer kind; OpenImageDenoise cleans every pass that is kept
-    # `scale` renders smaller and enlarges to the canvas (only the draft does: a fast full set to develop with)
+    # `scale`: percent of the canvas actually rendered, enlarged (Lanczos) to the canvas afterwards. The
+    # final set renders at half size because this 2-core machine is shared; give it 100 on a bigger one.
     # the backdrop is soft light and soft shadow: it renders at `backdrop_scale` percent and is enlarged
-    "final": {"size": [1600, 900], "scale": 100, "backdrop_scale": 25,
-              "samples": {"backdrop": 32, "body": 40, "glass": 16, "option": 16}},
+    "final": {"size": [1600, 900], "scale": 50, "backdrop_scale": 25,
+              "samples": {"backdrop": 10, "body": 12, "glass": 8, "option": 8}},
     "draft": {"size": [1600, 900], "scale": 25, "backdrop_scale": 25,
               "samples": {"backdrop": 8, "body": 12, "glass": 6, "option": 8}},
     "quick": {"size": [320, 180], "scale": 100, "backdrop_scale": 100,
@@ -563,7 +564,7 @@ def straight_rgba(image: np.ndarray) -> Image.Image:
 def save(image: Image.Image, path: Path) -> None:
     size = (bpy.context.scene.render.resolution_x, bpy.context.scene.render.resolution_y)
     if image.size != size:  # a draft rendered smaller than the canvas
-        image = image.resize(size, Image.Resampling.BICUBIC)
+        image = image.resize(size, Image.Resampling.LANCZOS)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp.webp")
     image.save(tmp, "WEBP", lossless=True, quality=90, method=4)
@@ -591,10 +592,15 @@ def main(argv=None) -> int:
     parser.add_argument("--only", action="append", default=[], help="model or model:view (repeatable)")
     parser.add_argument("--quick", type=Path, metavar="DIR", help="render one small view into DIR and stop")
     parser.add_argument("--log", type=Path, help="also append progress lines to this file")
+    parser.add_argument("--manifest-only", action="store_true",
+                        help="render nothing; only rewrite asset_version and light_max from the files as they are")
     args = parser.parse_args(argv)
     LOG = args.log
     manifest = tomllib.loads(MANIFEST.read_text())
     started = time.monotonic()
+    if args.manifest_only:
+        print(json.dumps({"asset_version": update_manifest(LIGHT_MAX)}))
+        return 0
     if args.quick:
         model = manifest["models"][0]
         renderer = ModelRenderer(model, manifest, "quick", args.quick, defaults_only=True)
@@ -610,6 +616,8 @@ def main(argv=None) -> int:
 
     renderers = [ModelRenderer(model, manifest, args.profile, IMG) for model in manifest["models"]]
     views = list(dict.fromkeys(v for model in manifest["models"] for v in model["views"]))
+    # the most looked-at views first (hero, then the two that old links name), so a cut-short run did those
+    views = sorted(views, key=lambda v: (v not in ("front-left", "side", "front"), views.index(v)))
     render_all(renderers, views, hashes, record, args.only)
     peaks = [r.light_peak for r in renderers]
     for renderer in renderers:
