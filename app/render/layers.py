@@ -37,16 +37,16 @@ class Cut:
 
 @dataclass(frozen=True)
 class BodyLayers:
-    """The body, prepared so that painting it is one colour lookup and a few plain pastes.
+    """The body, prepared so that painting it is three table lookups and a few plain pastes.
 
-    The result must be silhouette alpha `a` x (mask `m` x paint + (1 - m) x trim) over the canvas.
-    Pasting `trim` (as drawn) with alpha a(1-m)/(1-am) first, then the paint with alpha am, gives
-    exactly that. `shade` is the grey (RGB) the paint ramp is looked up with, once for the whole
-    body (each lookup call costs ~45 us of Python overhead), and `paint` says which parts of it to
-    paste; boxes are relative to `offset`.
+    The result must be silhouette alpha `a` x (mask `m` x paint + (1 - m) x shade) over the canvas.
+    Pasting `trim` (the shade as rendered) with alpha a(1-m)/(1-am) first, then the paint with alpha
+    am, gives exactly that. `index` holds, per channel, each pixel's row in the paint table
+    (light byte * 256 + gloss byte, see app.render.paint), over the body's box; `paint` says which
+    parts of the painted box to paste; boxes are relative to `offset`.
     """
 
-    shade: Image.Image
+    index: tuple[np.ndarray, ...]
     offset: tuple[int, int]
     paint: tuple[Cut, ...]
     trim: tuple[Layer, ...]
@@ -81,17 +81,21 @@ class LayerLibrary:
         """Approximate pixel memory held (Pillow stores RGB and RGBA as 4 bytes a pixel)."""
         pieces = [piece for pieces in self._layers.values() for piece in pieces]
         images = []
+        index_bytes = 0
         for body in self._bodies.values():
             pieces += body.trim
-            images += [body.shade] + [cut.mask for cut in body.paint if cut.mask]
+            images += [cut.mask for cut in body.paint if cut.mask]
+            index_bytes += sum(channel.nbytes for channel in body.index)
         images += [piece.image for piece in pieces] + [piece.mask for piece in pieces if piece.mask]
-        return sum(_image_bytes(image) for image in images)
+        return index_bytes + sum(_image_bytes(image) for image in images)
 
     def _load_view(self, model: str, view: str) -> None:
         path = self.catalogue.layer_path
         backdrop = _decode(path(model, view, "backdrop"), "RGB")
         shade = _decode(path(model, view, "body_shade"), "RGBA")
         mask = _decode(path(model, view, "body_mask"), "L")
+        light = _decode(path(model, view, "body_light"), "L")
+        gloss = _decode(path(model, view, "body_gloss"), "RGB")
         layers = {"glass": _decode(path(model, view, "glass"), "RGBA")}
         for option in self.catalogue.options:
             if option.draws and option.available_on(model):
@@ -103,11 +107,15 @@ class LayerLibrary:
                 pieces = _visible_pieces(_shrink(image, size))
                 if pieces:
                     self._layers[(model, view, width, name)] = pieces
-            self._bodies[(model, view, width)] = _body_layers(_shrink(shade, size), _shrink(mask, size))
+            passes = (_shrink(image, size) for image in (shade, mask, light, gloss))
+            self._bodies[(model, view, width)] = _body_layers(*passes)
 
 
 def _decode(path, mode: str) -> Image.Image:
     with Image.open(path) as image:
+        if mode == "L" and image.mode != "L":
+            # Lossless WebP has no greyscale mode: a single-channel pass is stored as R = G = B.
+            return image.getchannel("R")
         return image.convert(mode)
 
 
@@ -161,18 +169,23 @@ def _cut(alpha: np.ndarray, box: tuple[int, int, int, int]) -> Cut:
     return Cut((x0, y0, x1, y1), mask)
 
 
-def _body_layers(shade: Image.Image, mask: Image.Image) -> BodyLayers:
+def _body_layers(shade: Image.Image, mask: Image.Image, light: Image.Image, gloss: Image.Image) -> BodyLayers:
     box = shade.getchannel("A").getbbox() or (0, 0, 1, 1)
-    shade, mask = shade.crop(box), mask.crop(box)
+    shade, mask, light, gloss = (image.crop(box) for image in (shade, mask, light, gloss))
     a = np.asarray(shade.getchannel("A"), dtype=np.float32) / 255
     m = np.asarray(mask, dtype=np.float32) / 255
     paint = a * m
     with np.errstate(divide="ignore", invalid="ignore"):
         trim = np.where(paint < 1, a * (1 - m) / (1 - paint), 0)
-    rgb = shade.convert("RGB")
     origin = (box[0], box[1])
-    grey = rgb.convert("L").convert("RGB")
-    return BodyLayers(grey, origin, _cuts(_to_byte(paint)), _pieces(rgb, _to_byte(trim), origin))
+    trim_pieces = _pieces(shade.convert("RGB"), _to_byte(trim), origin)
+    return BodyLayers(_paint_index(light, gloss), origin, _cuts(_to_byte(paint)), trim_pieces)
+
+
+def _paint_index(light: Image.Image, gloss: Image.Image) -> tuple[np.ndarray, ...]:
+    """Per channel, each pixel's row in the paint table: light byte * 256 + gloss byte (uint16)."""
+    rows = np.asarray(light, dtype=np.uint16) << 8
+    return tuple(np.ascontiguousarray(rows | np.asarray(gloss.getchannel(c), dtype=np.uint16)) for c in range(3))
 
 
 def _to_byte(values: np.ndarray) -> np.ndarray:

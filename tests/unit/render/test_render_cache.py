@@ -176,6 +176,6 @@ def test_open_pictures_validates_now_and_decodes_on_first_use(layers_dir, tmp_pa
 def test_open_pictures_refuses_a_broken_manifest(layers_dir, tmp_path: Path) -> None:
     broken = tmp_path / "layers"
     shutil.copytree(layers_dir, broken)
-    (broken / "png/estate/side/glass.png").unlink()
-    with pytest.raises(ManifestError, match=r"glass\.png is missing"):
+    (broken / "img/estate/side/glass.webp").unlink()
+    with pytest.raises(ManifestError, match=r"glass\.webp is missing"):
         open_pictures(broken, tmp_path / "cache")
