@@ -101,6 +101,7 @@ def bench_command(layers_dir: Path | None = None, repeats: int = 25) -> dict:
     catalogue = load_catalogue(layers_dir)
     with tempfile.TemporaryDirectory(prefix="motorjoy-bench-") as scratch:
         pictures = CarPictures(catalogue, Path(scratch) / "warm")
+        pictures.library.load_all()
         layers_mb = pictures.library.nbytes / 1e6
         load_s = time.perf_counter() - started
         build = _busiest_build(catalogue)

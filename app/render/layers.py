@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -53,36 +54,62 @@ class BodyLayers:
 
 
 class LayerLibrary:
-    """All layers of a catalogue, decoded and pre-shrunk at start-up; read-only afterwards."""
+    """A catalogue's layers, decoded and pre-shrunk one view at a time on first use; read-only once loaded.
 
-    def __init__(self, catalogue: Catalogue) -> None:
+    Eight angles of two models take ~20 s to decode on a small machine, so a view is decoded when a
+    picture of it is first wanted (about a second), and `load_all` does the rest ahead of time.
+    """
+
+    def __init__(self, catalogue: Catalogue, *, eager: bool = False) -> None:
         self.catalogue = catalogue
         self._layers: dict[tuple[str, str, int, str], tuple[Layer, ...]] = {}
         self._bodies: dict[tuple[str, str, int], BodyLayers] = {}
-        for model in catalogue.models:
-            for view in model.views:
-                self._load_view(model.id, view)
+        self._loaded: set[tuple[str, str]] = set()
+        self._locks = {(m.id, v): threading.Lock() for m in catalogue.models for v in m.views}
+        if eager:
+            self.load_all()
+
+    def load_all(self) -> None:
+        """Decode every view not decoded yet: each model's hero angle first, as pages ask for it most."""
+        models = self.catalogue.models
+        for position in range(max(len(m.views) for m in models)):
+            for model in models:
+                if position < len(model.views):
+                    self._ensure(model.id, model.views[position])
 
     def backdrop(self, model: str, view: str, width: int) -> Layer:
+        self._ensure(model, view)
         return self._layers[(model, view, width, "backdrop")][0]
 
     def glass(self, model: str, view: str, width: int) -> tuple[Layer, ...]:
+        self._ensure(model, view)
         return self._layers.get((model, view, width, "glass"), ())
 
     def option(self, model: str, view: str, width: int, option_id: str) -> tuple[Layer, ...]:
         """The option's layer pieces; empty when the option draws nothing (or nothing visible)."""
+        self._ensure(model, view)
         return self._layers.get((model, view, width, "option:" + option_id), ())
 
     def body(self, model: str, view: str, width: int) -> BodyLayers:
+        self._ensure(model, view)
         return self._bodies[(model, view, width)]
+
+    def _ensure(self, model: str, view: str) -> None:
+        if (model, view) in self._loaded:
+            return
+        # One lock per view: a request for one angle never waits while another angle is decoded.
+        with self._locks[(model, view)]:
+            if (model, view) not in self._loaded:
+                self._load_view(model, view)
+                self._loaded.add((model, view))
 
     @property
     def nbytes(self) -> int:
         """Approximate pixel memory held (Pillow stores RGB and RGBA as 4 bytes a pixel)."""
-        pieces = [piece for pieces in self._layers.values() for piece in pieces]
+        pieces = [piece for pieces in list(self._layers.values()) for piece in pieces]
         images = []
         index_bytes = 0
-        for body in self._bodies.values():
+        for body in list(self._bodies.values()):
             pieces += body.trim
             images += [cut.mask for cut in body.paint if cut.mask]
             index_bytes += sum(channel.nbytes for channel in body.index)

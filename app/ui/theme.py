@@ -63,6 +63,38 @@ GLOBAL_STYLE: dict[Any, Any] = {  # Reflex keys styles by name, component or sel
         "border_radius": "2px",
         "animation": "confetti-fall 3.2s ease-in both",  # hidden above the page until its turn
     },
+    # The car's spin (assets/spin.js): the picture is the slider; vertical swipes still scroll the page.
+    ".car-spin": {
+        "width": "100%",
+        "display": "flex",
+        "flex_direction": "column",
+        "align_items": "center",
+        "gap": "0.5rem",
+    },
+    ".spin-stage": {
+        "width": "100%",
+        "border_radius": "var(--radius-5)",
+        "cursor": "grab",
+        "touch_action": "pan-y",
+        "user_select": "none",
+        "-webkit-user-select": "none",
+    },
+    ".spin-stage[data-dragging]": {"cursor": "grabbing"},
+    ".spin-stage img": {"pointer_events": "none"},
+    ".spin-controls": {
+        "display": "flex",
+        "align_items": "center",
+        "gap": "0.75rem",
+        "flex_wrap": "wrap",
+        "justify_content": "center",
+    },
+    ".spin-label": {
+        "min_width": "12rem",
+        "text_align": "center",
+        "font_size": "var(--font-size-2)",
+        "color": "var(--gray-11)",
+    },
+    ".spin-help": {"font_size": "var(--font-size-1)", "color": "var(--gray-11)", "margin": "0"},
     # A printed build summary: the picture, the price and the options, none of the page's controls.
     "@media print": {
         "header, footer, nav, .no-print": {"display": "none !important"},

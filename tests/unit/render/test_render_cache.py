@@ -159,6 +159,9 @@ def test_precompute_renders_defaults_and_one_change_variants_once(pictures: CarP
     )
     assert default.url() in urls and variant.url() in urls and two_changes.url() not in urls
     assert not any(k.options[0] == "custom" for k in keys)
+    # Every build's hero angle comes before any other angle.
+    heroes = [i for i, k in enumerate(keys) if k.view == catalogue.model(k.model).views[0]]
+    assert heroes == list(range(len(heroes)))
     thread = pictures.start(precompute=True, pause=0)
     thread.join(timeout=20)
     assert not thread.is_alive()

@@ -36,7 +36,8 @@ def test_render_writes_the_picture_and_prints_alt(layers_dir: Path, tmp_path: Pa
     )
     assert run_render(args) == 0
     assert capsys.readouterr().out.strip() == (
-        "Hatch in a custom lime with a white roof, black bonnet stripes and 15-inch spoke wheels"
+        "Hatch in a custom lime with a white roof, black bonnet stripes and 15-inch spoke wheels, "
+        "seen from the front three-quarter, left"
     )
     with Image.open(out) as image:
         assert image.format == "WEBP" and image.size == (80, 45)

@@ -10,7 +10,7 @@ from PIL import Image
 from app.catalog import Catalogue
 from app.render import CarPictures
 from app.render.composite import compose
-from app.render.layers import _body_layers
+from app.render.layers import LayerLibrary, _body_layers
 from app.render.paint import paint_body, paint_reference, paint_table
 from tests.unit.catalog import synthetic_layers as synthetic
 
@@ -168,3 +168,24 @@ def test_soft_edges_blend_paint_and_trim_as_the_float_formula() -> None:
     a, m = alpha[..., None] / 255, mask[..., None] / 255
     expected = a * (m * painted + (1 - m) * grey[..., None]) + (1 - a) * np.array([0, 90, 200])
     assert np.abs(np.asarray(canvas, dtype=np.float64) - expected).max() <= 2
+
+
+def test_a_view_is_decoded_on_first_use(catalogue: Catalogue) -> None:
+    library = LayerLibrary(catalogue)
+    assert library.nbytes == 0
+    library.body("hatch", "front", 40)
+    one_view = library.nbytes
+    assert one_view > 0
+    library.option("hatch", "front", 160, "roof-white")
+    assert library.nbytes == one_view  # every width of a view comes with it
+    library.load_all()
+    assert library.nbytes > 3 * one_view
+
+
+def test_spin_frames_list_every_angle_in_turning_order(pictures: CarPictures) -> None:
+    build = pictures.catalogue.build_from("hatch")
+    frames = pictures.spin_frames(build)
+    assert [f["view"] for f in frames] == ["front-left", "side", "front"]
+    assert frames[0]["label"] == "front three-quarter, left"
+    assert frames[1]["paths"] == pictures.paths_and_alt(build, "side")[0]
+    assert all(f["alt"].endswith("seen from the " + f["label"]) for f in frames)
