@@ -58,15 +58,19 @@ def car_spin(
     return rx.el.div(
         rx.el.div(
             car_img(paths, alt, sizes=sizes, id=id, draggable=False),
-            role="slider",
-            tab_index=0,
-            aria_label="Turn the car",
-            aria_roledescription="turntable",
-            aria_valuemin=1,
-            aria_valuemax=count,
-            aria_valuenow=position,
-            aria_valuetext=label,
-            aria_describedby="spin-help",
+            # The slider lies over the picture rather than around it: a slider's content is presentational,
+            # and the picture's alt text must still be read.
+            rx.el.div(
+                role="slider",
+                tab_index=0,
+                aria_label="Turn the car",
+                aria_valuemin=1,
+                aria_valuemax=count,
+                aria_valuenow=position,
+                aria_valuetext=label,
+                aria_describedby="spin-help",
+                class_name="spin-handle",
+            ),
             class_name="spin-stage",
         ),
         rx.el.div(

@@ -63,7 +63,7 @@ GLOBAL_STYLE: dict[Any, Any] = {  # Reflex keys styles by name, component or sel
         "border_radius": "2px",
         "animation": "confetti-fall 3.2s ease-in both",  # hidden above the page until its turn
     },
-    # The car's spin (assets/spin.js): the picture is the slider; vertical swipes still scroll the page.
+    # The car's spin (assets/spin.js): a slider laid over the picture; vertical swipes still scroll the page.
     ".car-spin": {
         "width": "100%",
         "display": "flex",
@@ -71,25 +71,28 @@ GLOBAL_STYLE: dict[Any, Any] = {  # Reflex keys styles by name, component or sel
         "align_items": "center",
         "gap": "0.5rem",
     },
-    ".spin-stage": {
-        "width": "100%",
+    ".spin-stage": {"position": "relative", "width": "100%"},
+    ".spin-handle": {
+        "position": "absolute",
+        "inset": "0",
         "border_radius": "var(--radius-5)",
         "cursor": "grab",
         "touch_action": "pan-y",
         "user_select": "none",
         "-webkit-user-select": "none",
     },
-    ".spin-stage[data-dragging]": {"cursor": "grabbing"},
-    ".spin-stage img": {"pointer_events": "none"},
+    ".spin-handle[data-dragging]": {"cursor": "grabbing"},
     ".spin-controls": {
         "display": "flex",
         "align_items": "center",
         "gap": "0.75rem",
-        "flex_wrap": "wrap",
+        "width": "100%",
         "justify_content": "center",
     },
+    # The label takes what the buttons leave (two lines on a phone), so they stay either side of it.
     ".spin-label": {
-        "min_width": "12rem",
+        "flex": "0 1 13rem",
+        "min_width": "0",
         "text_align": "center",
         "font_size": "var(--font-size-2)",
         "color": "var(--gray-11)",
