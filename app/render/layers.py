@@ -11,6 +11,10 @@ from PIL import Image
 
 from app.catalog import Catalogue
 
+# A view whose gloss channels never differ by more than this is painted through one packed lookup
+# instead of three (the renders' reflections of a grey studio are grey); one level of gloss moves the
+# paint by at most one level.
+GREY_GLOSS_TOLERANCE = 1
 # Layers are cut into tiles this size: empty tiles are dropped, fully opaque runs are pasted
 # without a mask (a plain copy, ~20x faster than a masked blend), and only the edges are blended.
 TILE = 64
@@ -42,9 +46,9 @@ class BodyLayers:
 
     The result must be silhouette alpha `a` x (mask `m` x paint + (1 - m) x shade) over the canvas.
     Pasting `trim` (the shade as rendered) with alpha a(1-m)/(1-am) first, then the paint with alpha
-    am, gives exactly that. `index` holds, per channel, each pixel's row in the paint table
-    (light byte * 256 + gloss byte, see app.render.paint), over the body's box; `paint` says which
-    parts of the painted box to paste; boxes are relative to `offset`.
+    am, gives exactly that. `index` holds each pixel's row in the paint table (light byte * 256 +
+    gloss byte, see app.render.paint) over the body's box: one array when the gloss is grey, else
+    one per channel; `paint` says which parts of the painted box to paste; boxes are relative to `offset`.
     """
 
     index: tuple[np.ndarray, ...]
@@ -210,9 +214,13 @@ def _body_layers(shade: Image.Image, mask: Image.Image, light: Image.Image, glos
 
 
 def _paint_index(light: Image.Image, gloss: Image.Image) -> tuple[np.ndarray, ...]:
-    """Per channel, each pixel's row in the paint table: light byte * 256 + gloss byte (uint16)."""
+    """Each pixel's row in the paint table, light byte * 256 + gloss byte (uint16): once if the gloss is grey."""
     rows = np.asarray(light, dtype=np.uint16) << 8
-    return tuple(np.ascontiguousarray(rows | np.asarray(gloss.getchannel(c), dtype=np.uint16)) for c in range(3))
+    channels = [np.asarray(gloss.getchannel(c), dtype=np.int16) for c in range(3)]
+    spread = max(int(np.abs(channels[0] - channels[1]).max()), int(np.abs(channels[1] - channels[2]).max()))
+    if spread <= GREY_GLOSS_TOLERANCE:
+        return (np.ascontiguousarray(rows | channels[1].astype(np.uint16)),)
+    return tuple(np.ascontiguousarray(rows | channel.astype(np.uint16)) for channel in channels)
 
 
 def _to_byte(values: np.ndarray) -> np.ndarray:

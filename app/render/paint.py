@@ -58,16 +58,34 @@ def paint_table(hex_colour: str, light_max: float) -> np.ndarray:
     return table
 
 
+@lru_cache(maxsize=64)
+def packed_paint_table(hex_colour: str, light_max: float) -> np.ndarray:
+    """`paint_table` as one uint32 a row holding the bytes R, G, B, 0: one lookup paints a grey-gloss pixel."""
+    rgbx = np.zeros((65536, 4), dtype=np.uint8)
+    rgbx[:, :3] = paint_table(hex_colour, light_max).T
+    packed = rgbx.view(np.uint32).reshape(65536)
+    packed.flags.writeable = False
+    return packed
+
+
+def painted_box(index: tuple[np.ndarray, ...], hex_colour: str, light_max: float) -> Image.Image:
+    """The paint over the body's box: one packed lookup for a grey gloss, else one per channel."""
+    height, width = index[0].shape
+    # mode 'clip' skips numpy's bounds-check buffering (a uint16 index can't leave a 65536-row table).
+    if len(index) == 1:
+        rgbx = packed_paint_table(hex_colour, light_max).take(index[0], mode="clip")
+        return Image.frombuffer("RGB", (width, height), rgbx, "raw", "RGBX", 0, 1)
+    table = paint_table(hex_colour, light_max)
+    return Image.merge("RGB", [Image.fromarray(table[c].take(index[c], mode="clip"), "L") for c in range(3)])
+
+
 def paint_body(canvas: Image.Image, body: BodyLayers, hex_colour: str, light_max: float) -> None:
     """Draw the body onto the canvas: the trim as rendered, then the paint (see BodyLayers for why this order)."""
     for piece in body.trim:
         piece.paste_onto(canvas)
     if not body.paint:
         return
-    table = paint_table(hex_colour, light_max)
-    # Three C-speed lookups; mode 'clip' skips numpy's bounds-check buffering (uint16 can't overflow 65536).
-    channels = [Image.fromarray(table[c].take(body.index[c], mode="clip"), "L") for c in range(3)]
-    painted = Image.merge("RGB", channels)
+    painted = painted_box(body.index, hex_colour, light_max)
     x, y = body.offset
     for cut in body.paint:
         canvas.paste(painted.crop(cut.box), (x + cut.box[0], y + cut.box[1]), cut.mask)

@@ -93,6 +93,8 @@ def test_bench_ends_with_one_json_object(layers_dir: Path, capsys) -> None:
         "hit_ms",
         "copy_floor_ms",
         "composite_over_copy",
+        "composite_cpu_ms",
+        "composite_over_copy_cpu",
         "miss_over_hit",
     ):
         assert figures[name] > 0

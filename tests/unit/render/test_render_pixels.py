@@ -152,17 +152,23 @@ def test_estate_has_no_layer_for_options_it_does_not_offer(catalogue: Catalogue,
     assert pictures.library.option("hatch", "side", 160, "badgebar-rally") != ()
 
 
-def test_soft_edges_blend_paint_and_trim_as_the_float_formula() -> None:
+@pytest.mark.parametrize("gloss_kind", ["coloured", "grey", "nearly grey"])
+def test_soft_edges_blend_paint_and_trim_as_the_float_formula(gloss_kind: str) -> None:
     rng = np.random.default_rng(7)
     size = (150, 70)  # bigger than a tile, so pieces meet
     shape = (size[1], size[0])
     grey, alpha, mask, light = (rng.integers(0, 256, shape, dtype=np.uint8) for _ in range(4))
     gloss = rng.integers(0, 256, (*shape, 3), dtype=np.uint8)
+    if gloss_kind != "coloured":  # a grey studio's reflections: one packed lookup instead of three
+        gloss[..., 0] = gloss[..., 1] = gloss[..., 2] = np.minimum(gloss[..., 1], 254)
+        if gloss_kind == "nearly grey":
+            gloss[..., 0] += rng.integers(0, 2, shape, dtype=np.uint8)
     gloss[: shape[0] // 2] = 0  # half the body without reflections, as most of a real one
     shade = Image.fromarray(np.dstack([grey, grey, grey, alpha]), "RGBA")
     body = _body_layers(shade, Image.fromarray(mask, "L"), Image.fromarray(light, "L"), Image.fromarray(gloss, "RGB"))
     canvas = Image.new("RGB", size, (0, 90, 200))
     paint_body(canvas, body, "#C0392B", 2.0)
+    assert len(body.index) == (3 if gloss_kind == "coloured" else 1)
 
     painted = paint_reference("#C0392B", light, gloss, 2.0)
     a, m = alpha[..., None] / 255, mask[..., None] / 255
