@@ -100,6 +100,17 @@
     return decoded.get(frame.srcset);
   }
 
+  // After the picture's load (or failure: the other angles may still come), whichever is first.
+  function onceLoaded(pic, then) {
+    let done = false;
+    const go = () => {
+      if (!done) then();
+      done = true;
+    };
+    pic.addEventListener("load", go, { once: true });
+    pic.addEventListener("error", go, { once: true });
+  }
+
   function bind(spin) {
     const stage = spin.querySelector("[role=slider]");
     const pic = spin.querySelector("img");
@@ -183,9 +194,8 @@
         if (!frames.some((f) => f.srcset === key)) decoded.delete(key);
       }
       // The angle on screen first (the page already asked for it), then the rest of this build.
-      const start = () => preloadOthers();
-      if (pic.complete) start();
-      else pic.addEventListener("load", start, { once: true });
+      if (pic.complete) preloadOthers();
+      else onceLoaded(pic, preloadOthers);
     }
 
     stage.addEventListener("keydown", (event) => {
