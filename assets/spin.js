@@ -38,10 +38,11 @@
     return Math.max(16, width / (count * 1.25));
   }
 
-  // The frame a drag of dx pixels reaches from where it started. Dragging left turns to the next angle:
-  // the near side of the car follows the finger.
+  // The frame a drag of dx pixels reaches from where it started. The angles are listed with the camera
+  // walking round the car so that the side nearest it moves right: dragging right turns to the next
+  // angle (the car's near side follows the finger), as the right arrow key and "Turn right" do.
   function dragTarget(startIndex, dx, width, count) {
-    return wrap(startIndex - Math.trunc(dx / stepPixels(width, count)), count);
+    return wrap(startIndex + Math.trunc(dx / stepPixels(width, count)), count);
   }
 
   // The order to preload the other angles in: nearest to the one on screen first, both ways round.

@@ -17,13 +17,13 @@ describe("turning", () => {
     expect(rules.keyTarget("End", 5, 8)).toBe(7);
     expect(rules.keyTarget("Tab", 5, 8)).toBe(null);
   });
-  test("dragging left turns to the next angles, dragging right back", () => {
+  test("dragging right turns to the next angles (as the right arrow does), dragging left back", () => {
     const step = rules.stepPixels(640, 8); // 64 px a frame
     expect(step).toBe(64);
-    expect(rules.dragTarget(0, -10, 640, 8)).toBe(0);
-    expect(rules.dragTarget(0, -64, 640, 8)).toBe(1);
-    expect(rules.dragTarget(0, -3 * 64 - 1, 640, 8)).toBe(3);
-    expect(rules.dragTarget(0, 64, 640, 8)).toBe(7);
+    expect(rules.dragTarget(0, 10, 640, 8)).toBe(0);
+    expect(rules.dragTarget(0, 64, 640, 8)).toBe(1);
+    expect(rules.dragTarget(0, 3 * 64 + 1, 640, 8)).toBe(3);
+    expect(rules.dragTarget(0, -64, 640, 8)).toBe(7);
   });
   test("a tiny picture still needs a deliberate drag", () => {
     expect(rules.stepPixels(40, 8)).toBe(16);
