@@ -11,9 +11,9 @@ from PIL import Image
 
 from app.catalog import Catalogue
 
-# A view whose gloss channels never differ by more than this is painted through one packed lookup
-# instead of three (the renders' reflections of a grey studio are grey); one level of gloss moves the
-# paint by at most one level.
+# A pixel whose gloss channels differ by no more than this is painted through one packed lookup
+# instead of three (most reflections of a grey studio are grey); one level of gloss moves the paint
+# by at most one level.
 GREY_GLOSS_TOLERANCE = 1
 # Layers are cut into tiles this size: empty tiles are dropped, fully opaque runs are pasted
 # without a mask (a plain copy, ~20x faster than a masked blend), and only the edges are blended.
@@ -41,20 +41,50 @@ class Cut:
 
 
 @dataclass(frozen=True)
-class BodyLayers:
-    """The body, prepared so that painting it is three table lookups and a few plain pastes.
+class PaintIndex:
+    """Each body pixel's row in the paint table (light byte * 256 + gloss byte, see app.render.paint).
 
-    The result must be silhouette alpha `a` x (mask `m` x paint + (1 - m) x shade) over the canvas.
-    Pasting `trim` (the shade as rendered) with alpha a(1-m)/(1-am) first, then the paint with alpha
-    am, gives exactly that. `index` holds each pixel's row in the paint table (light byte * 256 +
-    gloss byte, see app.render.paint) over the body's box: one array when the gloss is grey, else
-    one per channel; `paint` says which parts of the painted box to paste; boxes are relative to `offset`.
+    `grey` covers the body's box using the green gloss channel, right wherever the gloss is grey;
+    the few pixels where it is coloured are listed apart (`positions` in the flattened box) with a
+    row per channel (`rows`, shape (3, n)), so painting is one packed lookup plus a small fix-up.
     """
 
-    index: tuple[np.ndarray, ...]
+    grey: np.ndarray
+    positions: np.ndarray
+    rows: np.ndarray
+
+    @property
+    def nbytes(self) -> int:
+        return self.grey.nbytes + self.positions.nbytes + self.rows.nbytes
+
+
+@dataclass(frozen=True)
+class BodyLayers:
+    """The body's paint, prepared so that painting it is one table lookup and one plain paste.
+
+    The result must be silhouette alpha `a` x (mask `m` x paint + (1 - m) x shade) over the backdrop.
+    That is the paint with alpha am over the backdrop with the trim (the shade as rendered) pasted
+    with alpha a(1-m)/(1-am). The trim is the same whatever the colour, so it is baked into the
+    view's backdrop once; `base` is that baked backdrop over the body's box (packed RGBX). Painting
+    looks the paint up over the box (`index`), keeps `base` where am is 0 (`show_base`), blends the
+    soft-edge pixels (`partial`, flat positions) over their base (`partial_base`, a one-row image)
+    by their am (`partial_alpha`, likewise) with Pillow, and pastes the box at `offset` as one
+    opaque rectangle.
+    """
+
+    index: PaintIndex
     offset: tuple[int, int]
-    paint: tuple[Cut, ...]
-    trim: tuple[Layer, ...]
+    base: np.ndarray
+    show_base: np.ndarray
+    partial: np.ndarray
+    partial_base: Image.Image
+    partial_alpha: Image.Image
+
+    @property
+    def nbytes(self) -> int:
+        arrays = (self.base, self.show_base, self.partial)
+        images = _image_bytes(self.partial_base) + _image_bytes(self.partial_alpha)
+        return self.index.nbytes + sum(array.nbytes for array in arrays) + images
 
 
 class LayerLibrary:
@@ -112,11 +142,7 @@ class LayerLibrary:
         """Approximate pixel memory held (Pillow stores RGB and RGBA as 4 bytes a pixel)."""
         pieces = [piece for pieces in list(self._layers.values()) for piece in pieces]
         images = []
-        index_bytes = 0
-        for body in list(self._bodies.values()):
-            pieces += body.trim
-            images += [cut.mask for cut in body.paint if cut.mask]
-            index_bytes += sum(channel.nbytes for channel in body.index)
+        index_bytes = sum(body.nbytes for body in list(self._bodies.values()))
         images += [piece.image for piece in pieces] + [piece.mask for piece in pieces if piece.mask]
         return index_bytes + sum(_image_bytes(image) for image in images)
 
@@ -133,13 +159,14 @@ class LayerLibrary:
                 layers["option:" + option.id] = _decode(path(model, view, option.id, option.slot), "RGBA")
         for width in self.catalogue.widths:
             size = (width, self.catalogue.height_for(width))
-            self._layers[(model, view, width, "backdrop")] = (Layer(_shrink(backdrop, size), (0, 0)),)
             for name, image in layers.items():
                 pieces = _visible_pieces(_shrink(image, size))
                 if pieces:
                     self._layers[(model, view, width, name)] = pieces
-            passes = (_shrink(image, size) for image in (shade, mask, light, gloss))
-            self._bodies[(model, view, width)] = _body_layers(*passes)
+            passes = (_shrink(image, size) for image in (backdrop, shade, mask, light, gloss))
+            body, base = _body_layers(*passes)
+            self._bodies[(model, view, width)] = body
+            self._layers[(model, view, width, "backdrop")] = (Layer(base, (0, 0)),)
 
 
 def _decode(path, mode: str) -> Image.Image:
@@ -200,27 +227,45 @@ def _cut(alpha: np.ndarray, box: tuple[int, int, int, int]) -> Cut:
     return Cut((x0, y0, x1, y1), mask)
 
 
-def _body_layers(shade: Image.Image, mask: Image.Image, light: Image.Image, gloss: Image.Image) -> BodyLayers:
+def _body_layers(
+    backdrop: Image.Image, shade: Image.Image, mask: Image.Image, light: Image.Image, gloss: Image.Image
+) -> tuple[BodyLayers, Image.Image]:
+    """The paint to draw per picture, and the backdrop with the trim baked in (see BodyLayers)."""
     box = shade.getchannel("A").getbbox() or (0, 0, 1, 1)
     shade, mask, light, gloss = (image.crop(box) for image in (shade, mask, light, gloss))
     a = np.asarray(shade.getchannel("A"), dtype=np.float32) / 255
     m = np.asarray(mask, dtype=np.float32) / 255
-    paint = a * m
+    paint = _to_byte(a * m)
     with np.errstate(divide="ignore", invalid="ignore"):
-        trim = np.where(paint < 1, a * (1 - m) / (1 - paint), 0)
-    origin = (box[0], box[1])
-    trim_pieces = _pieces(shade.convert("RGB"), _to_byte(trim), origin)
-    return BodyLayers(_paint_index(light, gloss), origin, _cuts(_to_byte(paint)), trim_pieces)
+        trim = np.where(paint < 255, a * (1 - m) / (1 - a * m), 0)
+    base = backdrop.copy()
+    for piece in _pieces(shade.convert("RGB"), _to_byte(trim), (box[0], box[1])):
+        piece.paste_onto(base)
+    rgbx = np.zeros((box[3] - box[1], box[2] - box[0], 4), dtype=np.uint8)
+    rgbx[..., :3] = np.asarray(base.crop(box))
+    partial = np.flatnonzero((paint > 0) & (paint < 255)).astype(np.int32)
+    # One-row images of the soft-edge pixels (a row of one when there are none: Pillow has no empty image).
+    edge = partial if partial.size else np.zeros(1, dtype=np.int32)
+    strip = (edge.size, 1)
+    body = BodyLayers(
+        index=_paint_index(light, gloss),
+        offset=(box[0], box[1]),
+        base=rgbx.view(np.uint32)[..., 0],
+        show_base=paint == 0,
+        partial=partial,
+        partial_base=Image.frombytes("RGB", strip, rgbx.view(np.uint32).reshape(-1)[edge].tobytes(), "raw", "RGBX"),
+        partial_alpha=Image.frombytes("L", strip, paint.reshape(-1)[edge].tobytes()),
+    )
+    return body, base
 
 
-def _paint_index(light: Image.Image, gloss: Image.Image) -> tuple[np.ndarray, ...]:
-    """Each pixel's row in the paint table, light byte * 256 + gloss byte (uint16): once if the gloss is grey."""
+def _paint_index(light: Image.Image, gloss: Image.Image) -> PaintIndex:
     rows = np.asarray(light, dtype=np.uint16) << 8
     channels = [np.asarray(gloss.getchannel(c), dtype=np.int16) for c in range(3)]
-    spread = max(int(np.abs(channels[0] - channels[1]).max()), int(np.abs(channels[1] - channels[2]).max()))
-    if spread <= GREY_GLOSS_TOLERANCE:
-        return (np.ascontiguousarray(rows | channels[1].astype(np.uint16)),)
-    return tuple(np.ascontiguousarray(rows | channel.astype(np.uint16)) for channel in channels)
+    spread = np.maximum(np.abs(channels[0] - channels[1]), np.abs(channels[1] - channels[2]))
+    coloured = np.flatnonzero(spread > GREY_GLOSS_TOLERANCE).astype(np.int32)
+    by_channel = np.stack([(rows | channel.astype(np.uint16)).reshape(-1)[coloured] for channel in channels])
+    return PaintIndex(np.ascontiguousarray(rows | channels[1].astype(np.uint16)), coloured, by_channel)
 
 
 def _to_byte(values: np.ndarray) -> np.ndarray:

@@ -14,7 +14,7 @@ from functools import lru_cache
 import numpy as np
 from PIL import Image
 
-from app.render.layers import BodyLayers
+from app.render.layers import BodyLayers, PaintIndex
 
 LIGHT_GAMMA = 2.2  # how body_light stores light (see the layer contract in layers/README.md)
 
@@ -68,24 +68,29 @@ def packed_paint_table(hex_colour: str, light_max: float) -> np.ndarray:
     return packed
 
 
-def painted_box(index: tuple[np.ndarray, ...], hex_colour: str, light_max: float) -> Image.Image:
-    """The paint over the body's box: one packed lookup for a grey gloss, else one per channel."""
-    height, width = index[0].shape
-    # mode 'clip' skips numpy's bounds-check buffering (a uint16 index can't leave a 65536-row table).
-    if len(index) == 1:
-        rgbx = packed_paint_table(hex_colour, light_max).take(index[0], mode="clip")
-        return Image.frombuffer("RGB", (width, height), rgbx, "raw", "RGBX", 0, 1)
-    table = paint_table(hex_colour, light_max)
-    return Image.merge("RGB", [Image.fromarray(table[c].take(index[c], mode="clip"), "L") for c in range(3)])
-
-
 def paint_body(canvas: Image.Image, body: BodyLayers, hex_colour: str, light_max: float) -> None:
-    """Draw the body onto the canvas: the trim as rendered, then the paint (see BodyLayers for why this order)."""
-    for piece in body.trim:
-        piece.paste_onto(canvas)
-    if not body.paint:
-        return
-    painted = painted_box(body.index, hex_colour, light_max)
-    x, y = body.offset
-    for cut in body.paint:
-        canvas.paste(painted.crop(cut.box), (x + cut.box[0], y + cut.box[1]), cut.mask)
+    """Draw the paint onto a canvas that starts from the view's backdrop, trim baked in (see BodyLayers)."""
+    height, width = body.index.grey.shape
+    rgbx = painted_rgbx(body.index, hex_colour, light_max)
+    flat = rgbx.reshape(-1)
+    if body.partial.size:  # soft edges: the paint over the base by am, blended by Pillow in one row
+        paint = Image.frombytes("RGB", body.partial_base.size, flat[body.partial], "raw", "RGBX")
+        mixed = Image.composite(paint, body.partial_base, body.partial_alpha)
+        flat[body.partial] = np.frombuffer(mixed.tobytes("raw", "RGBX"), dtype=np.uint32)
+    np.copyto(rgbx, body.base, where=body.show_base)
+    # frombytes unpacks RGBX into a true RGB image (frombuffer would keep it RGBX, and pasting that
+    # onto the RGB canvas would convert it again).
+    canvas.paste(Image.frombytes("RGB", (width, height), rgbx, "raw", "RGBX"), body.offset)
+
+
+def painted_rgbx(index: PaintIndex, hex_colour: str, light_max: float) -> np.ndarray:
+    """The paint over the body's box, packed RGBX: one lookup a pixel, then the coloured-gloss pixels per channel."""
+    # mode 'clip' skips numpy's bounds-check buffering (a uint16 index can't leave a 65536-row table).
+    rgbx = packed_paint_table(hex_colour, light_max).take(index.grey, mode="clip")
+    if index.positions.size:
+        table = paint_table(hex_colour, light_max)
+        fixed = np.zeros((index.positions.size, 4), dtype=np.uint8)
+        for c in range(3):
+            fixed[:, c] = table[c].take(index.rows[c], mode="clip")
+        rgbx.reshape(-1)[index.positions] = fixed.view(np.uint32).reshape(-1)
+    return rgbx
