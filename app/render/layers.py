@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import itertools
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image
 
 from app.catalog import Catalogue
+
+# Decoded views shared between libraries: a studio draft that replaces one layer of one angle
+# decodes that angle only and borrows the others from the live library (most recently used kept).
+SHARED_VIEWS = 24  # a little more than the live angles (2 models x 8); each is ~15 MB decoded
+_shared: OrderedDict[tuple, tuple[dict, dict]] = OrderedDict()
+_shared_lock = threading.Lock()
 
 # A pixel whose gloss channels differ by no more than this is painted through one packed lookup
 # instead of three (most reflections of a grey studio are grey); one level of gloss moves the paint
@@ -147,6 +154,34 @@ class LayerLibrary:
         return index_bytes + sum(_image_bytes(image) for image in images)
 
     def _load_view(self, model: str, view: str) -> None:
+        files = self._view_files(model, view)
+        key = (files, self.catalogue.canvas, self.catalogue.widths)
+        with _shared_lock:
+            shared = _shared.get(key)
+            if shared is not None:
+                _shared.move_to_end(key)
+        if shared is None:
+            shared = self._decode_view(model, view)
+            with _shared_lock:
+                _shared[key] = shared
+                while len(_shared) > SHARED_VIEWS:
+                    _shared.popitem(last=False)
+        layers, bodies = shared
+        self._layers.update({(model, view, *k): v for k, v in layers.items()})
+        self._bodies.update({(model, view, width): body for width, body in bodies.items()})
+
+    def _view_files(self, model: str, view: str) -> tuple:
+        """Every file a view is drawn from (the studio's uploads included): what makes two views the same."""
+        path = self.catalogue.layer_path
+        names = [(name, str(path(model, view, name))) for name in ("backdrop", "body_shade", "body_mask")]
+        names += [(name, str(path(model, view, name))) for name in ("body_light", "body_gloss", "glass")]
+        for option in self.catalogue.options:
+            if option.draws and option.available_on(model):
+                names.append((option.id, str(path(model, view, option.id, option.slot))))
+        return tuple(names)
+
+    def _decode_view(self, model: str, view: str) -> tuple[dict, dict]:
+        """A view's pieces by (width, name) and its bodies by width, decoded from its files."""
         path = self.catalogue.layer_path
         backdrop = _decode(path(model, view, "backdrop"), "RGB")
         shade = _decode(path(model, view, "body_shade"), "RGBA")
@@ -157,16 +192,17 @@ class LayerLibrary:
         for option in self.catalogue.options:
             if option.draws and option.available_on(model):
                 layers["option:" + option.id] = _decode(path(model, view, option.id, option.slot), "RGBA")
+        pieces_by_name, bodies = {}, {}
         for width in self.catalogue.widths:
             size = (width, self.catalogue.height_for(width))
             for name, image in layers.items():
                 pieces = _visible_pieces(_shrink(image, size))
                 if pieces:
-                    self._layers[(model, view, width, name)] = pieces
+                    pieces_by_name[(width, name)] = pieces
             passes = (_shrink(image, size) for image in (backdrop, shade, mask, light, gloss))
-            body, base = _body_layers(*passes)
-            self._bodies[(model, view, width)] = body
-            self._layers[(model, view, width, "backdrop")] = (Layer(base, (0, 0)),)
+            bodies[width], base = _body_layers(*passes)
+            pieces_by_name[(width, "backdrop")] = (Layer(base, (0, 0)),)
+        return pieces_by_name, bodies
 
 
 def _decode(path, mode: str) -> Image.Image:

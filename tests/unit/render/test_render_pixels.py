@@ -2,6 +2,7 @@
 option's layer shows where it should."""
 
 import colorsys
+import dataclasses
 
 import numpy as np
 import pytest
@@ -198,3 +199,22 @@ def test_spin_frames_list_every_angle_in_turning_order(pictures: CarPictures) ->
     assert frames[0]["label"] == "front three-quarter, left"
     assert frames[1]["paths"] == pictures.paths_and_alt(build, "side")[0]
     assert all(f["alt"].endswith("seen from the " + f["label"]) for f in frames)
+
+
+def test_libraries_share_the_views_a_studio_draft_leaves_alone(catalogue: Catalogue, layers_dir, tmp_path) -> None:
+    upload = tmp_path / "upload.png"
+    Image.open(layers_dir / "img/hatch/side/roof/roof-black.webp").save(upload)
+    draft = dataclasses.replace(catalogue, layer_files={("hatch", "side", "roof-white"): upload})
+    live, again, drafted = LayerLibrary(catalogue), LayerLibrary(catalogue), LayerLibrary(draft)
+    assert again.body("hatch", "front", 160) is live.body("hatch", "front", 160)  # decoded once
+    assert drafted.option("hatch", "front", 160, "roof-white") is live.option("hatch", "front", 160, "roof-white")
+    # The angle the upload replaces is decoded from the upload, not borrowed.
+    assert drafted.option("hatch", "side", 160, "roof-white") is not live.option("hatch", "side", 160, "roof-white")
+    assert compose_option_pixel(drafted) == (15, 15, 15) and compose_option_pixel(live) == (250, 250, 250)
+
+
+def compose_option_pixel(library: LayerLibrary) -> tuple[int, int, int]:
+    canvas = Image.new("RGB", synthetic.CANVAS)
+    for piece in library.option("hatch", "side", 160, "roof-white"):
+        piece.paste_onto(canvas)
+    return canvas.getpixel(synthetic.ROOF_AT)
