@@ -102,7 +102,9 @@ def test_unknown_build_code_starts_fresh_with_a_note(page: Page, app_url: str):
 def test_keyboard_only_build(page: Page, app_url: str):
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     open_build(page, app_url, "?model=hatch")
-    page.wait_for_load_state("networkidle")
+    # The page is settled once the spin has every angle of the build (it keeps the network busy until
+    # then, so "network idle" can take a while on a loaded machine).
+    expect(page.locator("[data-spin][data-preloaded=true]")).to_be_attached(timeout=90_000)
     chili = page.get_by_role("radio", name="Chili Red")
     chili.focus()
     expect(chili).to_be_focused()
