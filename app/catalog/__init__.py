@@ -1,7 +1,7 @@
 """The car catalogue: what models and options exist, validated from the layer manifest (no Reflex)."""
 
 from app.catalog.manifest import ManifestError, load_catalogue, parse_catalogue
-from app.catalog.model import Build, BuildError, CarModel, Catalogue, Option, Slot, normalise_hex
+from app.catalog.model import Build, BuildError, CarModel, Catalogue, Option, Slot, View, normalise_hex
 
 __all__ = [
     "Build",
@@ -11,6 +11,7 @@ __all__ = [
     "ManifestError",
     "Option",
     "Slot",
+    "View",
     "load_catalogue",
     "normalise_hex",
     "parse_catalogue",

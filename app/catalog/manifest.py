@@ -11,11 +11,22 @@ from PIL import Image
 
 from app import settings
 from app.catalog import rules
-from app.catalog.model import CarModel, Catalogue, Option, Slot
+from app.catalog.model import CarModel, Catalogue, Option, Slot, View
 
-# Slots in slot_order that are not choices: the fixed layers and the tinted body.
+# Slots in slot_order that are not choices: the fixed layers and the painted body.
 FIXED_SLOTS = ("backdrop", "body", "glass")
-FIXED_FILES = ("backdrop", "body_shade", "body_mask", "glass")
+# Every view's fixed files, with the modes Pillow may report for them. Lossless WebP has no greyscale
+# mode, so the single-channel passes (mask, light) arrive as RGB and are read as their first channel.
+FIXED_FILES = {
+    "backdrop": ("RGB", "RGBA"),
+    "body_shade": ("RGBA",),
+    "body_mask": ("L", "RGB"),
+    "body_light": ("L", "RGB"),
+    "body_gloss": ("RGB",),
+    "glass": ("RGBA",),
+}
+LAYER_FORMAT = "WEBP"  # the layer library's files; studio uploads are kept as PNG
+UPLOAD_FORMAT = "PNG"
 _ID = re.compile(r"[a-z0-9][a-z0-9-]{0,47}")
 _HEX = re.compile(r"#[0-9A-Fa-f]{6}")
 _VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,31}")
@@ -29,6 +40,9 @@ _TOP = {
     "slot_order": list,
     "choice_slots": list,
     "slots": dict,
+    "views": dict,
+    "paint": dict,
+    "layer_dir": str,
     "models": list,
     "options": list,
 }
@@ -84,7 +98,11 @@ def parse_catalogue(
         raise ManifestError("\n".join(problems))
     choice_slots, slot_order, slots = _check_slots(data, problems)
     canvas, widths = _check_canvas(data, problems)
-    models = _check_models(data["models"], problems)
+    views = _check_views(data["views"], problems)
+    light_max = _check_paint(data["paint"], problems)
+    if not _ID.fullmatch(data["layer_dir"]):
+        problems.append(f'layer_dir {data["layer_dir"]!r}: must be a folder name inside layers/, like "img"')
+    models = _check_models(data["models"], data["views"], problems)
     model_ids = {m["id"] for m in models if isinstance(m.get("id"), str)}
     options = _check_options(data["options"], choice_slots, model_ids, problems)
     if problems:
@@ -101,6 +119,9 @@ def parse_catalogue(
         models=tuple(_car_model(m) for m in models),
         options=tuple(_option(o) for o in options),
         layers_dir=layers_dir,
+        views=MappingProxyType(views),
+        light_max=light_max,
+        layer_dir=data["layer_dir"],
         layer_files=MappingProxyType(dict(layer_files or {})),
     )
     _check_defaults_and_coverage(catalogue, problems)
@@ -127,7 +148,8 @@ def _check_fields(where: str, entry: object, required: dict, optional: dict, pro
             problems.append(f"{where}: unknown field '{key}'")
             ok = False
         elif not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            problems.append(f"{where}: field '{key}' must be {kind.__name__}, not {type(value).__name__}")
+            wanted = " or ".join(k.__name__ for k in kind) if isinstance(kind, tuple) else kind.__name__
+            problems.append(f"{where}: field '{key}' must be {wanted}, not {type(value).__name__}")
             ok = False
     return ok
 
@@ -179,11 +201,37 @@ def _check_canvas(data: dict, problems: list[str]) -> tuple[tuple[int, int], tup
     return (canvas[0], canvas[1]), tuple(widths)
 
 
+def _check_views(tables: dict, problems: list[str]) -> dict[str, View]:
+    views = {}
+    for view_id, table in tables.items():
+        where = f"views.{view_id}"
+        if not _ID.fullmatch(view_id):
+            problems.append(f"{where}: a view id must be lower-case letters, digits and '-'")
+        elif _check_fields(where, table, {"label": str, "angle": int}, {}, problems):
+            if not table["label"].strip():
+                problems.append(f'{where}: label must say the angle in words, like "front three-quarter, left"')
+            elif not 0 <= table["angle"] < 360:
+                problems.append(f"{where}: angle {table['angle']} must be degrees from 0 to 359")
+            else:
+                views[view_id] = View(view_id, table["label"].strip(), table["angle"])
+    return views
+
+
+def _check_paint(paint: dict, problems: list[str]) -> float:
+    if not _check_fields("paint", paint, {"light_max": (int, float)}, {}, problems):
+        return 1.0
+    light_max = paint["light_max"]
+    if isinstance(light_max, bool) or not 0 < light_max <= 64:
+        problems.append(f"paint: light_max {light_max!r} must be a number above 0 (and at most 64)")
+        return 1.0
+    return float(light_max)
+
+
 def _positive_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value > 0
 
 
-def _check_models(models: list, problems: list[str]) -> list[dict]:
+def _check_models(models: list, known_views: dict, problems: list[str]) -> list[dict]:
     good, seen = [], set()
     for index, entry in enumerate(models):
         name = f"models[{index}]" + (f" {entry.get('id')!r}" if isinstance(entry, dict) else "")
@@ -203,6 +251,9 @@ def _check_models(models: list, problems: list[str]) -> list[dict]:
             or len(set(views)) != len(views)
         ):
             problems.append(f"{name}: views must be a non-empty list of distinct lower-case ids")
+        else:
+            for view in (v for v in views if v not in known_views):
+                problems.append(f"{name}: view {view!r} has no [views.{view}] table with its label and angle")
         if not all(isinstance(v, str) for v in entry["defaults"].values()):
             problems.append(f"{name}: defaults must map each slot to an option id")
         good.append(entry)
@@ -373,17 +424,18 @@ def _unreachable_because(catalogue: Catalogue, option: Option, model_id: str) ->
 def _check_layer_files(catalogue: Catalogue, problems: list[str]) -> None:
     for model in catalogue.models:
         for view in model.views:
-            for name in FIXED_FILES:
-                mode = _check_png(catalogue, catalogue.layer_path(model.id, view, name), problems)
-                if name == "body_mask" and mode not in (None, "L"):
-                    problems.append(f"{model.id}/{view}/body_mask.png: mode is {mode}, must be L (greyscale)")
+            for name, modes in FIXED_FILES.items():
+                mode = _check_file(catalogue, catalogue.layer_path(model.id, view, name), problems)
+                if mode is not None and mode not in modes:
+                    problems.append(f"{model.id}/{view}/{name}.webp: mode is {mode}, must be {' or '.join(modes)}")
             for option in catalogue.options:
                 if option.draws and option.available_on(model.id):
                     path = catalogue.layer_path(model.id, view, option.id, option.slot)
-                    _check_png(catalogue, path, problems, f"option {option.id!r}: ")
+                    _check_file(catalogue, path, problems, f"option {option.id!r}: ")
 
 
-def _check_png(catalogue: Catalogue, path: Path, problems: list[str], prefix: str = "") -> str | None:
+def _check_file(catalogue: Catalogue, path: Path, problems: list[str], prefix: str = "") -> str | None:
+    uploaded = path in catalogue.layer_files.values()
     shown = (
         path.relative_to(catalogue.layers_dir).as_posix() if path.is_relative_to(catalogue.layers_dir) else path.name
     )
@@ -397,8 +449,9 @@ def _check_png(catalogue: Catalogue, path: Path, problems: list[str], prefix: st
     except OSError as exc:
         problems.append(f"{prefix}layer file {shown} cannot be read ({exc})")
         return None
-    if kind != "PNG":
-        problems.append(f"{prefix}layer file {shown} is {kind}, not PNG")
+    wanted = UPLOAD_FORMAT if uploaded else LAYER_FORMAT
+    if kind != wanted:
+        problems.append(f"{prefix}layer file {shown} is {kind}, not {wanted}")
     if size != catalogue.canvas:
         problems.append(
             f"{prefix}layer file {shown} is {size[0]}x{size[1]}, not the canvas "

@@ -36,8 +36,18 @@ class Slot:
 
 
 @dataclass(frozen=True)
+class View:
+    """One angle the car is drawn from: `angle` is the camera's azimuth in degrees (0 = straight in front,
+    90 = the car's left side), `label` what a screen reader says for it ("front three-quarter, left")."""
+
+    id: str
+    label: str
+    angle: int
+
+
+@dataclass(frozen=True)
 class CarModel:
-    """One car model, the views it is drawn from and its default choice per slot."""
+    """One car model, the views it is drawn from (in turning order; views[0] is its hero) and its defaults."""
 
     id: str
     name: str
@@ -108,6 +118,12 @@ class Catalogue:
     models: tuple[CarModel, ...]
     options: tuple[Option, ...]
     layers_dir: Path
+    # Every view any model is drawn from, by id; a model lists the ones it has in `CarModel.views`.
+    views: Mapping[str, View] = field(default_factory=lambda: MappingProxyType({}))
+    # The most light the paint's light pass can hold: byte 255 of body_light means this much (linear).
+    light_max: float = 1.0
+    # The folder under layers_dir holding the layer images ({model}/{view}/...webp).
+    layer_dir: str = "img"
     # Studio uploads that replace an option's layer: (model, view, option id) -> PNG path.
     layer_files: Mapping[tuple[str, str, str], Path] = field(default_factory=lambda: MappingProxyType({}))
     # Derived in __post_init__ (lookups by id, and who clashes with whom); not arguments, not compared.
@@ -161,8 +177,15 @@ class Catalogue:
         """Where a layer file lives: fixed layers by name, option layers under their slot."""
         if slot and (model_id, view, name) in self.layer_files:
             return self.layer_files[(model_id, view, name)]
-        folder = self.layers_dir / "png" / model_id / view
-        return folder / slot / f"{name}.png" if slot else folder / f"{name}.png"
+        folder = self.layers_dir / self.layer_dir / model_id / view
+        return folder / slot / f"{name}.webp" if slot else folder / f"{name}.webp"
+
+    def view(self, view_id: str) -> View:
+        """The view with this id; BuildError if there is none."""
+        try:
+            return self.views[view_id]
+        except (KeyError, TypeError):
+            raise BuildError(f"There is no view called {view_id!r}.") from None
 
     def build_from(self, model_id: str, choices: Mapping[str, str] | None = None, hex: str | None = None) -> Build:
         """A validated Build: missing slots take the model's defaults; `hex` only with the custom colour."""

@@ -115,7 +115,8 @@ def baby_book(order: Order, reached: dict[str, StageEvent], age: int) -> dict[st
 
 
 def car_picture(pictures: CarPictures, spec: dict) -> bytes | None:
-    """The ordered car as a JPEG (side view, about 800 px wide); None when its options have left the catalogue."""
+    """The ordered car as a JPEG from its hero angle (views[0], the flattering front three-quarter), about
+    800 px wide; None when its options have left the catalogue."""
     paths, _alt = spec_picture(pictures, spec)
     if not paths:
         return None

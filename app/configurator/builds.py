@@ -54,7 +54,8 @@ def build_from_query(catalogue: Catalogue, params: Mapping[str, str]) -> tuple[B
     views = catalogue.model(build.model).views
     view = params.get("view", views[0])
     if view not in views:
-        notes.append(f"We don't have a {view!r} view, so here is the {views[0]} view.")
+        hero = catalogue.view(views[0]).label
+        notes.append(f"We don't have a {view!r} view, so here it is from the {hero}. Turn it to see the rest.")
         view = views[0]
     return build, view, notes
 

@@ -5,34 +5,25 @@ import reflex as rx
 from app.configurator.panel import OptionCard, OptionGroup, PriceRow
 from app.configurator.state import BuildState
 from app.render import car_pictures
-from app.ui.car_picture import car_img
 from app.ui.forms import field_label, tied_to_error
 from app.ui.layout import page_shell
 from app.ui.preview import preview_banner
+from app.ui.spin import car_spin
 
 
 def picture_panel() -> rx.Component:
-    return rx.vstack(
-        rx.box(
-            car_img(
-                [BuildState.picture_paths[i] for i in range(len(car_pictures().catalogue.widths))],
-                BuildState.picture_alt,
-                sizes="(min-width: 64em) 40rem, 100vw",
-                id="car-picture",
-            ),
-            width="100%",
-            background=rx.color("gray", 3),
-            border_radius="var(--radius-5)",
+    return rx.box(
+        car_spin(
+            BuildState.spin_frames,
+            [BuildState.picture_paths[i] for i in range(len(car_pictures().catalogue.widths))],
+            BuildState.picture_alt,
+            BuildState.view,
+            BuildState.view_label,
+            BuildState.view_position,
+            BuildState.view_count,
+            sizes="(min-width: 64em) 40rem, 100vw",
+            on_sync=BuildState.pick_view,
         ),
-        rx.segmented_control.root(
-            rx.foreach(BuildState.views, lambda v: rx.segmented_control.item(v.capitalize(), value=v)),
-            value=BuildState.view,
-            on_change=BuildState.pick_view,
-            aria_label="View",
-            class_name="no-print",
-        ),
-        spacing="3",
-        align="center",
         width="100%",
     )
 

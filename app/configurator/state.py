@@ -57,7 +57,7 @@ class BuildState(rx.State):
     model_id: str = ""
     choice_ids: dict[str, str] = {}
     hex: str = ""
-    view: str = "side"
+    view: str = ""
     nickname: str = ""
     nickname_error: str = ""
     hex_error: str = ""
@@ -129,8 +129,22 @@ class BuildState(rx.State):
         return self._catalogue().model(self.model_id).name if self.model_id else ""
 
     @rx.var
-    def views(self) -> list[str]:
-        return list(self._catalogue().model(self.model_id).views) if self.model_id else []
+    def spin_frames(self) -> str:
+        """Every angle of the build, for the spin (assets/spin.js) to preload and turn through."""
+        return self._pictures().spin_json(self._build()) if self.model_id else "[]"
+
+    @rx.var
+    def view_label(self) -> str:
+        return self._catalogue().view(self.view).label if self.model_id else ""
+
+    @rx.var
+    def view_position(self) -> int:
+        views = self._catalogue().model(self.model_id).views if self.model_id else ()
+        return views.index(self.view) + 1 if self.view in views else 1
+
+    @rx.var
+    def view_count(self) -> int:
+        return len(self._catalogue().model(self.model_id).views) if self.model_id else 1
 
     @rx.var
     def custom_colour(self) -> bool:
@@ -191,10 +205,11 @@ class BuildState(rx.State):
         return self._show(build, notes)
 
     @event
-    def pick_view(self, view: str | list[str]):
-        if view in self._catalogue().model(self.model_id).views:
+    def pick_view(self, view: str):
+        """The spin stopped at `view` (it turns in the browser): remember it for the share link."""
+        if self.model_id and view in self._catalogue().model(self.model_id).views and view != self.view:
             self.view = view
-            return self._show(self._build(), [], self.saved_code)
+            return self._show(self._build(), self.notes, self.saved_code)
 
     @event
     def paint_form(self, form: dict):

@@ -61,7 +61,9 @@ def hero() -> rx.Component:
 def hero_car() -> rx.Component:
     catalogue = car_pictures().catalogue
     build = catalogue.build_from("hatch", {"stripes": "stripes-twin-white", "badge_bar": "badgebar-rally"})
-    return car_picture(build, "side", sizes="(min-width: 64em) 36rem, 100vw", id="hero-car")
+    return car_picture(
+        build, catalogue.model(build.model).views[0], sizes="(min-width: 64em) 36rem, 100vw", id="hero-car"
+    )
 
 
 def home() -> rx.Component:

@@ -151,7 +151,7 @@ def spec_build(catalogue: Catalogue, spec: dict) -> Build | None:
 
 
 def spec_picture(pictures: CarPictures, spec: dict) -> tuple[list[str], str]:
-    """The car as ordered; ([], "") if the catalogue has since retired one of its options (the spec stands)."""
+    """The car as ordered, from its hero angle (views[0]); ([], "") when spec_build has no build."""
     build = spec_build(pictures.catalogue, spec)
     if build is None:
         return [], ""

@@ -8,7 +8,10 @@ from app.render.key import RenderKey
 
 
 def alt_text(catalogue: Catalogue, key: RenderKey) -> str:
-    """E.g. 'Hatch in Chili Red with a white roof, black bonnet stripes and 15-inch spoke wheels'."""
+    """E.g. 'Hatch in Chili Red with a white roof and 15-inch spoke wheels, seen from the left side'.
+
+    The angle is named because the spin shows the same car from eight: a screen reader hears which one.
+    """
     model = catalogue.model(key.model)
     options = [catalogue.option(option_id) for option_id in key.options]
     colour = next(o for o in options if o.slot == "colour")
@@ -18,7 +21,7 @@ def alt_text(catalogue: Catalogue, key: RenderKey) -> str:
     text = f"{model.name} in {paint}"
     if extras:
         text += " with " + _join(extras)
-    return text.rstrip(",")
+    return f"{text.rstrip(',')}, seen from the {catalogue.view(key.view).label}"
 
 
 def _join(phrases: list[str]) -> str:

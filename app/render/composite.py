@@ -6,7 +6,7 @@ from PIL import Image
 
 from app.render.key import RenderKey
 from app.render.layers import Layer, LayerLibrary
-from app.render.tint import paint_body
+from app.render.paint import paint_body
 
 
 def compose(library: LayerLibrary, key: RenderKey) -> Image.Image:
@@ -21,7 +21,7 @@ def compose(library: LayerLibrary, key: RenderKey) -> Image.Image:
         if slot == "backdrop":
             continue
         if slot == "body":
-            paint_body(canvas, library.body(*where), key.hex)
+            paint_body(canvas, library.body(*where), key.hex, catalogue.light_max)
         elif slot == "glass":
             _paste(canvas, library.glass(*where))
         else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import threading
 import time
@@ -22,7 +23,7 @@ log = logging.getLogger(__name__)
 
 
 class LazyLayers:
-    """A catalogue's decoded layers, loaded on first use; concurrent first users wait for the one load."""
+    """A catalogue's layer library, made on first use (each view then decodes on its own first use)."""
 
     def __init__(self, catalogue: Catalogue) -> None:
         self.catalogue = catalogue
@@ -33,13 +34,7 @@ class LazyLayers:
         if self._library is None:
             with self._lock:
                 if self._library is None:
-                    started = time.perf_counter()
                     self._library = LayerLibrary(self.catalogue)
-                    log.info(
-                        "car layers decoded: %.1f MB in %.1f s",
-                        self._library.nbytes / 1e6,
-                        time.perf_counter() - started,
-                    )
         return self._library
 
 
@@ -87,19 +82,39 @@ class CarPictures:
         keys = [self.key(build, view, width) for width in self.catalogue.widths]
         return [key.url() for key in keys], self.alt(keys[0])
 
+    def spin_frames(self, build: Build) -> list[dict]:
+        """Every angle of the build in turning order: view id, spoken label, path per width, alt text.
+
+        What assets/spin.js turns through; pages hand it over as JSON (see `spin_json`).
+        """
+        frames = []
+        for view in self.catalogue.model(build.model).views:
+            paths, alt = self.paths_and_alt(build, view)
+            frames.append({"view": view, "label": self.catalogue.view(view).label, "paths": paths, "alt": alt})
+        return frames
+
+    def spin_json(self, build: Build) -> str:
+        return json.dumps(self.spin_frames(build), separators=(",", ":"))
+
     def precompute_keys(self, format: str = "webp") -> Iterator[RenderKey]:
-        """Each model's default build, then every build one choice away from it, for every view and width."""
+        """Each model's default build, then every build one choice away from it, for every view and width.
+
+        Angle by angle, the hero angle (views[0]) first: it is the one every page opens at.
+        """
         catalogue = self.catalogue
+        builds = {}
         for model in catalogue.models:
-            builds = [catalogue.build_from(model.id)]
+            builds[model.id] = [catalogue.build_from(model.id)]
             for slot in catalogue.choice_slots:
                 for option in catalogue.options_for(model.id, slot):
                     if option.id != model.defaults[slot] and not option.custom:
-                        builds.append(catalogue.build_from(model.id, {slot: option.id}))
-            for build in builds:
-                for view in model.views:
-                    for width in catalogue.widths:
-                        yield self.key(build, view, width, format)
+                        builds[model.id].append(catalogue.build_from(model.id, {slot: option.id}))
+        for position in range(max(len(m.views) for m in catalogue.models)):
+            for model in catalogue.models:
+                if position < len(model.views):
+                    for build in builds[model.id]:
+                        for width in catalogue.widths:
+                            yield self.key(build, model.views[position], width, format)
 
     def precompute(self, format: str = "webp", pause: float = 0.0) -> int:
         """Render every precompute key missing from disk, with the slower smaller WebP; returns how many."""
@@ -119,7 +134,9 @@ class CarPictures:
 
     def _warm_up(self, precompute: bool, pause: float) -> None:
         try:
-            self.library  # noqa: B018 - the property loads the layers
+            started = time.perf_counter()
+            self.library.load_all()
+            log.info("car layers decoded: %.1f MB in %.1f s", self.library.nbytes / 1e6, time.perf_counter() - started)
             if precompute:
                 started = time.perf_counter()
                 count = self.precompute(pause=pause)

@@ -130,7 +130,8 @@ def _layer_title(where: str) -> str:
     model, view, option = where.split(":")
     catalogue = shipped_pictures().catalogue
     try:
-        return f"Layer: {catalogue.option(option).name}, {catalogue.model(model).name} {view}"
+        name, angle = catalogue.option(option).name, catalogue.view(view).label
+        return f"Layer: {name}, {catalogue.model(model).name} from the {angle}"
     except BuildError:
         return f"Layer: {option}, {model} {view}"
 
@@ -297,14 +298,28 @@ def upload_layer(s: Session, author: str, model_id: str, view: str, option_id: s
 
 
 def contact_sheet(s: Session, key: str) -> list[tuple[str, str]]:
-    """Sample cars drawn with the drafts (picture path at 400 px, caption) that use the layer in `key`."""
+    """Sample cars drawn with the drafts (picture path at 400 px, caption) that use the layer in `key`.
+
+    The first sample from every angle (so the new layer can be judged against its neighbours as the
+    spin turns), then the other sample colours from the layer's own angle.
+    """
     _, model_id, view, option_id = key.split(":")
     with live.previewing(live.preview_values(s)):
         pictures = live_pictures()
         catalogue = pictures.catalogue
         option = catalogue.option(option_id)
         builds = _sample_builds(catalogue, model_id, option)
-        return [(pictures.key(b, view, 400).url(), caption) for b, caption in builds]
+        if not builds:
+            return []
+        (first, caption), others = builds[0], builds[1:]
+        sheet = []
+        for angle in catalogue.model(model_id).views:
+            mark = " (this upload)" if angle == view else ""
+            label = catalogue.view(angle).label
+            sheet.append((pictures.key(first, angle, 400).url(), f"{caption}, {label}{mark}"))
+        label = catalogue.view(view).label
+        sheet += [(pictures.key(b, view, 400).url(), f"{c}, {label}") for b, c in others]
+        return sheet
 
 
 def _sample_builds(catalogue, model_id: str, option) -> list[tuple[Build, str]]:

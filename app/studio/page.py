@@ -249,9 +249,9 @@ def imagery() -> rx.Component:
     catalogue = car_pictures().catalogue
     return rx.vstack(
         rx.text(
-            "Upload a new layer for one option of one model and view: a PNG or WebP with a transparent background, "
-            "exactly the canvas size, lined up with the car. It is checked, then shown on sample cars before "
-            "it can go live.",
+            "Upload a new layer for one option of one model, seen from one angle: a PNG or WebP with a "
+            "transparent background, exactly the canvas size, lined up with the car from that angle. It is "
+            "checked, then shown on sample cars from every angle before it can go live.",
             size="2",
             max_width="44rem",
         ),
@@ -268,7 +268,7 @@ def imagery() -> rx.Component:
                 "layer-view",
                 StudioState.layer_view,
                 StudioState.set_layer_view,
-                [rx.el.option(v.title(), value=v) for v in catalogue.models[0].views],
+                [rx.el.option(catalogue.view(v).label.capitalize(), value=v) for v in catalogue.models[0].views],
             ),
             select(
                 "Option",

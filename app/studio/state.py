@@ -35,7 +35,7 @@ class StudioState(StaffState):
     releases: rx.Field[list[ReleaseRow]] = rx.field([])
     audit: list[AuditRow] = []
     layer_model: str = "hatch"
-    layer_view: str = "side"
+    layer_view: str = ""  # "" until picked: the model's hero angle, the picker's first entry
     layer_option: str = ""
     sheet: rx.Field[list[list[str]]] = rx.field([])  # [picture path, caption] of the contact sheet
     mail_html: str = ""  # a mail template's preview, filled with made-up values
@@ -218,7 +218,8 @@ class StudioState(StaffState):
             data = await read_limited(files[0])
             with db.session() as s:
                 user = self._user(s)
-                key = desk.upload_layer(s, user.name, self.layer_model, self.layer_view, self.layer_option, data)
+                view = self.layer_view or live.live_pictures().catalogue.model(self.layer_model).views[0]
+                key = desk.upload_layer(s, user.name, self.layer_model, view, self.layer_option, data)
             with db.session() as s:
                 self.sheet = [[path, caption] for path, caption in desk.contact_sheet(s, key)]
                 self._refresh(s)

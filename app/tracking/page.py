@@ -4,10 +4,10 @@ import reflex as rx
 
 from app.render import car_pictures
 from app.tracking.state import TrackState
-from app.ui.car_picture import car_img
 from app.ui.forms import field_label, tied_to_error
 from app.ui.layout import page_shell
 from app.ui.preview import preview_banner
+from app.ui.spin import car_spin
 
 STATUS_COLOURS = {"on_track": "grass", "running_long": "amber", "overdue": "red", "delivered": "grass"}
 
@@ -133,9 +133,14 @@ def tracker(beside: tuple[rx.Component, ...], below: tuple[rx.Component, ...]) -
             rx.vstack(
                 rx.cond(
                     TrackState.paths,  # Reflex reads an empty list as false
-                    car_img(
+                    car_spin(
+                        TrackState.spin_frames,
                         [TrackState.paths[i] for i in range(len(widths))],
                         TrackState.alt,
+                        TrackState.view,
+                        TrackState.view_label,
+                        1,
+                        TrackState.view_count,
                         sizes="(min-width: 64em) 36rem, 100vw",
                         id="tracked-car",
                     ),

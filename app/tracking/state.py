@@ -16,7 +16,7 @@ from app.events import StageOverdue, announce
 from app.orders.demo import demo_order_at
 from app.orders.models import Order, StageEvent
 from app.orders.numbers import tracking_link
-from app.orders.story import Line, spec_lines, spec_picture
+from app.orders.story import Line, spec_build, spec_lines, spec_picture
 from app.render.live import live_pictures
 from app.signin.state import NotAllowed, StaffState
 from app.tracking.lookup import TooManyLookups, find_order_for_customer, order_from_link
@@ -55,6 +55,11 @@ class TrackState(rx.State):
     paths: list[str] = []
     alt: str = ""
     steps: list[StepRow] = []
+    # The spin (app/ui/spin.py): every angle of the ordered car, opening at its hero angle.
+    spin_frames: str = "[]"
+    view: str = ""
+    view_label: str = ""
+    view_count: int = 1
     narrative: str = ""
     status: str = ""
     status_text: str = ""
@@ -166,7 +171,17 @@ class TrackState(rx.State):
         self.vessel = _vessel(events) if state.current in ("at_sea", "port_processing") else NO_VESSEL
         spec = json.loads(order.spec or "{}")
         self.spec = spec_lines(live_pictures().catalogue, spec)
-        self.paths, self.alt = spec_picture(live_pictures(), spec)
+        self._show_car(live_pictures(), spec)
+
+    def _show_car(self, pictures, spec: dict) -> None:
+        self.paths, self.alt = spec_picture(pictures, spec)
+        build = spec_build(pictures.catalogue, spec)
+        if build is None:
+            self.spin_frames, self.view, self.view_label, self.view_count = "[]", "", "", 1
+            return
+        views = pictures.catalogue.model(build.model).views
+        self.spin_frames = pictures.spin_json(build)
+        self.view, self.view_label, self.view_count = views[0], pictures.catalogue.view(views[0]).label, len(views)
 
 
 async def redraw_tracker(modify_state, token: str, number: str) -> bool:

@@ -63,6 +63,41 @@ GLOBAL_STYLE: dict[Any, Any] = {  # Reflex keys styles by name, component or sel
         "border_radius": "2px",
         "animation": "confetti-fall 3.2s ease-in both",  # hidden above the page until its turn
     },
+    # The car's spin (assets/spin.js): a slider laid over the picture; vertical swipes still scroll the page.
+    ".car-spin": {
+        "width": "100%",
+        "display": "flex",
+        "flex_direction": "column",
+        "align_items": "center",
+        "gap": "0.5rem",
+    },
+    ".spin-stage": {"position": "relative", "width": "100%"},
+    ".spin-handle": {
+        "position": "absolute",
+        "inset": "0",
+        "border_radius": "var(--radius-5)",
+        "cursor": "grab",
+        "touch_action": "pan-y",
+        "user_select": "none",
+        "-webkit-user-select": "none",
+    },
+    ".spin-handle[data-dragging]": {"cursor": "grabbing"},
+    ".spin-controls": {
+        "display": "flex",
+        "align_items": "center",
+        "gap": "0.75rem",
+        "width": "100%",
+        "justify_content": "center",
+    },
+    # The label takes what the buttons leave (two lines on a phone), so they stay either side of it.
+    ".spin-label": {
+        "flex": "0 1 13rem",
+        "min_width": "0",
+        "text_align": "center",
+        "font_size": "var(--font-size-2)",
+        "color": "var(--gray-11)",
+    },
+    ".spin-help": {"font_size": "var(--font-size-1)", "color": "var(--gray-11)", "margin": "0"},
     # A printed build summary: the picture, the price and the options, none of the page's controls.
     "@media print": {
         "header, footer, nav, .no-print": {"display": "none !important"},

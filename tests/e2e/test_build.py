@@ -6,6 +6,8 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from app.catalog import load_catalogue
+
 
 def open_build(page: Page, app_url: str, query: str = "") -> None:
     page.goto(f"{app_url}/build{query}")
@@ -86,6 +88,7 @@ def test_tampered_url_opens_the_nearest_valid_build(page: Page, app_url: str, co
     open_build(page, app_url, "?model=hatch&roof=roof-gold&colour=chili-red&stripes=stripes-single-red&view=top")
     expect(page.get_by_role("radio", name="White roof")).to_be_checked()
     expect(page.get_by_text(re.compile("roof-gold"))).to_be_visible()
+    expect(page.get_by_text(re.compile("We don't have a 'top' view"))).to_be_visible()
     expect(picture(page)).to_have_attribute("alt", re.compile("^Hatch in"))
     assert console_errors == []
 
@@ -99,7 +102,9 @@ def test_unknown_build_code_starts_fresh_with_a_note(page: Page, app_url: str):
 def test_keyboard_only_build(page: Page, app_url: str):
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     open_build(page, app_url, "?model=hatch")
-    page.wait_for_load_state("networkidle")
+    # The page is settled once the spin has every angle of the build (it keeps the network busy until
+    # then, so "network idle" can take a while on a loaded machine).
+    expect(page.locator("[data-spin][data-preloaded=true]")).to_be_attached(timeout=90_000)
     chili = page.get_by_role("radio", name="Chili Red")
     chili.focus()
     expect(chili).to_be_focused()
@@ -156,3 +161,38 @@ def test_compare_two_saved_builds(page: Page, app_url: str):
     page.get_by_role("button", name="Compare").click()
     expect(page.locator("#compare-error")).to_contain_text("couldn't find")
     expect(page.get_by_role("img", name="Hatch in Sherbet Yellow", exact=False)).to_be_visible()
+
+
+def test_the_spin_turns_with_keys_and_buttons(page: Page, app_url: str, console_errors: list[str]):
+    views = load_catalogue().model("hatch").views
+    labels = [load_catalogue().view(v).label for v in views]
+    open_build(page, app_url, "?model=hatch")
+    spin = page.get_by_role("slider", name="Turn the car")
+    expect(spin).to_have_attribute("aria-valuetext", labels[0])
+    expect(picture(page)).to_have_attribute("alt", re.compile(f"seen from the {re.escape(labels[0])}$"))
+    first_src = picture(page).get_attribute("src")
+    spin.focus()
+    page.keyboard.press("ArrowRight")
+    expect(spin).to_have_attribute("aria-valuetext", labels[1])
+    expect(picture(page)).to_have_attribute("alt", re.compile(f"seen from the {re.escape(labels[1])}$"))
+    assert picture(page).get_attribute("src") != first_src
+    expect(page).to_have_url(re.compile(f"view={views[1]}"))  # the share link follows once turning stops
+    page.get_by_role("button", name="Turn left").click()
+    page.get_by_role("button", name="Turn left").click()
+    expect(spin).to_have_attribute("aria-valuetext", labels[-1])
+    expect(picture(page)).to_have_attribute("alt", re.compile(f"seen from the {re.escape(labels[-1])}$"))
+    # A new choice keeps the angle the visitor turned to.
+    page.get_by_role("radio", name="Racing Green").click()
+    expect(picture(page)).to_have_attribute("alt", re.compile(f"^Hatch in Racing Green.*{re.escape(labels[-1])}$"))
+    page.wait_for_function("document.querySelector('#car-picture').complete")
+    assert page.evaluate("document.querySelector('#car-picture').naturalWidth") > 0
+    assert console_errors == []
+
+
+def test_an_old_side_view_link_still_opens_with_a_picture(page: Page, app_url: str):
+    open_build(page, app_url, "?model=convertible&colour=seafoam&view=side")
+    label = load_catalogue().view("side").label
+    expect(page.get_by_role("slider", name="Turn the car")).to_have_attribute("aria-valuetext", label)
+    expect(picture(page)).to_have_attribute("alt", re.compile(f"^Convertible in Seafoam.*seen from the {label}$"))
+    page.wait_for_function("document.querySelector('#car-picture').complete")
+    assert page.evaluate("document.querySelector('#car-picture').naturalWidth") > 0

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 import httpx
 from playwright.sync_api import Page, expect
 
+from app.catalog import load_catalogue
 from app.orders.numbers import tracking_link
 
 NOT_FOUND = "We couldn't find a car with those details."
@@ -15,11 +16,19 @@ def test_tracking_link_shows_the_car_its_stage_and_window(page: Page, app_url: s
     page.goto(app_url + tracking_link("MJ4K7QX2"))  # McGregor, a demo order at sea
     expect(page.locator("#car-name")).to_have_text("McGregor")
     expect(page.locator("#current-stage")).to_have_text("At sea")
-    expect(page.get_by_role("img", name=re.compile("^Hatch in Racing Green"))).to_be_visible()
+    car = page.get_by_role("img", name=re.compile("^Hatch in Racing Green"))
+    expect(car).to_be_visible()
     expect(page.locator("#narrative")).to_contain_text("McGregor")
     expect(page.locator("#window")).to_contain_text("Expected")
     expect(page.get_by_role("img", name="Where your car is now: At sea")).to_be_visible()
     expect(page.locator("[aria-current=step]")).to_contain_text("At sea")
+    # The ordered car turns too: a demo order placed before the 3D pictures still has every angle.
+    catalogue = load_catalogue()
+    next_angle = catalogue.view(catalogue.model("hatch").views[1]).label
+    page.get_by_role("button", name="Turn right").click()
+    expect(car).to_have_attribute("alt", re.compile(f"seen from the {re.escape(next_angle)}$"))
+    page.wait_for_function("document.querySelector('#tracked-car').complete")
+    assert page.evaluate("document.querySelector('#tracked-car').naturalWidth") > 0
     assert console_errors == []
 
 

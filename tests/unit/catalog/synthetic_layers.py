@@ -1,4 +1,8 @@
-"""A tiny synthetic manifest and layer set (160x90) that catalogue and render tests build in tmp_path."""
+"""A tiny synthetic manifest and layer set (160x90) that catalogue and render tests build in tmp_path.
+
+The body comes in the renderer's passes (see CONTRACT in layers/README.md): a grey shade, the paint mask,
+the light on the paint (bands of shadow, true tone and bright light) and a gloss highlight strip.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,11 @@ from PIL import Image, ImageDraw
 
 CANVAS = (160, 90)
 BODY_BOX = (30, 30, 130, 66)  # the car body rectangle (exclusive right/bottom)
-SHADOW_AT, MID_AT, HIGHLIGHT_AT = (40, 40), (60, 40), (118, 40)  # shade 64 / 128 / 220 samples
+SHADOW_AT, MID_AT, HIGHLIGHT_AT = (40, 40), (60, 40), (118, 40)  # light 0.25 / 1.0 / 1.0 + white gloss
+LIGHT_MAX = 2.0
+# body_light bytes: light = LIGHT_MAX * (v / 255) ** 2.2, so 186 is light 1.0 (the paint's true tone).
+SHADOW_LIGHT, MID_LIGHT = 99, 186
+GLOSS_RGB = (235, 235, 235)  # the highlight band's reflection, sRGB-encoded
 TRIM_AT = (60, 63)  # mask 0: drawn as-is (dark grey trim)
 STRIPE_AT, ROOF_AT, BADGE_AT, BADGE_BAR_AT = (75, 35), (80, 25), (37, 47), (125, 42)
 BACKDROP_RGB = (200, 205, 210)
@@ -20,8 +28,22 @@ currency = "GBP"
 destination_charge = 995
 canvas = [160, 90]
 widths = [160, 80, 40]
-slot_order = ["backdrop", "wheels", "body", "roof", "mirrors", "stripes", "badge_bar", "badge", "glass"]
+layer_dir = "img"
+slot_order = ["backdrop", "body", "wheels", "roof", "mirrors", "stripes", "badge_bar", "badge", "glass"]
 choice_slots = ["colour", "roof", "mirrors", "stripes", "badge_bar", "badge", "wheels"]
+
+[paint]
+light_max = 2.0
+
+[views.front-left]
+label = "front three-quarter, left"
+angle = 45
+[views.side]
+label = "left side"
+angle = 90
+[views.front]
+label = "front"
+angle = 0
 
 [slots.colour]
 label = "Colour"
@@ -44,7 +66,7 @@ name = "Hatch"
 tagline = "Small and quick"
 description = "The little one."
 base_price = 19950
-views = ["side", "front"]
+views = ["front-left", "side", "front"]
 defaults.colour = "chili-red"
 defaults.roof = "roof-white"
 defaults.mirrors = "mirrors-body"
@@ -209,47 +231,59 @@ def manifest_data() -> dict:
 
 
 def make_layers(root: Path) -> Path:
-    """Write manifest.toml and every layer PNG under root; returns root."""
+    """Write manifest.toml and every lossless WebP layer under root; returns root."""
     root.mkdir(parents=True, exist_ok=True)
     (root / "manifest.toml").write_text(MANIFEST, encoding="utf-8")
     data = manifest_data()
     for model in data["models"]:
         for view in model["views"]:
-            folder = root / "png" / model["id"] / view
+            folder = root / "img" / model["id"] / view
             _write_fixed_layers(folder)
             for option in data["options"]:
                 if option["slot"] == "colour" or not option.get("draws", True):
                     continue
                 if model["id"] in option.get("models", [model["id"]]):
-                    path = folder / option["slot"] / f"{option['id']}.png"
+                    path = folder / option["slot"] / f"{option['id']}.webp"
                     path.parent.mkdir(parents=True, exist_ok=True)
-                    _option_layer(option["id"]).save(path)
+                    save_layer(_option_layer(option["id"]), path)
     return root
+
+
+def save_layer(image: Image.Image, path: Path) -> None:
+    image.save(path, "WEBP", lossless=True, exact=True)
 
 
 def _write_fixed_layers(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    backdrop = Image.new("RGBA", CANVAS, (*BACKDROP_RGB, 255))
-    ImageDraw.Draw(backdrop).rectangle((0, 75, 159, 89), fill=(120, 120, 120, 255))
-    backdrop.save(folder / "backdrop.png")
+    backdrop = Image.new("RGB", CANVAS, BACKDROP_RGB)
+    ImageDraw.Draw(backdrop).rectangle((0, 75, 159, 89), fill=(120, 120, 120))
+    save_layer(backdrop, folder / "backdrop.webp")
 
+    x0, y0, x1, y1 = BODY_BOX
     shade = Image.new("RGBA", CANVAS, (0, 0, 0, 0))
     draw = ImageDraw.Draw(shade)
-    x0, y0, x1, y1 = BODY_BOX
-    # Three shade bands: shadow (64), true tone (128), highlight (220).
-    draw.rectangle((x0, y0, 49, y1 - 1), fill=(64, 64, 64, 255))
-    draw.rectangle((50, y0, 109, y1 - 1), fill=(128, 128, 128, 255))
-    draw.rectangle((110, y0, x1 - 1, y1 - 1), fill=(220, 220, 220, 255))
+    draw.rectangle((x0, y0, x1 - 1, y1 - 1), fill=(128, 128, 128, 255))  # mid-grey paint as rendered
     draw.rectangle((x0, 61, x1 - 1, y1 - 1), fill=(40, 40, 40, 255))  # trim strip
-    shade.save(folder / "body_shade.png")
+    save_layer(shade, folder / "body_shade.webp")
 
     mask = Image.new("L", CANVAS, 0)
     ImageDraw.Draw(mask).rectangle((x0, y0, x1 - 1, 60), fill=255)
-    mask.save(folder / "body_mask.png")
+    save_layer(mask.convert("RGB"), folder / "body_mask.webp")
+
+    # Light bands: shadow on the left, the true tone across the middle and the right.
+    light = Image.new("L", CANVAS, 0)
+    draw = ImageDraw.Draw(light)
+    draw.rectangle((x0, y0, 49, y1 - 1), fill=SHADOW_LIGHT)
+    draw.rectangle((50, y0, x1 - 1, y1 - 1), fill=MID_LIGHT)
+    save_layer(light.convert("RGB"), folder / "body_light.webp")
+
+    gloss = Image.new("RGB", CANVAS, (0, 0, 0))
+    ImageDraw.Draw(gloss).rectangle((110, y0, x1 - 1, 60), fill=GLOSS_RGB)
+    save_layer(gloss, folder / "body_gloss.webp")
 
     glass = Image.new("RGBA", CANVAS, (0, 0, 0, 0))
     ImageDraw.Draw(glass).rectangle((85, 31, 100, 38), fill=(120, 160, 200, 140))
-    glass.save(folder / "glass.png")
+    save_layer(glass, folder / "glass.webp")
 
 
 def _option_layer(option_id: str) -> Image.Image:
@@ -262,4 +296,7 @@ def _option_layer(option_id: str) -> Image.Image:
     else:
         for cx in (50, 110):
             draw.ellipse((cx - geometry, 72 - geometry, cx + geometry, 72 + geometry), fill=colour)
+        # Rendered with the body as a holdout: only the part below the body is in the layer.
+        x0, y0, x1, y1 = BODY_BOX
+        draw.rectangle((x0, y0, x1 - 1, y1 - 1), fill=(0, 0, 0, 0))
     return image

@@ -13,7 +13,11 @@ def test_loads_the_synthetic_manifest(layers_dir: Path) -> None:
     assert catalogue.asset_version == "test-1"
     assert catalogue.canvas == (160, 90)
     assert catalogue.widths == (160, 80, 40)
-    assert catalogue.model("hatch").views == ("side", "front")
+    assert catalogue.model("hatch").views == ("front-left", "side", "front")
+    assert catalogue.view("front-left").label == "front three-quarter, left"
+    assert catalogue.view("side").angle == 90
+    assert catalogue.light_max == 2.0
+    assert catalogue.layer_path("hatch", "side", "glass") == layers_dir / "img/hatch/side/glass.webp"
     assert catalogue.option("chili-red").hex == "#C0392B"
     assert catalogue.option("roof-body").draws is False
     assert catalogue.option("chili-red").draws is False
@@ -109,6 +113,14 @@ def _option(data: dict, option_id: str) -> dict:
         (lambda d: d["slot_order"].remove("stripes"), "choice_slots: 'stripes' is missing from slot_order"),
         (lambda d: d["slots"].pop("wheels"), "slots.wheels: missing"),
         (lambda d: d.pop("currency"), "manifest: missing field 'currency'"),
+        (lambda d: d.pop("paint"), "manifest: missing field 'paint'"),
+        (lambda d: d["paint"].update(light_max=0), "paint: light_max 0 must be a number above 0"),
+        (lambda d: d["paint"].update(light_max="2"), "paint: field 'light_max' must be int or float, not str"),
+        (lambda d: d["views"].pop("side"), "models[0] 'hatch': view 'side' has no [views.side] table"),
+        (lambda d: d["views"]["side"].pop("label"), "views.side: missing field 'label'"),
+        (lambda d: d["views"]["side"].update(angle=360), "views.side: angle 360 must be degrees from 0 to 359"),
+        (lambda d: d["views"]["side"].update(label=" "), "views.side: label must say the angle in words"),
+        (lambda d: d.update(layer_dir="../elsewhere"), "layer_dir '../elsewhere': must be a folder name"),
     ],
 )
 def test_bad_manifest_names_the_entry(manifest_data: dict, layers_dir: Path, break_it, expected: str) -> None:
@@ -124,22 +136,28 @@ def test_slot_with_no_option_on_a_model_is_named(manifest_data: dict, layers_dir
 
 
 def test_missing_layer_file_is_named(layers_dir: Path) -> None:
-    (layers_dir / "png/hatch/front/stripes/stripes-black.png").unlink()
+    (layers_dir / "img/hatch/front/stripes/stripes-black.webp").unlink()
     with pytest.raises(
-        ManifestError, match=r"option 'stripes-black': layer file png/hatch/front/stripes/stripes-black.png is missing"
+        ManifestError, match=r"option 'stripes-black': layer file img/hatch/front/stripes/stripes-black.webp is missing"
     ):
         load_catalogue(layers_dir)
 
 
 def test_wrong_size_layer_is_named(layers_dir: Path) -> None:
-    Image.new("RGBA", (100, 90)).save(layers_dir / "png/estate/side/glass.png")
-    with pytest.raises(ManifestError, match=r"png/estate/side/glass.png is 100x90, not the canvas 160x90"):
+    Image.new("RGBA", (100, 90)).save(layers_dir / "img/estate/side/glass.webp", lossless=True)
+    with pytest.raises(ManifestError, match=r"img/estate/side/glass.webp is 100x90, not the canvas 160x90"):
         load_catalogue(layers_dir)
 
 
-def test_mask_must_be_greyscale(layers_dir: Path) -> None:
-    Image.new("RGB", (160, 90)).save(layers_dir / "png/hatch/side/body_mask.png")
-    with pytest.raises(ManifestError, match=r"hatch/side/body_mask.png: mode is RGB, must be L"):
+def test_a_png_in_the_layer_library_is_named(layers_dir: Path) -> None:
+    Image.new("RGBA", (160, 90)).save(layers_dir / "img/hatch/side/glass.webp", "PNG")
+    with pytest.raises(ManifestError, match=r"img/hatch/side/glass.webp is PNG, not WEBP"):
+        load_catalogue(layers_dir)
+
+
+def test_gloss_must_have_no_alpha(layers_dir: Path) -> None:
+    Image.new("RGBA", (160, 90), (0, 0, 0, 0)).save(layers_dir / "img/hatch/side/body_gloss.webp", lossless=True)
+    with pytest.raises(ManifestError, match=r"hatch/side/body_gloss.webp: mode is RGBA, must be RGB"):
         load_catalogue(layers_dir)
 
 

@@ -1,6 +1,7 @@
 """Every /build and /compare handler, called directly: the URL, clicks, colours, names, saving, previews."""
 
 import asyncio
+import json
 
 import pytest
 
@@ -31,7 +32,7 @@ def test_a_bare_build_page_shows_the_first_model_with_its_price_and_picture(demo
     state = loaded()
     assert state.ready and state.model_id == "hatch" and state.notes == []
     assert state.groups and state.price_lines and state.total.startswith("£")
-    assert state.picture_paths[0].startswith("/car/") and state.picture_alt and state.views
+    assert state.picture_paths[0].startswith("/car/") and state.picture_alt and state.view_count == 8
 
 
 def test_the_query_is_corrected_and_says_what_changed(demo_site):
@@ -66,10 +67,11 @@ def test_picking_options_models_and_views(demo_site):
     assert BuildState.preload.fn(state, state.choice_ids["wheels"]) is None  # the same picture: nothing to do
     assert BuildState.preload.fn(state, "no-such-option") is None
     BuildState.pick_model.fn(state, "convertible")
-    assert state.model_id == "convertible" and state.view in state.views
-    other_view = next(v for v in state.views if v != state.view)
-    BuildState.pick_view.fn(state, other_view)
-    assert state.view == other_view
+    views = [frame["view"] for frame in json.loads(state.spin_frames)]  # what the spin turns through
+    assert state.model_id == "convertible" and state.view in views
+    other_view = next(v for v in views if v != state.view)
+    BuildState.pick_view.fn(state, other_view)  # the spin stopped turning there
+    assert state.view == other_view and state.view_label and state.view_position == views.index(other_view) + 1
     BuildState.pick_view.fn(state, "underneath")
     assert state.view == other_view
 

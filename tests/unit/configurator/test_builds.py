@@ -59,6 +59,21 @@ def test_tampered_queries_open_a_valid_build_with_a_note(catalogue, params):
     assert notes, "every correction is explained"
 
 
+@pytest.mark.parametrize("view", ["side", "front"])
+def test_old_links_naming_side_or_front_open_at_that_angle(catalogue, view):
+    _build, opened_at, notes = builds.build_from_query(catalogue, {"model": "hatch", "view": view})
+    assert (opened_at, notes) == (view, [])
+
+
+def test_an_unknown_angle_opens_at_the_hero_angle_and_says_so(catalogue):
+    _build, view, notes = builds.build_from_query(catalogue, {"model": "hatch", "view": "top"})
+    hero = catalogue.model("hatch").views[0]
+    assert view == hero
+    assert notes == [
+        f"We don't have a 'top' view, so here it is from the {catalogue.view(hero).label}. Turn it to see the rest."
+    ]
+
+
 def test_save_and_open_round_trip(session, catalogue):
     build = catalogue.build_from("convertible", {"colour": "seafoam", "roof": "softtop-tan"})
     code = builds.save_build(session, catalogue, build, "  McGregor ")

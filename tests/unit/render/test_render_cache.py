@@ -159,6 +159,9 @@ def test_precompute_renders_defaults_and_one_change_variants_once(pictures: CarP
     )
     assert default.url() in urls and variant.url() in urls and two_changes.url() not in urls
     assert not any(k.options[0] == "custom" for k in keys)
+    # Every build's hero angle comes before any other angle.
+    heroes = [i for i, k in enumerate(keys) if k.view == catalogue.model(k.model).views[0]]
+    assert heroes == list(range(len(heroes)))
     thread = pictures.start(precompute=True, pause=0)
     thread.join(timeout=20)
     assert not thread.is_alive()
@@ -176,6 +179,6 @@ def test_open_pictures_validates_now_and_decodes_on_first_use(layers_dir, tmp_pa
 def test_open_pictures_refuses_a_broken_manifest(layers_dir, tmp_path: Path) -> None:
     broken = tmp_path / "layers"
     shutil.copytree(layers_dir, broken)
-    (broken / "png/estate/side/glass.png").unlink()
-    with pytest.raises(ManifestError, match=r"glass\.png is missing"):
+    (broken / "img/estate/side/glass.webp").unlink()
+    with pytest.raises(ManifestError, match=r"glass\.webp is missing"):
         open_pictures(broken, tmp_path / "cache")

@@ -36,7 +36,8 @@ def test_render_writes_the_picture_and_prints_alt(layers_dir: Path, tmp_path: Pa
     )
     assert run_render(args) == 0
     assert capsys.readouterr().out.strip() == (
-        "Hatch in a custom lime with a white roof, black bonnet stripes and 15-inch spoke wheels"
+        "Hatch in a custom lime with a white roof, black bonnet stripes and 15-inch spoke wheels, "
+        "seen from the front three-quarter, left"
     )
     with Image.open(out) as image:
         assert image.format == "WEBP" and image.size == (80, 45)
@@ -92,6 +93,8 @@ def test_bench_ends_with_one_json_object(layers_dir: Path, capsys) -> None:
         "hit_ms",
         "copy_floor_ms",
         "composite_over_copy",
+        "composite_cpu_ms",
+        "composite_over_copy_cpu",
         "miss_over_hit",
     ):
         assert figures[name] > 0

@@ -73,14 +73,16 @@ def test_parser_refuses_a_non_canonical_order(catalogue: Catalogue) -> None:
             "hatch",
             {"stripes": "stripes-black", "badge_bar": "badgebar-rally"},
             None,
-            "Hatch in Chili Red with a white roof, black bonnet stripes, a rally badge bar and 15-inch spoke wheels",
+            "Hatch in Chili Red with a white roof, black bonnet stripes, a rally badge bar and 15-inch spoke wheels, "
+            "seen from the left side",
         ),
-        ("estate", {}, None, "Estate in Snow White with 16-inch turbine wheels"),
+        ("estate", {}, None, "Estate in Snow White with 16-inch turbine wheels, seen from the left side"),
         (
             "hatch",
             {"colour": "custom", "badge": "badge-sport"},
             "1a2b3c",
-            "Hatch in a custom charcoal with a white roof, a sport badge and 15-inch spoke wheels",
+            "Hatch in a custom charcoal with a white roof, a sport badge and 15-inch spoke wheels, "
+            "seen from the left side",
         ),
     ],
 )
@@ -89,10 +91,16 @@ def test_alt_text(catalogue: Catalogue, model, choices, hex, expected) -> None:
     assert alt_text(catalogue, key) == expected
 
 
+def test_alt_text_names_the_angle(catalogue: Catalogue) -> None:
+    build = catalogue.build_from("hatch")
+    for view, label in (("front-left", "front three-quarter, left"), ("front", "front")):
+        assert alt_text(catalogue, render_key(catalogue, build, view, 160)).endswith(f", seen from the {label}")
+
+
 def test_alt_text_with_nothing_to_add(catalogue: Catalogue) -> None:
     build = catalogue.build_from("estate", {"colour": "custom", "wheels": "wheels-spoke"}, hex="#000")
     wheels_only = alt_text(catalogue, render_key(catalogue, build, "side", 160))
-    assert wheels_only == "Estate in a custom black with 15-inch spoke wheels"
+    assert wheels_only == "Estate in a custom black with 15-inch spoke wheels, seen from the left side"
 
 
 @pytest.mark.parametrize(

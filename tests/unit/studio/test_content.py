@@ -197,7 +197,7 @@ def test_cancelling_a_release_keeps_its_drafts(db_session):
 
 
 def real_layer() -> bytes:
-    return (settings.LAYERS_DIR / "png/hatch/side/wheels/wheels-spoke.png").read_bytes()
+    return (settings.LAYERS_DIR / "img/hatch/side/wheels/wheels-spoke.webp").read_bytes()
 
 
 def test_an_uploaded_layer_is_a_draft_with_a_contact_sheet_then_goes_live(db_session):

@@ -1,0 +1,52 @@
+// The spin's rules: wrapping round, keys, drag steps, preload order and frame parsing.
+import { describe, expect, test } from "bun:test";
+
+const rules = require("../../assets/spin.js");
+
+describe("turning", () => {
+  test("wraps round both ways", () => {
+    expect(rules.wrap(8, 8)).toBe(0);
+    expect(rules.wrap(-1, 8)).toBe(7);
+  });
+  test("arrow keys step one angle and wrap; Home and End jump to the ends", () => {
+    expect(rules.keyTarget("ArrowRight", 7, 8)).toBe(0);
+    expect(rules.keyTarget("ArrowLeft", 0, 8)).toBe(7);
+    expect(rules.keyTarget("ArrowUp", 2, 8)).toBe(3);
+    expect(rules.keyTarget("ArrowDown", 2, 8)).toBe(1);
+    expect(rules.keyTarget("Home", 5, 8)).toBe(0);
+    expect(rules.keyTarget("End", 5, 8)).toBe(7);
+    expect(rules.keyTarget("Tab", 5, 8)).toBe(null);
+  });
+  test("dragging right turns to the next angles (as the right arrow does), dragging left back", () => {
+    const step = rules.stepPixels(640, 8); // 64 px a frame
+    expect(step).toBe(64);
+    expect(rules.dragTarget(0, 10, 640, 8)).toBe(0);
+    expect(rules.dragTarget(0, 64, 640, 8)).toBe(1);
+    expect(rules.dragTarget(0, 3 * 64 + 1, 640, 8)).toBe(3);
+    expect(rules.dragTarget(0, -64, 640, 8)).toBe(7);
+  });
+  test("a tiny picture still needs a deliberate drag", () => {
+    expect(rules.stepPixels(40, 8)).toBe(16);
+  });
+});
+
+describe("preloading", () => {
+  test("nearest angles first, both ways round, each once, never the one on screen", () => {
+    expect(rules.preloadOrder(0, 8)).toEqual([1, 7, 2, 6, 3, 5, 4]);
+    expect(rules.preloadOrder(3, 4)).toEqual([0, 2, 1]);
+    expect(rules.preloadOrder(0, 1)).toEqual([]);
+  });
+});
+
+describe("frames", () => {
+  test("become a srcset on the picture's origin", () => {
+    const text = JSON.stringify([{ view: "side", label: "left side", alt: "Hatch", paths: ["/car/a/1600.webp", "/car/a/800.webp"] }]);
+    const [frame] = rules.parseFrames(text, [1600, 800], "http://x:8000");
+    expect(frame.src).toBe("http://x:8000/car/a/1600.webp");
+    expect(frame.srcset).toBe("http://x:8000/car/a/1600.webp 1600w, http://x:8000/car/a/800.webp 800w");
+    expect(frame.label).toBe("left side");
+  });
+  test("nothing to turn through when the list is broken", () => {
+    expect(rules.parseFrames("not json", [1600], "")).toEqual([]);
+  });
+});
