@@ -90,7 +90,10 @@ if settings.redis_url() is None and "REFLEX_STATE_MANAGER_MODE" not in os.enviro
     # One process: visitors' state in memory, dropped soon after they leave (see app.visitor_states).
     # Reflex offers no setting for a custom manager, so the one it made is swapped before any event;
     # an operator who names a Reflex manager in REFLEX_STATE_MANAGER_MODE gets that one.
-    app._state_manager = VisitorStates(token_expiration=settings.visitor_idle_seconds(), is_connected=_connected)
+    # (mypy reads the overloads Reflex's memory manager redefines as abstract; at run time they're concrete.)
+    app._state_manager = VisitorStates(  # type: ignore[abstract]
+        token_expiration=settings.visitor_idle_seconds(), is_connected=_connected
+    )
 app.register_lifespan_task(warm_up)
 app.register_lifespan_task(run_mail_schedule)
 app.register_lifespan_task(run_release_schedule)

@@ -218,7 +218,7 @@ class StudioState(StaffState):
             data = await read_limited(files[0])
             with db.session() as s:
                 user = self._user(s)
-                view = self.layer_view or live.live_pictures().catalogue.model(self.layer_model).views[0]
+                view = self.layer_view or live_pictures().catalogue.model(self.layer_model).views[0]
                 key = desk.upload_layer(s, user.name, self.layer_model, view, self.layer_option, data)
             with db.session() as s:
                 self.sheet = [[path, caption] for path, caption in desk.contact_sheet(s, key)]

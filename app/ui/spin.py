@@ -29,13 +29,13 @@ def turn_button(text: str, icon: str, step: int) -> rx.Component:
 
 
 def car_spin(
-    frames: Var[str],
-    paths: Sequence[Var[str]],
-    alt: Var[str],
-    view: Var[str],
-    label: Var[str],
-    position: Var[int],
-    count: Var[int],
+    frames: Var[str] | str,
+    paths: Sequence[Var[str] | str],
+    alt: Var[str] | str,
+    view: Var[str] | str,
+    label: Var[str] | str,
+    position: Var | int,
+    count: Var | int,
     *,
     sizes: str,
     on_sync=None,
