@@ -29,6 +29,7 @@ from app.questions.page import ask_card
 from app.questions.state import AnswerState, AskState, DeskQuestionsState
 from app.render import picture_routes
 from app.render.live import live_pictures, pictures_for_version, warm_up
+from app.render.misses import MissLimiter
 from app.retention import run_retention_schedule
 from app.sharing.page import share_milestone_button
 from app.sharing.routes import built_page, sharing_routes
@@ -55,7 +56,7 @@ production.refuse_unsafe()
 # cards (/build/<code> itself, so link-preview bots that run no JavaScript find the card's tags in its HTML).
 http_routes = Starlette(
     routes=[
-        *picture_routes(pictures_for_version, live_pictures),
+        *picture_routes(pictures_for_version, live_pictures, MissLimiter(settings.picture_misses_per_minute())),
         *feed_routes(on_news=lambda numbers: _tell_trackers(numbers)),
         *nudge_routes(),
         *unsubscribe_routes(),
