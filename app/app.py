@@ -11,7 +11,8 @@ from app import production, settings
 from app.club.routes import unsubscribe_routes
 from app.club.schedule import run_mail_schedule
 from app.configurator.compare_page import CompareState, compare_page
-from app.configurator.page import build_page
+from app.configurator.first_load import FirstLoadMiddleware, picture_preload
+from app.configurator.page import PICTURE_SIZES, build_page
 from app.configurator.state import AFTER_SAVE, BuildState
 from app.content.live import journey
 from app.dealer.page import dealer_page, order_page
@@ -52,6 +53,16 @@ start_telemetry()
 # In production mode the server won't start on unsafe settings; the message names each one to fix.
 production.refuse_unsafe()
 
+
+def _build_preload(path: str, query: str) -> str | None:
+    return picture_preload(live_pictures(), path, query, PICTURE_SIZES)
+
+
+def _first_load(asgi_app):
+    # Hashed scripts cached for good; /build's car picture preloaded with the page's HTML.
+    return FirstLoadMiddleware(asgi_app, _build_preload)
+
+
 # Plain HTTP next to the app: car pictures, the stage feed, nudge reports, club mail unsubscribes, and share
 # cards (/build/<code> itself, so link-preview bots that run no JavaScript find the card's tags in its HTML).
 http_routes = Starlette(
@@ -67,7 +78,7 @@ http_routes = Starlette(
 app = rx.App(
     style=GLOBAL_STYLE,
     stylesheets=["/theme.css"],
-    api_transformer=[http_routes, SiteMiddleware],
+    api_transformer=[http_routes, SiteMiddleware, _first_load],
     backend_exception_handler=handler_failed,
 )
 

@@ -10,6 +10,9 @@ from app.ui.forms import field_label, tied_to_error
 from app.ui.layout import page_shell
 from app.ui.preview import preview_banner
 
+# How wide the car is drawn: the page's srcset and the preload sent with its HTML must agree on it.
+PICTURE_SIZES = "(min-width: 64em) 40rem, 100vw"
+
 
 def picture_panel() -> rx.Component:
     return rx.vstack(
@@ -17,7 +20,7 @@ def picture_panel() -> rx.Component:
             car_img(
                 [BuildState.picture_paths[i] for i in range(len(car_pictures().catalogue.widths))],
                 BuildState.picture_alt,
-                sizes="(min-width: 64em) 40rem, 100vw",
+                sizes=PICTURE_SIZES,
                 id="car-picture",
             ),
             width="100%",
