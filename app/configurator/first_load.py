@@ -33,15 +33,14 @@ BUILD_PAGE = re.compile(r"^/build(?:/[^/]*)?/?$")
 def picture_preload(pictures: CarPictures, path: str, query: str, sizes: str) -> str | None:
     """The `Link` header value preloading the car `path`+`query` shows on /build, or None."""
     catalogue = pictures.catalogue
-    build = view = None
-    code = path.rstrip("/").removeprefix("/build").strip("/")
-    if code:
+    opened = None
+    if code := path.rstrip("/").removeprefix("/build").strip("/"):
         with db.session() as s:
             opened = builds.open_saved(s, catalogue, code)
-        if opened is not None:
-            build = opened[0]
-            view = catalogue.model(build.model).views[0]
-    if build is None:
+    if opened is not None:
+        build = opened[0]
+        view = catalogue.model(build.model).views[0]
+    else:
         try:
             build, view, _notes = builds.build_from_query(catalogue, dict(parse_qsl(query)))
         except BuildError:
