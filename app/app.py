@@ -11,7 +11,8 @@ from app import production, settings
 from app.club.routes import unsubscribe_routes
 from app.club.schedule import run_mail_schedule
 from app.configurator.compare_page import CompareState, compare_page
-from app.configurator.page import build_page
+from app.configurator.first_load import FirstLoadMiddleware, picture_preload
+from app.configurator.page import PICTURE_SIZES, build_page
 from app.configurator.state import AFTER_SAVE, BuildState
 from app.content.live import journey
 from app.dealer.page import dealer_page, order_page
@@ -29,6 +30,7 @@ from app.questions.page import ask_card
 from app.questions.state import AnswerState, AskState, DeskQuestionsState
 from app.render import picture_routes
 from app.render.live import live_pictures, pictures_for_version, warm_up
+from app.render.misses import MissLimiter
 from app.retention import run_retention_schedule
 from app.sharing.page import share_milestone_button
 from app.sharing.routes import built_page, sharing_routes
@@ -51,11 +53,21 @@ start_telemetry()
 # In production mode the server won't start on unsafe settings; the message names each one to fix.
 production.refuse_unsafe()
 
+
+def _build_preload(path: str, query: str) -> str | None:
+    return picture_preload(live_pictures(), path, query, PICTURE_SIZES)
+
+
+def _first_load(asgi_app):
+    # Hashed scripts cached for good; /build's car picture preloaded with the page's HTML.
+    return FirstLoadMiddleware(asgi_app, _build_preload)
+
+
 # Plain HTTP next to the app: car pictures, the stage feed, nudge reports, club mail unsubscribes, and share
 # cards (/build/<code> itself, so link-preview bots that run no JavaScript find the card's tags in its HTML).
 http_routes = Starlette(
     routes=[
-        *picture_routes(pictures_for_version, live_pictures),
+        *picture_routes(pictures_for_version, live_pictures, MissLimiter(settings.picture_misses_per_minute())),
         *feed_routes(on_news=lambda numbers: _tell_trackers(numbers)),
         *nudge_routes(),
         *unsubscribe_routes(),
@@ -66,7 +78,7 @@ http_routes = Starlette(
 app = rx.App(
     style=GLOBAL_STYLE,
     stylesheets=["/theme.css"],
-    api_transformer=[http_routes, SiteMiddleware],
+    api_transformer=[http_routes, SiteMiddleware, _first_load],
     backend_exception_handler=handler_failed,
 )
 
@@ -90,10 +102,11 @@ if settings.redis_url() is None and "REFLEX_STATE_MANAGER_MODE" not in os.enviro
     # One process: visitors' state in memory, dropped soon after they leave (see app.visitor_states).
     # Reflex offers no setting for a custom manager, so the one it made is swapped before any event;
     # an operator who names a Reflex manager in REFLEX_STATE_MANAGER_MODE gets that one.
-    # (mypy reads the overloads Reflex's memory manager redefines as abstract; at run time they're concrete.)
-    app._state_manager = VisitorStates(  # type: ignore[abstract]
+    # mypy reads Reflex's overloaded get_state/set_state/modify_state as abstract; the memory manager has them.
+    visitor_states = VisitorStates(  # type: ignore[abstract]
         token_expiration=settings.visitor_idle_seconds(), is_connected=_connected
     )
+    app._state_manager = visitor_states
 app.register_lifespan_task(warm_up)
 app.register_lifespan_task(run_mail_schedule)
 app.register_lifespan_task(run_release_schedule)

@@ -53,6 +53,14 @@ def picture_cache_bytes() -> int:
     return int(text) * 1024 * 1024
 
 
+def picture_misses_per_minute() -> int:
+    """Never-seen pictures one client may have drawn a minute (`MOTORJOY_PICTURE_MISSES_PER_MINUTE`, 120)."""
+    text = os.environ.get("MOTORJOY_PICTURE_MISSES_PER_MINUTE", "120")
+    if not text.isdigit() or int(text) < 1:
+        raise SystemExit(f"MOTORJOY_PICTURE_MISSES_PER_MINUTE must be a whole number from 1 up, not {text!r}.")
+    return int(text)
+
+
 def public_url() -> str:
     """Where customers reach the site, for links in mail: `MOTORJOY_PUBLIC_URL`."""
     return os.environ.get("MOTORJOY_PUBLIC_URL", DEV_PUBLIC_URL).rstrip("/")

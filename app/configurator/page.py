@@ -10,6 +10,9 @@ from app.ui.layout import page_shell
 from app.ui.preview import preview_banner
 from app.ui.spin import car_spin
 
+# How wide the car is drawn: the page's srcset and the preload sent with its HTML must agree on it.
+PICTURE_SIZES = "(min-width: 64em) 40rem, 100vw"
+
 
 def picture_panel() -> rx.Component:
     return rx.box(
@@ -21,7 +24,7 @@ def picture_panel() -> rx.Component:
             BuildState.view_label,
             BuildState.view_position,
             BuildState.view_count,
-            sizes="(min-width: 64em) 40rem, 100vw",
+            sizes=PICTURE_SIZES,
             on_sync=BuildState.pick_view,
         ),
         width="100%",

@@ -6,8 +6,9 @@
 Starts the setup as tests/bench/load.py does, then measures the server's CPU time (its whole process
 tree) over `--idle` seconds three ways: with no tab open (the floor: the server's own timers), with
 `--tabs` tabs open on one order's private tracking link and doing nothing, and the difference, as a
-share of one core. Then the feed stores a new stage for that order and the time until every tab has
-the news is printed. The last line is one JSON object.
+share of one core; the goal is checked on the whole server with the tabs open. Then the feed stores
+a new stage for that order and the time until every tab has the news is printed. The last line is
+one JSON object.
 """
 
 import argparse
@@ -53,6 +54,7 @@ async def share_of_a_core(pid: int, seconds: float) -> float:
 
 
 async def run(url: str, pid: int, link: str, feed_token: str, tabs: int, idle: float, ramp: float) -> dict:
+    await asyncio.sleep(30)  # start-up work (layer decoding, the first schedules) is not the floor
     floor = await share_of_a_core(pid, idle)
     opened: list[ReflexTab] = []
 
@@ -84,10 +86,10 @@ async def run(url: str, pid: int, link: str, feed_token: str, tabs: int, idle: f
         "idle_seconds": idle,
         "floor_share_of_a_core": round(floor, 4),
         "with_tabs_share_of_a_core": round(with_tabs, 4),
-        "tabs_cost_share_of_a_core": round(with_tabs - floor, 4),
+        "tabs_cost_share_of_a_core": round(max(0.0, with_tabs - floor), 4),
         "tabs_told": sum(1 for t in told if not isinstance(t, BaseException)),
         "all_told_seconds": round(all_told_s, 2),
-        "goal_met": with_tabs - floor < GOAL_SHARE,
+        "goal_met": with_tabs < GOAL_SHARE,  # the whole server, tabs and all, under the goal
     }
 
 

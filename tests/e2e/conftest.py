@@ -23,6 +23,9 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     os.environ["MOTORJOY_DATA_DIR"] = str(tmp_path_factory.mktemp("data"))
     # A snooze of seconds, so the nudge tests can see one end; nobody else gets near the 25-minute threshold.
     os.environ["MOTORJOY_NUDGE_SNOOZE_SECONDS"] = "3"
+    # Every test is the same client (127.0.0.1) drawing new pictures for minutes on end; the per-client
+    # limit on them is tested in tests/unit/render and measured in tests/bench/pictures.py.
+    os.environ["MOTORJOY_PICTURE_MISSES_PER_MINUTE"] = "100000"
     os.environ.pop("REFLEX_DB_URL", None)
     from app.cli import main as motorjoy
 

@@ -129,6 +129,7 @@ def scaled_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ScaledApp]:
             REFLEX_API_URL=f"http://127.0.0.1:{switchboard.port}",
             REFLEX_USE_GRANIAN="true",
             GRANIAN_WORKERS="1",
+            MOTORJOY_PICTURE_MISSES_PER_MINUTE="100000",  # every test is one client (see tests/e2e/conftest.py)
             REFLEX_CHECK_LATEST_VERSION="false",
         )
         # Migrations once, before any worker starts; then the front end, built to talk to the balancer.

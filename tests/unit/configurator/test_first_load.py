@@ -1,0 +1,98 @@
+"""A first visit like a plain page: hashed scripts cached for good, /build's car preloaded with the HTML."""
+
+import asyncio
+
+import pytest
+from starlette.applications import Starlette
+from starlette.responses import HTMLResponse, PlainTextResponse
+from starlette.routing import Route
+from starlette.testclient import TestClient
+
+from app import db
+from app.catalog import load_catalogue
+from app.configurator import builds
+from app.configurator.first_load import FirstLoadMiddleware, picture_preload
+from app.render import CarPictures
+
+SIZES = "(min-width: 64em) 40rem, 100vw"
+
+
+@pytest.fixture(scope="module")
+def pictures(tmp_path_factory) -> CarPictures:
+    return CarPictures(load_catalogue(), tmp_path_factory.mktemp("render-cache"))
+
+
+def site(preload) -> TestClient:
+    async def page(_request):
+        return HTMLResponse("<html>the page</html>")
+
+    async def script(_request):
+        return PlainTextResponse("console.log(1)", headers={"cache-control": "no-cache"})
+
+    routes = [
+        Route("/build", page),
+        Route("/build/{code}", page),
+        Route("/assets/{name}", script),
+        Route("/track", page),
+        Route("/nudge.js", script),
+    ]
+    return TestClient(FirstLoadMiddleware(Starlette(routes=routes), preload))
+
+
+def test_hashed_scripts_are_cached_for_good_and_nothing_else_is():
+    client = site(lambda path, query: None)
+    assert client.get("/assets/_build_._index-CsMtp1oP.js").headers["cache-control"] == (
+        "public, max-age=31536000, immutable"
+    )
+    assert client.get("/assets/global-NccINl-w.css").headers["cache-control"].endswith("immutable")
+    for unhashed in ("/assets/plain.js", "/nudge.js"):  # a name that may change meaning: ask again
+        assert client.get(unhashed).headers["cache-control"] == "no-cache"
+    assert "link" not in client.get("/track").headers
+
+
+def test_the_build_page_preloads_the_picture_of_the_build_in_its_url(pictures):
+    client = site(lambda path, query: picture_preload(pictures, path, query, SIZES))
+    catalogue = pictures.catalogue
+    link = client.get("/build?model=hatch&colour=racing-green&roof=roof-black").headers["link"]
+    build, view, _ = builds.build_from_query(
+        catalogue, {"model": "hatch", "colour": "racing-green", "roof": "roof-black"}
+    )
+    paths, _ = pictures.paths_and_alt(build, view)
+    assert link.startswith(f"<{paths[0]}>; rel=preload; as=image;")
+    assert all(f"{path} {width}w" in link for path, width in zip(paths, catalogue.widths, strict=True))
+    assert f'imagesizes="{SIZES}"' in link
+    default = client.get("/build").headers["link"]
+    assert pictures.paths_and_alt(catalogue.build_from(catalogue.models[0].id), view)[0][0] in default
+
+
+def test_a_saved_code_preloads_its_build_and_an_unknown_one_the_fresh_build(pictures, empty_db_url, monkeypatch):
+    db.migrate(empty_db_url)
+    monkeypatch.setenv("REFLEX_DB_URL", empty_db_url)
+    catalogue = pictures.catalogue
+    build = catalogue.build_from("convertible", {"colour": "racing-green"})
+    with db.session() as s:
+        code = builds.save_build(s, catalogue, build, "")
+    client = site(lambda path, query: picture_preload(pictures, path, query, SIZES))
+    view = catalogue.model("convertible").views[0]
+    assert pictures.paths_and_alt(build, view)[0][0] in client.get(f"/build/{code}").headers["link"]
+    assert client.get("/build/NOSUCHCODE").status_code == 200
+
+
+def test_a_failing_preload_costs_the_page_nothing():
+    def broken(path, query):
+        raise RuntimeError("database down")
+
+    response = site(broken).get("/build")
+    assert response.status_code == 200 and "link" not in response.headers
+
+
+def test_websockets_and_posts_pass_untouched():
+    seen = []
+
+    async def app(scope, receive, send):
+        seen.append(scope["type"])
+
+    middleware = FirstLoadMiddleware(app, lambda path, query: "never")
+    asyncio.run(middleware({"type": "websocket", "path": "/_event"}, None, None))
+    asyncio.run(middleware({"type": "http", "method": "POST", "path": "/build"}, None, None))
+    assert seen == ["websocket", "http"]
