@@ -258,6 +258,34 @@ def price_line(line: Line) -> rx.Component:
     )
 
 
+def buyer_view() -> rx.Component:
+    """The buyer's tracker in short, so dealer and buyer read the same facts."""
+    return rx.card(
+        rx.vstack(
+            rx.heading("What the buyer sees", as_="h2", size="4"),
+            rx.el.dl(
+                rx.foreach(
+                    OrderViewState.facts,
+                    lambda fact: rx.box(
+                        rx.el.dt(fact.label, style={"font_weight": "500"}),
+                        rx.el.dd(
+                            fact.value,
+                            rx.cond(fact.detail != "", rx.text(fact.detail, size="1", color=rx.color("gray", 11))),
+                            style={"margin": "0"},
+                        ),
+                    ),
+                ),
+                id="buyer-facts",
+                style={"display": "grid", "gap": "0.5rem", "font_size": "var(--font-size-2)", "margin": "0"},
+            ),
+            rx.link("Open the buyer's tracker", href=OrderViewState.tracker, is_external=True, size="2"),
+            spacing="2",
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
 def story_view(story: ObjectVar[OrderStory]) -> rx.Component:
     return rx.vstack(
         rx.heading(story.title, " · order ", story.number, as_="h1", size="6", id="order-title"),
@@ -285,6 +313,7 @@ def story_view(story: ObjectVar[OrderStory]) -> rx.Component:
                 spacing="3",
             ),
             rx.vstack(
+                buyer_view(),
                 answer_card(after_answer=OrderViewState.load),
                 story_list("Journey", story.stages, "No stages yet."),
                 story_list("Messages to the customer", story.mails, "Nothing sent yet."),

@@ -14,9 +14,11 @@ from app.club.referrals import ReferralError, checked_invite, inviter_of_build, 
 from app.configurator.builds import open_saved
 from app.configurator.panel import BuildSummary, build_summary
 from app.content.live import journey
+from app.dealer.facts import buyer_facts
 from app.orders.models import OrderNote
+from app.orders.numbers import tracking_link
 from app.orders.placement import Customer, OrderError, place_order
-from app.orders.story import OrderRow, OrderStory, find_order, order_story, visible_orders
+from app.orders.story import Line, OrderRow, OrderStory, find_order, order_story, visible_orders
 from app.render.live import live_pictures
 from app.signin.state import NotAllowed, StaffState
 from app.staff.models import Dealership
@@ -141,6 +143,8 @@ class OrderViewState(StaffState):
     found: bool = False
     message: str = ""
     story: list[OrderStory] = []  # zero or one
+    facts: list[Line] = []  # what the buyer's tracker says, and the frozen spec's version and fingerprint
+    tracker: str = ""  # the buyer's private tracking link
     note_error: str = ""
 
     def _number(self) -> str:
@@ -169,6 +173,7 @@ class OrderViewState(StaffState):
             user, order = seen
             self.found, self.message, self.staff_name = True, "", user.name
             self.story = [order_story(s, live_pictures(), order, mails_about(s, order.id))]
+            self.facts, self.tracker = buyer_facts(s, order), tracking_link(order.number)
 
     @event
     def add_note(self, form: dict):

@@ -168,7 +168,7 @@ class TrackState(rx.State):
         self.fact = of_the_day(trip.facts, order.number, today) if trip.facts else ""
         self.delivered = state.status == "delivered"
         self.official_updated = _when(max((e.recorded_at for e in events), default=None))
-        self.vessel = _vessel(events) if state.current in ("at_sea", "port_processing") else NO_VESSEL
+        self.vessel = vessel_summary(events) if state.current in ("at_sea", "port_processing") else NO_VESSEL
         spec = json.loads(order.spec or "{}")
         self.spec = spec_lines(live_pictures().catalogue, spec)
         self._show_car(live_pictures(), spec)
@@ -194,7 +194,7 @@ async def redraw_tracker(modify_state, token: str, number: str) -> bool:
         return (await root.get_state(TrackState))._redraw(number)
 
 
-def _vessel(events: list[StageEvent]) -> Vessel:
+def vessel_summary(events: list[StageEvent]) -> Vessel:
     """The shipping line's latest word on the ship, as the feed reported it."""
     latest = max((e for e in events if e.vessel), key=lambda e: e.recorded_at, default=None)
     if latest is None:

@@ -66,6 +66,13 @@ def test_dealer_orders_from_the_customers_build(page: Page, app_url: str):
     expect(page.locator("#order-title")).to_contain_text("Haggis")
     expect(page.get_by_text(total).first).to_be_visible()
     expect(page.get_by_text(re.compile("is on the way"))).to_be_visible()  # the confirmation, queued
+    # The dealer reads what the buyer's tracker says, and the frozen spec's version and fingerprint.
+    facts = page.locator("#buyer-facts")
+    for label in ("Status", "Delivery window", "Price list", "Fingerprint"):
+        expect(facts.get_by_text(label, exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="Open the buyer's tracker")).to_have_attribute(
+        "href", re.compile(r"/track/MJ[0-9A-Z]{6}/.+")
+    )
     page.get_by_label("New note").fill("Customer would love a call when it lands.")
     page.get_by_role("button", name="Add note").click()
     expect(page.get_by_text("Customer would love a call when it lands.")).to_be_visible()
