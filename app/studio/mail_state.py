@@ -119,15 +119,15 @@ class MailDeskState(StaffState):
     @event
     def send_test(self):
         if self._run(lambda s, user: self._queue(s, test_to=user.email)):
-            self.notice = "A test is on its way to your own inbox (it goes out with the next mail run)."
             self._run(self._refresh)
+            self.notice = "A test is on its way to your own inbox (it goes out with the next mail run)."
 
     @event
     def send_to_members(self):
         counted = []
         if self._run(lambda s, _user: counted.append(self._queue(s))):
+            self._run(self._refresh)  # clears the notice, so the notice comes after
             self.notice = f"Queued for {counted[0]} club members; each gets it once, however often you press."
-            self._run(self._refresh)
 
     def _queue(self, s, test_to: str | None = None) -> int:
         slug = "-".join(re.findall(r"[a-z0-9]+", self.subject.lower()))[:60] or "note"

@@ -91,3 +91,20 @@ def test_signed_out_visitors_and_dealers_cannot_open_the_studio_or_its_previews(
     page.goto(f"{app_url}/studio")
     expect(page.locator("#not-allowed")).to_contain_text("marketing account")
     expect(page.get_by_label("Find an item")).to_have_count(0)
+
+
+def test_a_note_to_every_member_asks_first_and_says_after(page: Page, app_url: str):
+    sign_in(page, app_url, "marketing@motorjoy.example")
+    page.get_by_role("tab", name="Club mail").click()
+    page.get_by_label("Subject").fill("The convertible's new roof")
+    page.get_by_label("Note (Markdown)").fill("Tan, **soft**, and ready for sunshine.")
+    page.get_by_role("button", name="Send to club members").click()
+    ask = page.get_by_role("alertdialog", name=re.compile(r"^Send to \d+ owners\?$"))
+    expect(ask).to_be_visible()
+    members = re.search(r"\d+", ask.get_by_role("heading").inner_text()).group()
+    ask.get_by_role("button", name="Not yet").click()  # changing one's mind sends nothing
+    expect(ask).to_have_count(0)
+    expect(page.get_by_text(re.compile("^Queued for"))).to_have_count(0)
+    page.get_by_role("button", name="Send to club members").click()
+    page.get_by_role("button", name=f"Send to {members} owners").click()
+    expect(page.get_by_text(re.compile(rf"^Queued for {members} club members"))).to_be_visible()
