@@ -15,7 +15,7 @@ SHIP_STAGES = ("at_sea", "port_processing")  # the stages where the tracker show
 
 def buyer_facts(session: Session, order: Order) -> list[Line]:
     """Status, delivery window and ship as on the buyer's tracker, then what pins down the order as placed."""
-    events = session.exec(select(StageEvent).where(StageEvent.order_id == order.id)).all()
+    events = list(session.exec(select(StageEvent).where(StageEvent.order_id == order.id)).all())
     # The journey in force, published stories included, exactly as the buyer's tracker reads it.
     state = progress([(e.stage, e.reached_at) for e in events], order.nickname, order.number, trip=journey())
     facts = [Line("Status", state.status_text), Line("Delivery window", state.window_text or "Delivered")]
