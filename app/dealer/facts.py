@@ -4,7 +4,7 @@ import json
 
 from sqlmodel import Session, select
 
-from app.content.live import journey
+from app.content.journey import Journey
 from app.orders.models import Order, StageEvent
 from app.orders.story import Line
 from app.tracking.progress import progress
@@ -13,11 +13,11 @@ from app.tracking.state import NO_VESSEL, vessel_summary
 SHIP_STAGES = ("at_sea", "port_processing")  # the stages where the tracker shows the ship
 
 
-def buyer_facts(session: Session, order: Order) -> list[Line]:
-    """Status, delivery window and ship as on the buyer's tracker, then what pins down the order as placed."""
+def buyer_facts(session: Session, order: Order, trip: Journey) -> list[Line]:
+    """Status, delivery window and ship as on the buyer's tracker (`trip`: the journey in force, as the
+    tracker is handed it), then what pins down the order as placed."""
     events = list(session.exec(select(StageEvent).where(StageEvent.order_id == order.id)).all())
-    # The journey in force, published stories included, exactly as the buyer's tracker reads it.
-    state = progress([(e.stage, e.reached_at) for e in events], order.nickname, order.number, trip=journey())
+    state = progress([(e.stage, e.reached_at) for e in events], order.nickname, order.number, trip=trip)
     facts = [Line("Status", state.status_text), Line("Delivery window", state.window_text or "Delivered")]
     ship = vessel_summary(events) if state.current in SHIP_STAGES else NO_VESSEL
     if ship.name:

@@ -173,7 +173,7 @@ class OrderViewState(StaffState):
             user, order = seen
             self.found, self.message, self.staff_name = True, "", user.name
             self.story = [order_story(s, live_pictures(), order, mails_about(s, order.id))]
-            self.facts, self.tracker = buyer_facts(s, order), tracking_link(order.number)
+            self.facts, self.tracker = buyer_facts(s, order, journey()), tracking_link(order.number)
 
     @event
     def add_note(self, form: dict):

@@ -7,17 +7,19 @@ from sqlmodel import select
 
 from app import db
 from app.catalog import load_catalogue
+from app.content.journey import load_journey
 from app.dealer.facts import buyer_facts
 from app.orders.demo import seed_demo_orders
 from app.orders.models import Order, StageEvent
 from app.tracking.progress import progress
 
 CATALOGUE = load_catalogue()
+TRIP = load_journey()  # the shipped journey, handed in as a page hands in the published one
 
 
 def facts_of(session, number: str) -> dict[str, tuple[str, str]]:
     order = session.exec(select(Order).where(Order.number == number)).one()
-    return {line.label: (line.value, line.detail) for line in buyer_facts(session, order)}
+    return {line.label: (line.value, line.detail) for line in buyer_facts(session, order, TRIP)}
 
 
 def test_a_car_at_sea_shows_the_trackers_status_window_ship_and_the_frozen_spec(empty_db_url, tmp_path, monkeypatch):
@@ -39,7 +41,7 @@ def test_a_car_at_sea_shows_the_trackers_status_window_ship_and_the_frozen_spec(
         )
         s.flush()
         events = s.exec(select(StageEvent).where(StageEvent.order_id == order.id)).all()
-        tracker = progress([(e.stage, e.reached_at) for e in events], order.nickname, order.number)
+        tracker = progress([(e.stage, e.reached_at) for e in events], order.nickname, order.number, trip=TRIP)
 
         facts = facts_of(s, "MJ4K7QX2")
 
