@@ -38,7 +38,7 @@ def test_any_colour_you_like_by_hex(page: Page, app_url: str):
     page.get_by_role("button", name="Paint it").click()
     expect(picture(page)).to_have_attribute("alt", re.compile("^Hatch in a custom teal"))
     expect(page.get_by_text(re.compile(r"\(#2A9D8F\)"))).to_be_visible()
-    assert "hex=2A9D8F" in page.url
+    expect(page).to_have_url(re.compile("hex=2A9D8F"))  # the address follows a moment after the picture
 
 
 def test_a_bad_hex_says_why_and_changes_nothing(page: Page, app_url: str):
