@@ -18,6 +18,7 @@ from app.studio.uploads import (
     allowed_box_for,
     check_layer,
     read_limited,
+    visible_box,
 )
 
 CANVAS = (1600, 900)
@@ -258,6 +259,9 @@ def test_every_existing_option_layer_passes_with_its_own_allowed_box(model_id, v
     for option in CATALOGUE.options_for(model_id, slot):
         if option.draws:
             data = CATALOGUE.layer_path(model_id, view, option.id, slot).read_bytes()
+            with Image.open(io.BytesIO(data)) as shipped:
+                if visible_box(shipped.convert("RGBA").getchannel("A")) is None:
+                    continue  # hidden from this angle (a front badge seen from behind): nothing to line up
             layer = check_layer(data, canvas=CATALOGUE.canvas, allowed_box=allowed)
             left, top, right, bottom = layer.visible_box
             assert allowed[0] <= left and allowed[1] <= top and right <= allowed[2] and bottom <= allowed[3]
@@ -265,13 +269,29 @@ def test_every_existing_option_layer_passes_with_its_own_allowed_box(model_id, v
 
 def test_there_are_real_layers_to_check():
     assert len(_real_slots()) >= 8
+    # Most shipped option layers show something from most angles, so the check above checks real pixels.
+    shown = [
+        option
+        for model_id, view, slot in _real_slots()
+        for option in CATALOGUE.options_for(model_id, slot)
+        if option.draws
+        and _file_shows_something(CATALOGUE.layer_path(model_id, view, option.id, slot))
+    ]
+    assert len(shown) >= 200
+
+
+def _file_shows_something(path) -> bool:
+    with Image.open(path) as image:
+        return visible_box(image.convert("RGBA").getchannel("A")) is not None
 
 
 def test_the_allowed_box_covers_the_car_plus_the_margin():
+    # "The car" as the upload check sees it: pixels above its visibility threshold, not faint render noise.
     with Image.open(CATALOGUE.layer_path("hatch", "side", "body_shade")) as shade:
-        body = shade.getchannel("A").getbbox()
+        body = visible_box(shade.convert("RGBA").getchannel("A"))
+    assert body is not None
     left, top, right, bottom = allowed_box_for(CATALOGUE, "hatch", "side", "mirrors", margin=24)
-    assert (left, top) <= (body[0] - 24, body[1] - 24)
+    assert left <= body[0] - 24 and top <= body[1] - 24
     assert right >= body[2] + 24 and bottom >= body[3] + 24
 
 
