@@ -1,5 +1,6 @@
 """The one limiter: so many hits per key per window, shared through the database by every worker."""
 
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -86,3 +87,33 @@ def test_two_workers_cannot_both_take_the_last_hit(db_url):
         one.commit()
         with pytest.raises(Limited):
             limits.take(two, RULE, "client:a", T0)
+
+
+def test_a_session_that_read_first_still_counts_after_another_committed(db_url):
+    # On SQLite a deferred transaction that has read can't start writing once another connection
+    # committed since: it failed at once with "database is locked" (a visitor's save, refused while
+    # the spin's pictures were being counted). Each transaction now takes the write lock up front.
+    first_read, failures = threading.Event(), []
+
+    def other_worker():
+        first_read.wait(5)
+        try:
+            with db.session(db_url) as other:
+                limits.take(other, RULE, "client:b", T0)
+        except Exception as error:  # reported below, not swallowed
+            failures.append(error)
+
+    worker = threading.Thread(target=other_worker)
+    worker.start()
+    try:
+        with db.session(db_url) as s:
+            limits.wait_for(s, RULE, "client:a", T0)  # reads first
+            first_read.set()
+            worker.join(1)  # the other worker commits meanwhile (before the fix) or waits for us (after)
+            limits.take(s, RULE, "client:a", T0)
+    finally:
+        first_read.set()
+        worker.join(30)
+    assert failures == []
+    with db.session(db_url) as s:
+        assert sorted(row.key for row in s.exec(select(RateLimit))) == ["client:a", "client:b"]
