@@ -58,10 +58,7 @@ def _new_engine(url: str) -> sa.Engine:
         sa.event.listen(eng, "connect", _sqlite_pragmas)
         # pysqlite only opens transactions before data changes, so a failed migration would leave half
         # its tables behind. We take over: the driver autocommits, and SQLAlchemy's begin says BEGIN.
-        # IMMEDIATE: a transaction that read first and writes later (the limiter, sign-in) can't take
-        # the write lock once another connection has committed since its read; SQLite then fails at
-        # once with "database is locked" instead of waiting. Taking the lock up front makes it wait.
-        sa.event.listen(eng, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        sa.event.listen(eng, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
         return eng
     return create_engine(url, pool_pre_ping=True)
 

@@ -88,13 +88,18 @@ def forget(session: Session, rule: Rule, *keys: str) -> None:
 
 def _count(session: Session, rule: Rule, key: str, now: datetime, *, over_limit_ok: bool) -> None:
     key = _stored(key)
+    # Write before reading. An SQLite transaction that has read can't start writing once another
+    # connection has committed since; SQLite then fails at once ("database is locked") instead of
+    # waiting, which refused a visitor's save while the spin's pictures were being counted. This
+    # UPDATE changes nothing but takes the write lock (SQLite) or the row's lock (PostgreSQL) first.
+    session.exec(_update().where(*_this_key(rule, key)).values(hits=col(RateLimit.hits)))
     row = _row(session, rule, key)
     if row is None:
         session.add(RateLimit(rule=rule.name, key=key, hits=1, window_started_at=now))
         session.flush()
         return
     started = _as_utc(row.window_started_at)
-    this_key = (col(RateLimit.rule) == rule.name, col(RateLimit.key) == key)
+    this_key = _this_key(rule, key)
     if now - started >= rule.per:
         session.exec(_update().where(*this_key).values(hits=1, window_started_at=now))
         session.expire(row)
@@ -105,6 +110,10 @@ def _count(session: Session, rule: Rule, key: str, now: datetime, *, over_limit_
     session.expire(row)
     if counted.rowcount != 1:
         raise Limited(started + rule.per - now)
+
+
+def _this_key(rule: Rule, key: str) -> tuple:
+    return (col(RateLimit.rule) == rule.name, col(RateLimit.key) == key)
 
 
 def _row(session: Session, rule: Rule, key: str) -> RateLimit | None:

@@ -89,31 +89,36 @@ def test_two_workers_cannot_both_take_the_last_hit(db_url):
             limits.take(two, RULE, "client:a", T0)
 
 
-def test_a_session_that_read_first_still_counts_after_another_committed(db_url):
-    # On SQLite a deferred transaction that has read can't start writing once another connection
-    # committed since: it failed at once with "database is locked" (a visitor's save, refused while
-    # the spin's pictures were being counted). Each transaction now takes the write lock up front.
-    first_read, failures = threading.Event(), []
+def test_a_count_waits_for_another_writer_instead_of_failing(db_url, monkeypatch):
+    # A visitor's save was refused with "database is locked": on SQLite a transaction that has read
+    # can't start writing once another connection committed since, and fails at once. Here another
+    # worker counts (and commits) right after this one has read its row; both counts must land.
+    other_done, failures = threading.Event(), []
 
     def other_worker():
-        first_read.wait(5)
         try:
             with db.session(db_url) as other:
                 limits.take(other, RULE, "client:b", T0)
         except Exception as error:  # reported below, not swallowed
             failures.append(error)
+        other_done.set()
 
-    worker = threading.Thread(target=other_worker)
-    worker.start()
+    real_row, worker = limits.limiter._row, threading.Thread(target=other_worker)
+
+    def row_then_let_the_other_worker_in(session, rule, key):
+        row = real_row(session, rule, key)
+        if not worker.is_alive() and not other_done.is_set():
+            worker.start()
+            other_done.wait(1)  # it commits now (the old order) or waits for our lock (the fix)
+        return row
+
+    monkeypatch.setattr(limits.limiter, "_row", row_then_let_the_other_worker_in)
     try:
         with db.session(db_url) as s:
-            limits.wait_for(s, RULE, "client:a", T0)  # reads first
-            first_read.set()
-            worker.join(1)  # the other worker commits meanwhile (before the fix) or waits for us (after)
             limits.take(s, RULE, "client:a", T0)
     finally:
-        first_read.set()
-        worker.join(30)
+        if worker.is_alive() or other_done.is_set():
+            worker.join(30)
     assert failures == []
     with db.session(db_url) as s:
         assert sorted(row.key for row in s.exec(select(RateLimit))) == ["client:a", "client:b"]
