@@ -2,6 +2,7 @@
 
 import asyncio
 import re
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import httpx
@@ -81,7 +82,9 @@ def test_feed_news_reaches_an_open_tracker_whose_socket_is_on_the_other_worker(s
         await tab.close()
         return before, answer.status_code, delta[TRACK_STATE]["stage_label_rx_state_"]
 
-    before, status, after = asyncio.run(watch())
+    # A thread of its own: the browser tests' Playwright keeps an event loop running in this one.
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        before, status, after = thread.submit(asyncio.run, watch()).result()
     assert (before, status, after) == ("Awaiting transport", 200, "At sea")
 
 
