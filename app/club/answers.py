@@ -6,8 +6,8 @@ from sqlmodel import Session
 
 from app import settings
 from app.club.birthdays import car_name, first_name
-from app.club.compose import render_copy
-from app.club.outbox import OutboxMail, queue_mail
+from app.club.compose import queue_words, render_copy
+from app.club.outbox import OutboxMail
 from app.club.templates import template
 from app.content.store import published_values
 from app.orders.models import Order
@@ -28,15 +28,4 @@ def queue_answer(
         "tracking_link": settings.public_url() + tracking_link(order.number),
     }
     words = render_copy(copy.subject, copy.body, values)
-    return queue_mail(
-        session,
-        kind="question_answer",
-        recipient=order.customer_email,
-        subject=words.subject,
-        body_text=words.text,
-        body_html=words.html,
-        dedupe_key=key,
-        order_id=order.id,
-        created_at=now,
-        next_attempt_at=now,
-    )
+    return queue_words(session, order, "question_answer", key, words, now)

@@ -9,10 +9,13 @@ from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 
-from app.club.outbox import OutboxMail
+from sqlmodel import Session
+
+from app.club.outbox import OutboxMail, queue_mail
 from app.club.preferences import TOPIC_OF_KIND, TOPICS, unsubscribe_url
 from app.club.templates import fill
 from app.content.markdown import markdown_text, render_markdown
+from app.orders.models import Order
 
 PICTURE_CID = "car-picture@motorjoy"
 # RFC 5322's own line limit: with the default 78 a long List-Unsubscribe URL would be folded into an
@@ -32,6 +35,24 @@ class RenderedMail:
     subject: str
     html: str
     text: str
+
+
+def queue_words(
+    session: Session, order: Order, kind: str, key: str, words: RenderedMail, now: datetime | None = None
+) -> OutboxMail:
+    """Queue `words` to the order's customer once (by `key`), due at `now` (the row's default: at once)."""
+    when = {} if now is None else {"created_at": now, "next_attempt_at": now}
+    return queue_mail(
+        session,
+        kind=kind,
+        recipient=order.customer_email,
+        subject=words.subject,
+        body_text=words.text,
+        body_html=words.html,
+        dedupe_key=key,
+        order_id=order.id,
+        **when,
+    )
 
 
 def markdown_escaped(value: str) -> str:

@@ -11,9 +11,9 @@ from datetime import UTC, datetime
 from sqlmodel import Session, select
 
 from app import events, settings
-from app.club.compose import RenderedMail, render_copy
+from app.club.compose import queue_words, render_copy
 from app.club.order_news import queue_stage_news_for
-from app.club.outbox import OutboxMail, queue_mail
+from app.club.outbox import OutboxMail
 from app.club.templates import template
 from app.content.journey import Journey, journey_with
 from app.content.journey import journey as shipped_journey
@@ -49,7 +49,7 @@ def queue_confirmation(session: Session, order: Order, published: Mapping[str, M
         "tracking_link": settings.public_url() + tracking_link(order.number),
     }
     words = render_copy(copy.subject, copy.body, values)
-    _queue(session, order, "order_confirmation", f"confirmation:{order.number}", words)
+    queue_words(session, order, "order_confirmation", f"confirmation:{order.number}", words)
 
 
 def queue_delay_notice(session: Session, order: Order, state: Progress, published: Mapping[str, Mapping]) -> bool:
@@ -69,7 +69,7 @@ def queue_delay_notice(session: Session, order: Order, state: Progress, publishe
         "window": state.window_text,
         "tracking_link": settings.public_url() + tracking_link(order.number),
     }
-    _queue(session, order, "delay_notice", key, render_copy(copy.subject, copy.body, values))
+    queue_words(session, order, "delay_notice", key, render_copy(copy.subject, copy.body, values))
     return True
 
 
@@ -83,18 +83,6 @@ def queue_due_delay_notices(session: Session, now: datetime | None = None) -> li
     overdue = overdue_orders(session, now or datetime.now(UTC), _trip(published))
     return [order.number for order, state in overdue if queue_delay_notice(session, order, state, published)]
 
-
-def _queue(session: Session, order: Order, kind: str, key: str, words: RenderedMail) -> None:
-    queue_mail(
-        session,
-        kind=kind,
-        recipient=order.customer_email,
-        subject=words.subject,
-        body_text=words.text,
-        body_html=words.html,
-        dedupe_key=key,
-        order_id=order.id,
-    )
 
 
 def _events_of(session: Session, order: Order) -> list[tuple[str, datetime]]:

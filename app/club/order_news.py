@@ -7,8 +7,8 @@ from sqlmodel import Session, select
 
 from app import settings
 from app.club.birthdays import car_name, first_name
-from app.club.compose import render_copy
-from app.club.outbox import OutboxMail, queue_mail
+from app.club.compose import queue_words, render_copy
+from app.club.outbox import OutboxMail
 from app.club.preferences import wants
 from app.club.templates import template
 from app.content.journey import journey, journey_with
@@ -64,16 +64,5 @@ def queue_stage_news_for(session: Session, order: Order, now: datetime, publishe
         "tracking_link": settings.public_url() + tracking_link(order.number),
     }
     words = render_copy(copy.subject, copy.body, values)
-    queue_mail(
-        session,
-        kind="stage_news",
-        recipient=order.customer_email,
-        subject=words.subject,
-        body_text=words.text,
-        body_html=words.html,
-        dedupe_key=key,
-        order_id=order.id,
-        created_at=now,
-        next_attempt_at=now,
-    )
+    queue_words(session, order, "stage_news", key, words, now)
     return key

@@ -15,8 +15,8 @@ from sqlmodel import Field, Session, SQLModel, col, select
 
 from app import settings
 from app.club.birthdays import car_name, first_name
-from app.club.compose import render_copy
-from app.club.outbox import OutboxMail, queue_mail
+from app.club.compose import queue_words, render_copy
+from app.club.outbox import OutboxMail
 from app.club.preferences import email_key, wants
 from app.club.templates import template
 from app.content.journey import DELIVERED
@@ -222,16 +222,5 @@ def _thank(session: Session, inviter: Order, friend: Order, kind: str, now: date
         "tracking_link": settings.public_url() + tracking_link(inviter.number),
     }
     words = render_copy(copy.subject, copy.body, values)
-    queue_mail(
-        session,
-        kind=kind,
-        recipient=inviter.customer_email,
-        subject=words.subject,
-        body_text=words.text,
-        body_html=words.html,
-        dedupe_key=key,
-        order_id=inviter.id,
-        created_at=now,
-        next_attempt_at=now,
-    )
+    queue_words(session, inviter, kind, key, words, now)
     return key
