@@ -1,6 +1,5 @@
 """Builds the Reflex app: registers pages and HTTP routes; nothing else."""
 
-import functools
 import os
 from collections.abc import Iterable
 
@@ -39,10 +38,11 @@ from app.studio.page import studio_page
 from app.studio.schedule import run_release_schedule
 from app.studio.state import StudioState
 from app.telemetry import start_telemetry
+from app.tracking import push
 from app.tracking.estimate import estimate_line
 from app.tracking.feed_route import feed_routes
 from app.tracking.page import track_page
-from app.tracking.push import tell_trackers_soon
+from app.tracking.push import tell_open_tabs_soon
 from app.tracking.state import TrackState, redraw_tracker
 from app.ui.errors import handler_failed
 from app.ui.theme import GLOBAL_STYLE
@@ -95,7 +95,10 @@ async def _connected_anywhere(token: str) -> bool:
 
 def _tell_trackers(numbers: Iterable[str]) -> None:
     # Open trackers of these orders are redrawn through Reflex, which sends each tab what changed.
-    tell_trackers_soon(numbers, functools.partial(redraw_tracker, app.modify_state), _connected_anywhere)
+    tell_open_tabs_soon(numbers, redraw_tracker)
+
+
+push.wire(app.modify_state, _connected_anywhere)
 
 
 if settings.redis_url() is None and "REFLEX_STATE_MANAGER_MODE" not in os.environ:

@@ -22,6 +22,8 @@ from app.questions.thread import (
 )
 from app.signin.state import NotAllowed, StaffState
 from app.tracking.lookup import order_from_link
+from app.tracking.push import tell_open_tabs_soon
+from app.tracking.state import TrackState, shows_order
 from app.ui.handlers import event
 
 BROKEN_LINK = "This tracking link doesn't work any more, so we couldn't send that. Look your car up again."
@@ -39,6 +41,7 @@ class AskState(rx.State):
     thread: rx.Field[list[ThreadLine]] = rx.field([])
     error: str = ""
     sent: str = ""
+    _number: str = ""  # the order this tab shows, so an answer can be pushed to it
 
     def _order(self, s) -> Order | None:
         parts = self.router.url.path.strip("/").split("/")
@@ -54,6 +57,14 @@ class AskState(rx.State):
             order = self._order(s)
             self.available = order is not None
             self.thread = tracker_thread(s, order) if order is not None else []
+            self._number = order.number if order is not None else ""
+
+    def _redraw(self, number: str) -> bool:
+        """Show the thread again if this tab still shows order `number` (the dealership just answered)."""
+        if not self.available or self._number != number:
+            return False
+        self._show()
+        return True
 
     @event
     def ask(self, form: dict):
@@ -70,6 +81,17 @@ class AskState(rx.State):
             self.thread = tracker_thread(s, order)
         self.error, self.sent = "", ASKED
         return rx.set_value("question", "")
+
+
+async def redraw_thread(modify_state, token: str, number: str) -> bool:
+    """Redraw the conversation in the tab `token` if it still shows order `number` (see app.tracking.push).
+
+    The tab was noted by the tracker's load; it stays noted while its tracker shows the order, even
+    when it has no conversation to redraw (a tracker opened through the look-up form).
+    """
+    async with modify_state(rx.BaseStateToken(ident=token, cls=AskState)) as root:
+        redrawn = (await root.get_state(AskState))._redraw(number)
+        return redrawn or shows_order(await root.get_state(TrackState), number)
 
 
 class AnswerState(StaffState):
@@ -120,7 +142,10 @@ class AnswerState(StaffState):
                 self.answer_error = str(error)
                 return
             self._show(s, order)
+            number = order.number
         self.answer_error = ""
+        # After the commit: the buyer's open tracker shows the answer without a reload.
+        tell_open_tabs_soon([number], redraw_thread)
         return [
             rx.set_value("answer", ""),
             rx.toast.success("Answered. It's on their tracker and in the mail."),

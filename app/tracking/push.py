@@ -123,6 +123,29 @@ def tell_trackers_soon(numbers: Iterable[str], redraw: Redraw, is_connected: Cal
     task.add_done_callback(_running.discard)
 
 
+# The running app's two hooks (its `modify_state` and "is this tab connected anywhere?"), set once by
+# app.py; features below it announce news to open tabs through `tell_open_tabs_soon` without importing it.
+_app_hooks: tuple[Callable[..., Any], Callable[[str], Awaitable[bool]]] | None = None
+
+
+def wire(modify_state: Callable[..., Any], is_connected: Callable[[str], Awaitable[bool]]) -> None:
+    """Give the pushes the running app's hooks (app.py, once at import)."""
+    global _app_hooks
+    _app_hooks = (modify_state, is_connected)
+
+
+def tell_open_tabs_soon(numbers: Iterable[str], redraw: Callable[[Any, str, str], Awaitable[bool]]) -> bool:
+    """Redraw, with `redraw(modify_state, token, number)`, the open tabs watching these orders.
+
+    False when no app is running in this process (a command, a unit test): there is no open tab to tell.
+    """
+    if _app_hooks is None:
+        return False
+    modify_state, is_connected = _app_hooks
+    tell_trackers_soon(numbers, functools.partial(redraw, modify_state), is_connected)
+    return True
+
+
 async def settle() -> None:
     """Wait for pushes already started (tests, shutdown)."""
     with contextlib.suppress(Exception):

@@ -97,7 +97,7 @@ class TrackState(rx.State):
 
     def _redraw(self, number: str) -> bool:
         """Show the order's latest story if this tab still shows `number` (the feed just stored news)."""
-        if not self.found or self.preview or self._watching != number:
+        if not shows_order(self, number):
             return False
         with db.session() as s:
             order = s.exec(select(Order).where(Order.number == number)).first()
@@ -182,6 +182,12 @@ class TrackState(rx.State):
         views = pictures.catalogue.model(build.model).views
         self.spin_frames = pictures.spin_json(build)
         self.view, self.view_label, self.view_count = views[0], pictures.catalogue.view(views[0]).label, len(views)
+
+
+def shows_order(tracker: TrackState, number: str) -> bool:
+    """Whether this tab's tracker shows order `number` (a real order, not a studio preview)."""
+    # A plain function, not a method: Reflex would make a public state method an event handler.
+    return tracker.found and not tracker.preview and tracker._watching == number
 
 
 async def redraw_tracker(modify_state, token: str, number: str) -> bool:

@@ -33,6 +33,8 @@ def test_a_question_from_the_tracker_is_answered_on_the_desk_and_seen_on_the_tra
     expect(page.locator(".thread-message")).to_contain_text(["Can Pickle come home on a Saturday?"])
     expect(box).to_have_value("")
 
+    buyer, page = page, page.context.new_page()  # the buyer's tracker stays open in its own tab
+    page.on("pageerror", lambda exc: console_errors.append(str(exc)))
     sign_in(page, app_url, "dealer@motorjoy.example")
     expect(page).to_have_url(re.compile("/dealer$"))
     row = page.locator("#desk-questions tr", has_text=NUMBER)
@@ -47,6 +49,8 @@ def test_a_question_from_the_tracker_is_answered_on_the_desk_and_seen_on_the_tra
     expect(page.get_by_label("Your answer")).to_have_count(0)  # nothing is waiting now
     expect(page.get_by_text("Pickle: an answer from")).to_be_visible()  # the mail, in the order's story
 
+    # Pushed to the open tracker, with no reload and no timer in the page.
+    expect(buyer.locator("#ask-card")).to_contain_text("Saturdays are perfect: we're open till four.")
     page.goto(app_url + tracking_link(NUMBER))
     expect(page.locator("#ask-card")).to_contain_text("Saturdays are perfect: we're open till four.")
     expect(page.locator("#ask-card")).to_contain_text("at Motorjoy Glasgow")

@@ -10,6 +10,7 @@ import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
+from app.tracking import push
 from app.tracking.feed import create_feed_source
 from app.tracking.feed_route import feed_routes
 from app.tracking.push import LocalWatchers, RedisWatchers, tell_trackers
@@ -78,3 +79,32 @@ def test_the_feed_route_announces_the_orders_with_news_once_stored_and_nothing_e
     bad = {"events": [{**good["events"][0], "event_id": "e-2", "stage": "teleported"}]}
     assert client.post("/feed/events", content=json.dumps(bad), headers=headers).status_code == 422
     assert news == [["MJ4K7QX2"], []]
+
+
+def test_news_for_open_tabs_goes_through_the_running_apps_hooks_and_nowhere_without_an_app(monkeypatch):
+    monkeypatch.setattr(push, "_app_hooks", None)
+    assert not push.tell_open_tabs_soon(["MJ4K7QX2"], never_redraw)  # a command or a test: no tab to tell
+
+    watchers = LocalWatchers()
+    watchers.watch("MJ4K7QX2", "tab")
+    monkeypatch.setattr(push, "order_watchers", lambda: watchers)
+    redrawn = []
+
+    async def redraw(modify_state, token: str, number: str) -> bool:
+        redrawn.append((modify_state, token, number))
+        return True
+
+    async def is_connected(token: str) -> bool:
+        return True
+
+    async def answer_given() -> None:
+        push.wire("the app's modify_state", is_connected)
+        assert push.tell_open_tabs_soon(["MJ4K7QX2"], redraw)
+        await push.settle()
+
+    asyncio.run(answer_given())
+    assert redrawn == [("the app's modify_state", "tab", "MJ4K7QX2")]
+
+
+async def never_redraw(*_args) -> bool:
+    raise AssertionError("no app, no redraw")
