@@ -237,7 +237,8 @@
     document.querySelectorAll("[data-spin]:not([data-spin-bound])").forEach(bind);
   }
 
-  root.motorjoySpin = { rules, start };
+  // predict.js preloads a picked option's picture into the same store the spin swaps from.
+  root.motorjoySpin = { rules, start, preload: decodeFrame };
   new MutationObserver(start).observe(document.documentElement, { childList: true, subtree: true });
   start();
 })(typeof window !== "undefined" ? window : globalThis);

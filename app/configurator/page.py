@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from app.configurator.panel import OptionCard, OptionGroup, PriceRow
+from app.configurator.panel import BASE_LINE, DESTINATION_LINE, OptionCard, OptionGroup
 from app.configurator.state import BuildState
 from app.render import car_pictures
 from app.ui.forms import field_label, tied_to_error
@@ -15,9 +15,11 @@ PICTURE_SIZES = "(min-width: 64em) 40rem, 100vw"
 
 
 def picture_panel() -> rx.Component:
+    # The spin's frames come from assets/predict.js, worked out from the build below: the server sends
+    # the build (a few ids) per pick, not 24 picture URLs, and a pick's picture can start before it answers.
     return rx.box(
         car_spin(
-            BuildState.spin_frames,
+            "",
             [BuildState.picture_paths[i] for i in range(len(car_pictures().catalogue.widths))],
             BuildState.picture_alt,
             BuildState.view,
@@ -26,15 +28,23 @@ def picture_panel() -> rx.Component:
             BuildState.view_count,
             sizes=PICTURE_SIZES,
             on_sync=BuildState.pick_view,
+            data={
+                "data-catalogue": BuildState.catalogue_data,
+                "data-model": BuildState.model_id,
+                "data-choices": BuildState.choice_ids.to_string(),
+                "data-hex": BuildState.hex,
+                "data-description": BuildState.description,
+            },
         ),
+        rx.script(src="/predict.js"),
         width="100%",
     )
 
 
-def price_row(row: PriceRow) -> rx.Component:
+def price_row(label, amount) -> rx.Component:
     return rx.flex(
-        rx.text(row.label, size="2", color=rx.color("gray", 11)),
-        rx.text(row.amount, size="2", weight="medium", style={"font_variant_numeric": "tabular-nums"}),
+        rx.text(label, size="2", color=rx.color("gray", 11)),
+        rx.text(amount, size="2", weight="medium", style={"font_variant_numeric": "tabular-nums"}),
         justify="between",
         gap="1rem",
         width="100%",
@@ -50,7 +60,7 @@ def price_panel(near_total: tuple[rx.Component, ...] = ()) -> rx.Component:
                 as_="h2",
                 size="4",
             ),
-            rx.vstack(rx.foreach(BuildState.price_lines, price_row), spacing="1", width="100%"),
+            rx.vstack(*bill_rows(), spacing="1", width="100%"),
             rx.separator(size="4"),
             rx.flex(
                 rx.text("Total", weight="bold", size="4"),
@@ -69,6 +79,18 @@ def price_panel(near_total: tuple[rx.Component, ...] = ()) -> rx.Component:
         size="3",
         width="100%",
     )
+
+
+def bill_rows() -> list[rx.Component]:
+    """The bill as app.catalog.pricing.quote lists it, from lines sent once and the build's option ids."""
+    rows = [price_row(BuildState.bill[BASE_LINE].label, BuildState.bill[BASE_LINE].amount)]
+    for slot in car_pictures().catalogue.choice_slots:
+        line = BuildState.bill[BuildState.choice_ids[slot]]
+        # quote() names the customer's own paint with its code, e.g. "Any colour you like (#1A2B3C)".
+        custom = slot == "colour" and BuildState.custom_colour
+        rows.append(price_row(rx.cond(custom, f"{line.label} ({BuildState.hex})", line.label), line.amount))
+    rows.append(price_row(BuildState.bill[DESTINATION_LINE].label, BuildState.bill[DESTINATION_LINE].amount))
+    return rows
 
 
 def save_controls() -> rx.Component:
@@ -109,7 +131,10 @@ def option_item(option: OptionCard) -> rx.Component:
                     width="1.5rem",
                     height="1.5rem",
                     border_radius="999px",
-                    background=option.swatch,
+                    # The custom colour's swatch is the customer's paint once it is chosen.
+                    background=rx.cond(
+                        option.custom & (BuildState.choice_ids["colour"] == option.id), BuildState.hex, option.swatch
+                    ),
                     border=f"1px solid {rx.color('gray', 7)}",
                     flex_shrink="0",
                     aria_hidden="true",
@@ -126,34 +151,41 @@ def option_item(option: OptionCard) -> rx.Component:
             width="100%",
         ),
         value=option.id,
-        disabled=option.blocked != "",
-        on_mouse_enter=BuildState.preload(option.id).debounce(120),
+        disabled=is_blocked(option),
         # The price is part of what a screen reader hears, and a blocked option says why it is blocked.
         aria_label=f"{option.name}, {option.price}",
-        aria_describedby=rx.cond(option.blocked != "", f"blocked-{option.id}", ""),
-        title=rx.cond(option.blocked != "", option.blocked, option.description),
+        aria_describedby=rx.cond(is_blocked(option), f"blocked-{option.id}", ""),
+        title=rx.cond(is_blocked(option), BuildState.blocked[option.id], option.description),
+        # assets/predict.js draws this option's picture as it is hovered, focused and picked.
+        custom_attrs={"data-predict-option": option.id},
     )
 
 
+def is_blocked(option: OptionCard):
+    return BuildState.blocked.contains(option.id)
+
+
 def blocked_note(option: OptionCard) -> rx.Component:
+    fix = BuildState.fixes[option.id].to(str)
     return rx.cond(
-        option.blocked != "",
+        is_blocked(option),
         rx.flex(
             rx.text(
                 rx.text.strong(option.name),
-                f": {option.blocked}",
+                f": {BuildState.blocked[option.id]}",
                 size="2",
                 color=rx.color("gray", 11),
                 id=f"blocked-{option.id}",
             ),
             rx.cond(
-                option.fix != "",
+                BuildState.fixes.contains(option.id),
                 rx.button(
-                    option.fix,
+                    fix,
                     on_click=BuildState.pick(option.id),
                     size="1",
                     variant="soft",
-                    aria_label=f"Make {option.name} possible: {option.fix}",
+                    aria_label=f"Make {option.name} possible: {fix}",
+                    custom_attrs={"data-predict-option": option.id},
                     # A long fix wraps instead of pushing a 320 px screen sideways.
                     style={"white_space": "normal", "height": "auto !important", "min_height": "var(--space-5)"},
                     max_width="100%",
@@ -204,14 +236,19 @@ def option_group(group: OptionGroup) -> rx.Component:
         rx.heading(group.label, as_="h2", size="4", id=f"slot-{group.slot}"),
         rx.radio_cards.root(
             rx.foreach(group.options, option_item),
-            value=group.selected,
+            value=BuildState.choice_ids[group.slot].to(str),
             on_value_change=BuildState.pick,
             columns=rx.breakpoints(initial="2", sm="3"),
             gap="0.5rem",
             size="1",
             aria_labelledby=f"slot-{group.slot}",
         ),
-        rx.text(group.detail, size="2", color=rx.color("gray", 11), padding_top="0.5rem"),
+        rx.text(
+            BuildState.details[BuildState.choice_ids[group.slot]].to(str),
+            size="2",
+            color=rx.color("gray", 11),
+            padding_top="0.5rem",
+        ),
         rx.cond(group.slot == "colour", rx.box(custom_colour_form(), padding_top="0.5rem")),
         rx.vstack(rx.foreach(group.options, blocked_note), spacing="1", padding_top="0.5rem"),
         padding_bottom="1.25rem",

@@ -2,31 +2,28 @@
 
 from dataclasses import dataclass, field
 
-from app.catalog import Build, Catalogue, Option
-from app.catalog.pricing import money, quote
+from app.catalog import Build, Catalogue
+from app.catalog.pricing import PriceLine, money, quote
 from app.catalog.rules import why_not
 from app.render import CarPictures
 
 
 @dataclass
 class OptionCard:
-    """One option as the customer sees it; `blocked` says why it can't be picked right now."""
+    """One option as the customer sees it, the same whatever else is chosen (sent once per model)."""
 
     id: str
     name: str
     price: str
     description: str
     swatch: str = ""
-    blocked: str = ""
-    fix: str = ""  # the one-click change that makes it possible, e.g. "Switch Chili Red to Pepper White (+£0)"
+    custom: bool = False  # its swatch is the customer's paint once chosen
 
 
 @dataclass
 class OptionGroup:
     slot: str
     label: str
-    selected: str
-    detail: str = ""  # what the chosen option is, for the curious buyer
     options: list[OptionCard] = field(default_factory=list)
 
 
@@ -36,40 +33,68 @@ class PriceRow:
     amount: str
 
 
+@dataclass
+class CardStates:
+    """What changes on the cards with each pick, by option id: only the blocked ones are listed.
+
+    `blocked` says why an option can't be picked right now; `fix` is the one-click change that makes it
+    possible, e.g. "Switch Chili Red to Pepper White (total +£0)" (absent when there is none).
+    """
+
+    blocked: dict[str, str] = field(default_factory=dict)
+    fix: dict[str, str] = field(default_factory=dict)
+
+
 # "Any colour you like" shows the whole wheel until it is the colour chosen.
 RAINBOW = "conic-gradient(#e63946, #f4a261, #e9c46a, #2a9d8f, #457b9d, #8e44ad, #e63946)"
-
-
-def _swatch(option: Option, build: Build) -> str:
-    if option.custom:
-        return build.hex if build.choice(option.slot) == option.id else RAINBOW
-    return option.hex or ""
+# Keys of the bill's fixed lines beside the option ids (which never contain a colon).
+BASE_LINE, DESTINATION_LINE = ":base", ":destination"
 
 
 def price_text(amount: int, currency: str) -> str:
     return "Included" if amount == 0 else f"+{money(amount, currency)}"
 
 
-def option_groups(catalogue: Catalogue, build: Build) -> list[OptionGroup]:
+def option_groups(catalogue: Catalogue, model_id: str) -> list[OptionGroup]:
+    """The option panel of a model: every slot and its options, as they look whatever is chosen."""
     groups = []
     for slot in catalogue.choice_slots:
-        chosen = catalogue.option(build.choice(slot))
-        group = OptionGroup(slot, catalogue.slots[slot].label, chosen.id, chosen.description)
-        for option in catalogue.options_for(build.model, slot):
-            blocked = why_not(catalogue, build, option.id)
-            group.options.append(
-                OptionCard(
-                    id=option.id,
-                    name=option.name,
-                    price=price_text(option.price, catalogue.currency),
-                    description=option.description,
-                    swatch=_swatch(option, build),
-                    blocked=blocked.reason if blocked else "",
-                    fix=blocked.fix.describe() if blocked and blocked.fix else "",
-                )
-            )
+        group = OptionGroup(slot, catalogue.slots[slot].label)
+        for option in catalogue.options_for(model_id, slot):
+            swatch = RAINBOW if option.custom else option.hex or ""
+            price = price_text(option.price, catalogue.currency)
+            group.options.append(OptionCard(option.id, option.name, price, option.description, swatch, option.custom))
         groups.append(group)
     return groups
+
+
+def option_details(catalogue: Catalogue, model_id: str) -> dict[str, str]:
+    """What each option of the model is, shown under its group once chosen, by option id."""
+    return {o.id: o.description for o in catalogue.options if o.available_on(model_id) and o.description}
+
+
+def card_states(catalogue: Catalogue, build: Build) -> CardStates:
+    states = CardStates()
+    for slot in catalogue.choice_slots:
+        for option in catalogue.options_for(build.model, slot):
+            blocked = why_not(catalogue, build, option.id)
+            if blocked:
+                states.blocked[option.id] = blocked.reason
+                if blocked.fix:
+                    states.fix[option.id] = blocked.fix.describe()
+    return states
+
+
+def bill_lines(catalogue: Catalogue, model_id: str) -> dict[str, PriceRow]:
+    """Every line the model's bill can have, by option id (and BASE_LINE, DESTINATION_LINE): sent once,
+    so a pick only has to send the build. The custom colour's line adds the paint code, as `quote` does."""
+    model = catalogue.model(model_id)
+    build = catalogue.build_from(model_id)
+    lines = {BASE_LINE: quote(catalogue, build).lines[0], DESTINATION_LINE: quote(catalogue, build).lines[-1]}
+    for option in catalogue.options:
+        if option.available_on(model.id) and option.slot in catalogue.choice_slots:
+            lines[option.id] = PriceLine(option.name, option.price, option.id)
+    return {key: PriceRow(line.label, money(line.amount, catalogue.currency)) for key, line in lines.items()}
 
 
 def price_rows(catalogue: Catalogue, build: Build) -> tuple[list[PriceRow], str]:

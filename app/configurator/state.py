@@ -14,9 +14,19 @@ from app.catalog import Build, BuildError, Catalogue, normalise_hex
 from app.catalog.rules import choose, nearest_valid
 from app.configurator import builds
 from app.configurator.codes import normalise_code
-from app.configurator.panel import OptionGroup, PriceRow, option_groups, price_rows
+from app.configurator.panel import (
+    OptionGroup,
+    PriceRow,
+    bill_lines,
+    card_states,
+    option_details,
+    option_groups,
+    price_rows,
+)
+from app.configurator.prediction import catalogue_json
 from app.content.live import preview_values, previewing
-from app.render import CarPictures, car_pictures
+from app.render import CarPictures
+from app.render.alt import build_description
 from app.render.live import live_pictures
 from app.signin.state import NotAllowed, StaffState
 from app.ui.handlers import event
@@ -26,16 +36,6 @@ log = logging.getLogger(__name__)
 # A list filled from the top, so this page needn't import the features that care.
 AFTER_SAVE: list[Callable[[str], Any]] = []
 CANT_SAVE = "We can't save right now; your build is safe in this page. Try again in a minute."
-
-
-def _preload_script(paths: list[str]) -> str:
-    # Same origin and `sizes` as the picture on screen, so the browser fetches exactly the file it will show.
-    candidates = json.dumps([[path, width] for path, width in zip(paths, car_pictures().catalogue.widths, strict=True)])
-    return (
-        "(() => { const pic = document.getElementById('car-picture'); if (!pic) return;"
-        " const origin = new URL(pic.currentSrc || pic.src).origin; const img = new Image(); img.sizes = pic.sizes;"
-        f" img.srcset = {candidates}.map(([p, w]) => origin + p + ' ' + w + 'w').join(', '); }})()"
-    )
 
 
 def _kept_query(kept: str) -> dict[str, str]:
@@ -69,6 +69,22 @@ class BuildState(rx.State):
     # In the studio's preview (/studio/preview/build): the drafts, laid over the live catalogue. Server only.
     _preview: dict = {}
     previewing: bool = False
+    # Sent when a page opens and again only if the model or the catalogue changes (see _show): the
+    # option panel's structure, every line the bill can have, and what assets/predict.js needs to draw a
+    # pick's picture before the server answers. A pick then sends only the values below that changed.
+    groups: rx.Field[list[OptionGroup]] = rx.field([])
+    details: rx.Field[dict[str, str]] = rx.field({})
+    bill: rx.Field[dict[str, PriceRow]] = rx.field({})
+    catalogue_data: str = ""
+    _shown_catalogue: tuple[str, str] = ("", "")  # (asset version, model) the fields above were made for
+    # The picture the page opens with; the spin (assets/spin.js) and predict.js draw every one after it.
+    picture_paths: rx.Field[list[str]] = rx.field([])
+    picture_alt: str = ""
+    # Per pick, and only when changed: why cards are blocked and their fixes, the total, the words for the car.
+    blocked: rx.Field[dict[str, str]] = rx.field({})
+    fixes: rx.Field[dict[str, str]] = rx.field({})
+    total: str = ""
+    description: str = ""
 
     def _pictures(self) -> CarPictures:
         if not self.previewing:
@@ -87,11 +103,32 @@ class BuildState(rx.State):
         colour = self.choice_ids.get("colour", "")
         return bool(colour) and self._catalogue().option(colour).custom
 
-    def _show(self, build: Build, notes: list[str], saved_code: str = ""):
-        """Make `build` the one on screen, say what changed, and keep the page URL in step."""
-        self.model_id, self.choice_ids, self.hex = build.model, dict(build.choices), build.hex
-        self.notes = notes
-        self.saved_code = saved_code
+    def _set(self, **values: Any) -> None:
+        # Reflex sends every var assigned, equal or not: assign only what changed, so a pick stays small.
+        for name, value in values.items():
+            if getattr(self, name) != value:
+                setattr(self, name, value)
+
+    def _show(self, build: Build, notes: list[str], saved_code: str = "", opening: bool = False):
+        """Make `build` the one on screen, say what changed, and keep the page URL in step.
+
+        `opening`: a page (re)opens, so its picture is drawn from these values before any script runs."""
+        pictures = self._pictures()
+        catalogue = pictures.catalogue
+        self._set(model_id=build.model, choice_ids=dict(build.choices), hex=build.hex, notes=notes)
+        self._set(saved_code=saved_code)
+        if opening:  # a fresh page has none of the fields sent once
+            self._shown_catalogue = ("", "")
+        if self._shown_catalogue != (catalogue.asset_version, build.model):
+            self._shown_catalogue = (catalogue.asset_version, build.model)
+            self._set(groups=option_groups(catalogue, build.model), details=option_details(catalogue, build.model))
+            self._set(bill=bill_lines(catalogue, build.model), catalogue_data=catalogue_json(catalogue))
+        cards = card_states(catalogue, build)
+        self._set(blocked=cards.blocked, fixes=cards.fix, total=price_rows(catalogue, build)[1])
+        self._set(description=build_description(catalogue, build))
+        if opening:
+            paths, alt = pictures.paths_and_alt(build, self.view)
+            self._set(picture_paths=paths, picture_alt=alt)
         if self.previewing:
             return None  # the preview's URL stays the preview's
         url = f"/build/{saved_code}" if saved_code else "/build?" + builds.query_of(self._catalogue(), build, self.view)
@@ -103,35 +140,8 @@ class BuildState(rx.State):
         return bool(self.model_id)
 
     @rx.var
-    def groups(self) -> list[OptionGroup]:
-        return option_groups(self._catalogue(), self._build()) if self.model_id else []
-
-    @rx.var
-    def price_lines(self) -> list[PriceRow]:
-        return price_rows(self._catalogue(), self._build())[0] if self.model_id else []
-
-    @rx.var
-    def total(self) -> str:
-        return price_rows(self._catalogue(), self._build())[1] if self.model_id else ""
-
-    @rx.var
-    def picture_paths(self) -> list[str]:
-        if not self.model_id:
-            return [""] * len(self._catalogue().widths)
-        return self._pictures().paths_and_alt(self._build(), self.view)[0]
-
-    @rx.var
-    def picture_alt(self) -> str:
-        return self._pictures().paths_and_alt(self._build(), self.view)[1] if self.model_id else ""
-
-    @rx.var
     def model_name(self) -> str:
         return self._catalogue().model(self.model_id).name if self.model_id else ""
-
-    @rx.var
-    def spin_frames(self) -> str:
-        """Every angle of the build, for the spin (assets/spin.js) to preload and turn through."""
-        return self._pictures().spin_json(self._build()) if self.model_id else "[]"
 
     @rx.var
     def view_label(self) -> str:
@@ -165,7 +175,7 @@ class BuildState(rx.State):
             if opened is not None:
                 build, self.nickname, notes = opened
                 self.view = self._catalogue().model(build.model).views[0]
-                yield self._show(build, notes, normalise_code(code) or "")
+                yield self._show(build, notes, normalise_code(code) or "", opening=True)
                 return
             params = {}
             first = f"We couldn't find a build with the code {code[:12]!r}, so here is a fresh one to start from."
@@ -174,7 +184,7 @@ class BuildState(rx.State):
         else:
             first = ""
         build, self.view, notes = builds.build_from_query(self._catalogue(), params)
-        yield self._show(build, [first, *notes] if first else notes)
+        yield self._show(build, [first, *notes] if first else notes, opening=True)
 
     @event
     def pick(self, option_id: str):
@@ -183,17 +193,6 @@ class BuildState(rx.State):
         except BuildError as error:  # a forged event for an option this model doesn't have
             return rx.toast.error(str(error))
         return self._show(build, notes)
-
-    @event
-    def preload(self, option_id: str):
-        """Fetch the picture an option would give before it is clicked, so the click feels instant."""
-        try:
-            build, _notes = choose(self._catalogue(), self._build(), str(option_id))
-        except BuildError:
-            return
-        if build != self._build():
-            paths, _alt = self._pictures().paths_and_alt(build, self.view)
-            return rx.call_script(_preload_script(paths))
 
     @event
     def pick_model(self, model_id: str):
@@ -250,7 +249,7 @@ class BuildState(rx.State):
                 return
             self._preview, self.previewing = preview_values(s), True
         build, self.view, notes = builds.build_from_query(self._catalogue(), {})
-        self._show(build, notes)
+        self._show(build, notes, opening=True)
 
     @event
     def save(self):

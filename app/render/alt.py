@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from app.catalog import Catalogue
+from collections.abc import Sequence
+
+from app.catalog import Build, Catalogue
 from app.catalog.colour_names import colour_name
 from app.render.key import RenderKey
 
@@ -12,16 +14,30 @@ def alt_text(catalogue: Catalogue, key: RenderKey) -> str:
 
     The angle is named because the spin shows the same car from eight: a screen reader hears which one.
     """
-    model = catalogue.model(key.model)
-    options = [catalogue.option(option_id) for option_id in key.options]
+    return with_angle(catalogue, _describe(catalogue, key.model, key.options, key.hex), key.view)
+
+
+def build_description(catalogue: Catalogue, build: Build) -> str:
+    """The alt text without its angle: what /build sends once per pick for the browser to add each angle to."""
+    return _describe(catalogue, build.model, build.option_ids, build.hex)
+
+
+def with_angle(catalogue: Catalogue, description: str, view: str) -> str:
+    # assets/predict.js adds the angle the same way (tests/unit/test_prediction.py holds them together).
+    return f"{description}, seen from the {catalogue.view(view).label}"
+
+
+def _describe(catalogue: Catalogue, model_id: str, option_ids: Sequence[str], hex_colour: str) -> str:
+    model = catalogue.model(model_id)
+    options = [catalogue.option(option_id) for option_id in option_ids]
     colour = next(o for o in options if o.slot == "colour")
     # A customer's own paint is read out as a colour word, never as hex digits.
-    paint = f"a custom {colour_name(key.hex)}" if colour.custom else (colour.alt or colour.name)
+    paint = f"a custom {colour_name(hex_colour)}" if colour.custom else (colour.alt or colour.name)
     extras = [o.alt for o in options if o.slot != "colour" and o.alt]
     text = f"{model.name} in {paint}"
     if extras:
         text += " with " + _join(extras)
-    return f"{text.rstrip(',')}, seen from the {catalogue.view(key.view).label}"
+    return text.rstrip(",")
 
 
 def _join(phrases: list[str]) -> str:

@@ -40,9 +40,11 @@ def car_spin(
     sizes: str,
     on_sync=None,
     id: str = "car-picture",
+    data: dict[str, Var | str] | None = None,
 ) -> rx.Component:
     """The spin for a build: `frames` is CarPictures.spin_frames as JSON; `view`, `label`, `position`
-    (1-based) and `count` describe the angle the page opens at; `on_sync(view)` hears where turning stopped."""
+    (1-based) and `count` describe the angle the page opens at; `on_sync(view)` hears where turning stopped.
+    `data`: more data-* attributes for scripts that feed the spin its frames (assets/predict.js)."""
     sync = []
     if on_sync is not None:
         current = Var(_js_expr="(document.querySelector('[data-spin]')?.dataset.view ?? '')").to(str)
@@ -88,5 +90,6 @@ def car_spin(
             "data-frames": frames,
             "data-server-view": view,
             "data-widths": json.dumps(list(car_pictures().catalogue.widths)),
+            **(data or {}),
         },
     )

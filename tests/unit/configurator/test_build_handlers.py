@@ -31,7 +31,7 @@ def saved(nickname: str = "McGregor", **choices: str) -> str:
 def test_a_bare_build_page_shows_the_first_model_with_its_price_and_picture(demo_site):
     state = loaded()
     assert state.ready and state.model_id == "hatch" and state.notes == []
-    assert state.groups and state.price_lines and state.total.startswith("£")
+    assert state.groups and state.bill and state.total.startswith("£") and state.catalogue_data
     assert state.picture_paths[0].startswith("/car/") and state.picture_alt and state.view_count == 8
 
 
@@ -63,11 +63,8 @@ def test_picking_options_models_and_views(demo_site):
     assert state.notes
     refusal = BuildState.pick.fn(state, "no-such-option")
     assert refusal is not None and state.choice_ids["stripes"] == "stripes-single-red"
-    assert BuildState.preload.fn(state, "wheels-dish") is not None  # a different picture: fetch it early
-    assert BuildState.preload.fn(state, state.choice_ids["wheels"]) is None  # the same picture: nothing to do
-    assert BuildState.preload.fn(state, "no-such-option") is None
     BuildState.pick_model.fn(state, "convertible")
-    views = [frame["view"] for frame in json.loads(state.spin_frames)]  # what the spin turns through
+    views = json.loads(state.catalogue_data)["models"]["convertible"]  # what the spin turns through
     assert state.model_id == "convertible" and state.view in views
     other_view = next(v for v in views if v != state.view)
     BuildState.pick_view.fn(state, other_view)  # the spin stopped turning there

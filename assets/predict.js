@@ -1,0 +1,310 @@
+// The picture moves with the finger: when a visitor picks an option on /build, this works out the build
+// the server will answer with (the catalogue's rules, as app.catalog.rules applies them) and that build's
+// picture URLs (as app.render.key names them), and hands them to the spin (assets/spin.js) in the same
+// frame, so the new picture loads during the round trip instead of after it. Pointer-down, hover and
+// focus only preload; the picture changes on the click (mouse, touch, or Radix's click on a keyboard
+// selection). The server still decides: its answer (the build in data-model/-choices/-hex) settles the
+// picture, which only ever swaps to a decoded frame, so an agreeing answer changes nothing and a
+// disagreeing one (a rule, a changed catalogue) swaps once, without a blank.
+(function (root) {
+  "use strict";
+
+  // ---- the rules, as plain functions (unit-tested with `bun test tests/js`; the Python side is the
+  // reference: tests/unit/configurator/test_prediction.py compares the two on many builds)
+
+  // The catalogue as shipped (app/configurator/prediction.py), indexed once.
+  function indexCatalogue(data) {
+    const byId = new Map();
+    data.options.forEach((option, order) => byId.set(option.id, { ...option, order }));
+    return { ...data, byId, groups: ruleGroups(data, byId) };
+  }
+
+  function availableOn(option, model) {
+    return !option.models || option.models.includes(model);
+  }
+
+  function optionsFor(cat, model, slot) {
+    return cat.options.filter((o) => o.slot === slot && availableOn(o, model)).map((o) => cat.byId.get(o.id));
+  }
+
+  function inOrder(cat, choices) {
+    return cat.slots.filter((s) => s in choices).map((s) => choices[s]);
+  }
+
+  // ["requires", a, missing] and ["excludes", a, b] for each broken rule (rules._violations).
+  function violations(cat, ids) {
+    const chosen = new Set(ids);
+    const found = [];
+    const pairs = new Set();
+    for (const id of ids) {
+      const option = cat.byId.get(id);
+      if (!option) continue;
+      for (const r of option.requires || []) if (!chosen.has(r)) found.push(["requires", id, r]);
+      for (const other of option.excludes || []) {
+        const pair = [id, other].sort().join("\n");
+        if (chosen.has(other) && !pairs.has(pair)) {
+          pairs.add(pair);
+          found.push(["excludes", id, other]);
+        }
+      }
+    }
+    return found;
+  }
+
+  // Choice slots joined by any rule (rules.rule_groups), as a list of slot sets.
+  function ruleGroups(data, byId) {
+    const parent = Object.fromEntries(data.slots.map((s) => [s, s]));
+    const rootOf = (s) => {
+      while (parent[s] !== s) s = parent[s];
+      return s;
+    };
+    const touched = new Set();
+    for (const option of data.options) {
+      for (const otherId of [...(option.requires || []), ...(option.excludes || [])]) {
+        const other = byId.get(otherId);
+        if (!other || !(option.slot in parent) || !(other.slot in parent)) continue;
+        touched.add(option.slot).add(other.slot);
+        parent[rootOf(option.slot)] = rootOf(other.slot);
+      }
+    }
+    const groups = new Map();
+    for (const slot of data.slots) {
+      if (!touched.has(slot)) continue;
+      if (!groups.has(rootOf(slot))) groups.set(rootOf(slot), new Set());
+      groups.get(rootOf(slot)).add(slot);
+    }
+    return [...groups.values()];
+  }
+
+  function groupsOf(cat, slots) {
+    const found = new Set(slots);
+    for (const group of cat.groups) {
+      if ([...group].some((s) => found.has(s))) group.forEach((s) => found.add(s));
+    }
+    return found;
+  }
+
+  function slotsOf(cat, broken) {
+    const slots = new Set();
+    for (const v of broken) for (const id of v.slice(1)) if (cat.byId.has(id)) slots.add(cat.byId.get(id).slot);
+    return slots;
+  }
+
+  function lessThan(a, b) {
+    for (let i = 0; i < Math.min(a.length, b.length); i++) {
+      const [x, y] = [a[i], b[i]];
+      if (Array.isArray(x)) {
+        if (lessThan(x, y)) return true;
+        if (lessThan(y, x)) return false;
+      } else if (x !== y) return x < y;
+    }
+    return a.length < b.length;
+  }
+
+  // The valid choices with fewest changes outside `fixed`, then least price change, then manifest order
+  // (rules._smallest, enumerating combinations in the same order as itertools.product).
+  function smallest(cat, model, current, fixed, slots) {
+    const free = cat.slots.filter((s) => slots.has(s) && !(s in fixed));
+    const menus = free.map((s) =>
+      optionsFor(cat, model, s)
+        .filter((o) => !o.custom || o.id === current[s])
+        .map((o) => o.id)
+    );
+    const priceOf = (ids) => ids.reduce((sum, id) => sum + cat.byId.get(id).price, 0);
+    const oldPrice = priceOf(Object.values(current));
+    let best = null;
+    let bestKey = null;
+    const combo = new Array(free.length);
+    const visit = (depth) => {
+      if (depth === free.length) {
+        const choices = { ...current, ...fixed };
+        free.forEach((s, i) => (choices[s] = combo[i]));
+        const ids = inOrder(cat, choices);
+        if (violations(cat, ids).length) return;
+        const changed = free.filter((s) => choices[s] !== current[s]).length;
+        const key = [changed, Math.abs(priceOf(ids) - oldPrice), ids.map((id) => cat.byId.get(id).order)];
+        if (bestKey === null || lessThan(key, bestKey)) [best, bestKey] = [choices, key];
+        return;
+      }
+      for (const id of menus[depth]) {
+        combo[depth] = id;
+        visit(depth + 1);
+      }
+    };
+    visit(0);
+    return best;
+  }
+
+  function paintHex(cat, choices, hex) {
+    const colour = cat.byId.get(choices.colour);
+    return colour.custom ? hex : colour.hex || "";
+  }
+
+  // The build the server's `choose` gives for picking `optionId`, or null where it would refuse.
+  // A build is {model, choices: {slot: option id}, hex}, hex upper-case "#RRGGBB" as the server sends it.
+  function choose(cat, build, optionId) {
+    const option = cat.byId.get(optionId);
+    if (!option || !cat.slots.includes(option.slot) || !availableOn(option, build.model)) return null;
+    const wanted = { ...build.choices, [option.slot]: option.id };
+    const broken = violations(cat, inOrder(cat, wanted));
+    let choices = wanted;
+    if (broken.length) {
+      const slots = groupsOf(cat, new Set([option.slot, ...slotsOf(cat, broken)]));
+      choices = smallest(cat, build.model, build.choices, { [option.slot]: option.id }, slots);
+      if (!choices) return null;
+    }
+    const ordered = Object.fromEntries(cat.slots.map((s) => [s, choices[s]]));
+    return { model: build.model, choices: ordered, hex: paintHex(cat, ordered, build.hex) };
+  }
+
+  // RenderKey.url(): /car/{version}/{model}/{view}/{width}/{HEX}/{option}+{option}+....{format}
+  function pictureUrl(cat, build, view, width) {
+    const ids = cat.slots.map((s) => build.choices[s]).join("+");
+    return `/car/${cat.version}/${build.model}/${view}/${width}/${build.hex.slice(1)}/${ids}.${cat.format}`;
+  }
+
+  // CarPictures.spin_frames(), with each angle's alt text from the build's description (render.alt).
+  function frames(cat, build, description) {
+    return (cat.models[build.model] || []).map((view) => ({
+      view,
+      label: cat.views[view],
+      paths: cat.widths.map((w) => pictureUrl(cat, build, view, w)),
+      alt: `${description}, seen from the ${cat.views[view]}`,
+    }));
+  }
+
+  function sameBuild(a, b) {
+    return !!a && !!b && a.model === b.model && a.hex === b.hex && JSON.stringify(a.choices) === JSON.stringify(b.choices);
+  }
+
+  const rules = { indexCatalogue, violations, choose, pictureUrl, frames, sameBuild };
+  if (typeof module !== "undefined" && module.exports) module.exports = rules;
+  if (typeof document === "undefined") return;
+
+  // ---- the page
+  // No answer this long after a pick (the server refused it, or the answer changed nothing): show the server's.
+  const SETTLE_AFTER_MS = 3000;
+
+  function bind(spin) {
+    spin.dataset.predictBound = "true";
+    const pic = spin.querySelector("img");
+    let catText = null;
+    let cat = null;
+    let server = null; // the build the server last sent
+    let pending = []; // builds predicted for picks the server hasn't answered yet, oldest first
+    let settleTimer = 0;
+
+    function readServer() {
+      try {
+        const choices = JSON.parse(spin.dataset.choices || "{}");
+        return spin.dataset.model ? { model: spin.dataset.model, choices, hex: spin.dataset.hex || "" } : null;
+      } catch (_error) {
+        return null;
+      }
+    }
+
+    function origin() {
+      try {
+        return new URL(pic.currentSrc || pic.src).origin;
+      } catch (_error) {
+        return "";
+      }
+    }
+
+    // The spin follows data-frames (keeping the angle on screen) and swaps only to decoded pictures.
+    function show(build) {
+      const text = JSON.stringify(frames(cat, build, spin.dataset.description || ""));
+      if (spin.dataset.frames !== text) spin.dataset.frames = text;
+    }
+
+    function sync() {
+      if (spin.dataset.catalogue !== catText) {
+        catText = spin.dataset.catalogue || null;
+        try {
+          cat = catText ? indexCatalogue(JSON.parse(catText)) : null;
+        } catch (_error) {
+          cat = null;
+        }
+      }
+      const answer = readServer();
+      if (!cat || !answer || !cat.models[answer.model]) return;
+      if (!sameBuild(answer, server)) {
+        server = answer;
+        // Answers come in the order the picks went; one that differs from its prediction wins and ends the rest.
+        const expected = pending.shift();
+        if (expected && !sameBuild(expected, answer)) pending = [];
+      }
+      if (!pending.length) {
+        clearTimeout(settleTimer);
+        show(server);
+      } else {
+        show(pending[pending.length - 1]);
+      }
+    }
+
+    function predicted(target) {
+      const optionId = target && target.dataset.predictOption;
+      if (!optionId || !cat || !server || target.disabled || target.getAttribute("aria-checked") === "true") return null;
+      const base = pending.length ? pending[pending.length - 1] : server;
+      const next = choose(cat, base, optionId);
+      return next && !sameBuild(next, base) ? next : null;
+    }
+
+    function preload(target) {
+      const next = predicted(target);
+      if (!next || !root.motorjoySpin) return;
+      const view = spin.dataset.view || cat.models[next.model][0];
+      if (!cat.models[next.model].includes(view)) return;
+      const paths = cat.widths.map((w) => origin() + pictureUrl(cat, next, view, w));
+      root.motorjoySpin.preload(
+        { src: paths[0], srcset: paths.map((p, i) => p + " " + cat.widths[i] + "w").join(", ") },
+        pic.sizes
+      );
+    }
+
+    function commit(target) {
+      const next = predicted(target);
+      if (!next) return;
+      pending.push(next);
+      show(next);
+      clearTimeout(settleTimer);
+      settleTimer = setTimeout(() => {
+        pending = [];
+        if (server) show(server);
+      }, SETTLE_AFTER_MS);
+    }
+
+    spin.predict = { preload, commit };
+    new MutationObserver(sync).observe(spin, {
+      attributes: true,
+      attributeFilter: ["data-catalogue", "data-model", "data-choices", "data-hex", "data-description"],
+    });
+    sync();
+  }
+
+  function start() {
+    document.querySelectorAll("[data-spin][data-catalogue]:not([data-predict-bound])").forEach(bind);
+  }
+
+  // One set of listeners for the page, handing each option to the picture it belongs with.
+  function on(type, act, when = () => true) {
+    document.addEventListener(
+      type,
+      (event) => {
+        const target = event.target instanceof Element && event.target.closest("[data-predict-option]");
+        const spin = target && document.querySelector("[data-spin][data-predict-bound]");
+        if (spin && spin.predict && when(event)) spin.predict[act](target);
+      },
+      // Capture: this runs before the click reaches Radix, which sends the pick to the server.
+      { capture: true }
+    );
+  }
+  on("click", "commit");
+  on("pointerdown", "preload", (event) => event.button === 0);
+  on("pointerover", "preload");
+  on("focusin", "preload");
+
+  root.motorjoyPredict = { rules, start };
+  new MutationObserver(start).observe(document.documentElement, { childList: true, subtree: true });
+  start();
+})(typeof window !== "undefined" ? window : globalThis);

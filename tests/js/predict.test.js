@@ -1,0 +1,58 @@
+// The prediction's rules on a small catalogue: a plain pick, a pick that needs a fix, refusals, the URL.
+// (tests/unit/configurator/test_prediction.py compares it with the server on the real catalogue.)
+import { describe, expect, test } from "bun:test";
+
+const rules = require("../../assets/predict.js");
+
+const cat = rules.indexCatalogue({
+  version: "v1",
+  format: "webp",
+  widths: [800, 400],
+  slots: ["colour", "stripes", "wheels"],
+  views: { front: "front", side: "left side" },
+  models: { hatch: ["front", "side"], coupe: ["front"] },
+  options: [
+    { id: "red", slot: "colour", price: 0, hex: "#C0392B" },
+    { id: "white", slot: "colour", price: 0, hex: "#F4F4F4" },
+    { id: "gold", slot: "colour", price: 900, hex: "#D4AF37" },
+    { id: "custom", slot: "colour", price: 1200, custom: true },
+    { id: "no-stripes", slot: "stripes", price: 0 },
+    { id: "red-stripe", slot: "stripes", price: 250, excludes: ["red"] },
+    { id: "spoke", slot: "wheels", price: 0 },
+    { id: "turbine", slot: "wheels", price: 600, models: ["coupe"] },
+  ],
+});
+const build = { model: "hatch", choices: { colour: "red", stripes: "no-stripes", wheels: "spoke" }, hex: "#C0392B" };
+
+describe("choosing", () => {
+  test("a pick that breaks no rule changes its own slot and the paint follows the colour", () => {
+    expect(rules.choose(cat, build, "white")).toEqual({ ...build, choices: { ...build.choices, colour: "white" }, hex: "#F4F4F4" });
+  });
+  test("the custom colour keeps the paint on the car", () => {
+    expect(rules.choose(cat, build, "custom").hex).toBe("#C0392B");
+  });
+  test("a pick that breaks a rule takes the smallest fix: the cheapest colour change, never to the custom one", () => {
+    const next = rules.choose(cat, build, "red-stripe");
+    expect(next.choices).toEqual({ colour: "white", stripes: "red-stripe", wheels: "spoke" });
+  });
+  test("an option the model doesn't offer, or that doesn't exist, is left to the server to refuse", () => {
+    expect(rules.choose(cat, build, "turbine")).toBe(null);
+    expect(rules.choose(cat, build, "no-such-option")).toBe(null);
+  });
+});
+
+describe("the picture", () => {
+  test("URLs name version, model, view, width, paint and one option per slot in slot order", () => {
+    expect(rules.pictureUrl(cat, build, "side", 400)).toBe("/car/v1/hatch/side/400/C0392B/red+no-stripes+spoke.webp");
+  });
+  test("frames list the model's angles with their labels, paths per width and alt text", () => {
+    const frames = rules.frames(cat, build, "Hatch in Chili Red");
+    expect(frames.map((f) => f.view)).toEqual(["front", "side"]);
+    expect(frames[1].paths).toHaveLength(2);
+    expect(frames[1].alt).toBe("Hatch in Chili Red, seen from the left side");
+  });
+  test("builds compare by model, paint and choices", () => {
+    expect(rules.sameBuild(build, { ...build, choices: { ...build.choices } })).toBe(true);
+    expect(rules.sameBuild(build, rules.choose(cat, build, "white"))).toBe(false);
+  });
+});
