@@ -1,31 +1,50 @@
-"""Benchmark (not a test): click an option on /build → the new picture decoded on screen, in Chromium.
+"""Benchmark (not a test): click an option on /build → the new picture decoded on screen, against a plain page.
 
     .venv/bin/python tests/bench/configurator_clicks.py --url http://localhost:3000 --clicks 50
 
-Drives a running production build (`python3 quickstart.py serve`). The walk starts from a random
-custom paint, so every picture of the first pass is new to the server (cache miss: cold); the same
-clicks are then replayed in a fresh browser (no browser cache) so every picture is a server cache
-hit (warm). Prints p50/p95 per pass; the last line is one JSON object.
+Drives a running production build in Chromium. Start it with the limit on never-seen pictures lifted (the
+spin preloads every angle of each new build, so a fast walk is many misses a minute from one client):
+
+    MOTORJOY_PICTURE_MISSES_PER_MINUTE=100000 python3 quickstart.py serve
+
+Four passes:
+- build, cold: a random walk of option clicks on /build (roof, mirrors, stripes, badges, wheels: never the
+  colour, so the walk keeps a random custom paint and every picture is new to the server: cache miss);
+- floor, cold: the floor page (a plain HTML page from a bare local server: one <img> with the same
+  widths and `sizes`, and a few lines of JS setting its srcset on a click) walks the same pictures in
+  another random paint, so they are new to the server too;
+- build, warm and floor, warm: each walk again in a fresh browser (nothing in the browser's cache; every
+  picture a server cache hit).
+Each click is timed from the click event to the new picture loaded and decoded. On /build it also counts
+the bytes the server sends per pick (every websocket frame until the pick's answer has arrived), and how
+much of that is Reflex's router data (re-sent whenever the page's address changed since the last event).
+Prints p50/p95 and the ratio to the floor per pass; the last line is one JSON object.
 """
 
 import argparse
+import http.server
 import json
 import random
 import shutil
 import statistics
 import sys
+import threading
 from pathlib import Path
 
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Browser, Page, WebSocket, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # run as a script: the checkout's packages
 from tests.browser import CHROMIUM_ARGS
 
-MODELS = ("Hatch", "Convertible")  # switching model is not an option click
+VIEWPORT = {"width": 1280, "height": 800}
+# Option cards the walk clicks: enabled, not chosen, and neither a model nor a colour.
+WALKABLE = "section:not(:has(#slot-colour)):not(:has(#slot-model)) [role=radio][aria-checked=false]:not([disabled])"
+ROOT_STATE = "reflex___state____state"
 
 # Arms a promise (kept on window: Playwright would otherwise wait for it before clicking) that resolves
 # with the ms from the click to the moment a new picture is loaded and decoded.
 MEASURE = """() => { window.__click = new Promise(resolve => {
+  setTimeout(() => resolve(null), 30000);  // never came (e.g. a 429): counted as a failure
   const img = document.getElementById('car-picture');
   const before = img.currentSrc;
   let t0 = null;
@@ -38,46 +57,146 @@ MEASURE = """() => { window.__click = new Promise(resolve => {
   requestAnimationFrame(check);
 }); }"""
 
+FLOOR_PAGE = """<!doctype html><html><head><meta charset=utf-8><title>floor</title>
+<meta name=viewport content="width=device-width, initial-scale=1"></head><body style="margin:0">
+<div style="width:40rem"><img id=car-picture alt="the car" sizes="%(sizes)s" srcset="%(first)s"
+ style="width:100%%;aspect-ratio:16/9;display:block"></div><button id=next>Next</button>
+<script>
+const srcsets = %(srcsets)s; let i = 0;
+document.getElementById('next').addEventListener('click', () => {
+  const img = document.getElementById('car-picture'); img.srcset = srcsets[++i];
+});
+</script></body></html>"""
+
+
+class Frames:
+    """Counts what the server sends over the page's websocket."""
+
+    def __init__(self, page: Page) -> None:
+        self.received: list[str] = []
+        page.on("websocket", self._watch)
+
+    def _watch(self, socket: WebSocket) -> None:
+        socket.on("framereceived", lambda payload: self.received.append(payload if isinstance(payload, str) else ""))
+
+    def take(self) -> list[str]:
+        taken, self.received = self.received, []
+        return taken
+
+
+def router_bytes(frame: str) -> int:
+    """Bytes of Reflex's own router data (the root state's part of the delta) in a socket.io event frame."""
+    try:
+        update = json.loads(frame[frame.index("[") :])[1]
+    except (ValueError, IndexError, TypeError):
+        return 0
+    root = (update.get("delta") or {}).get(ROOT_STATE) if isinstance(update, dict) else None
+    return len(json.dumps(root, separators=(",", ":"), ensure_ascii=False).encode()) if root else 0
+
+
+class NoPicture(RuntimeError):
+    """The new picture never arrived: is the server limiting misses? (see the module docstring)"""
+
+
+def timed(page: Page) -> float:
+    ms = page.evaluate("() => window.__click")
+    if ms is None:
+        raise NoPicture("no new picture within 30 s of a click")
+    return ms
+
 
 def click_and_time(page: Page, name: str) -> float:
     page.evaluate(MEASURE)
     page.get_by_role("radio", name=name, exact=True).click()
-    return page.evaluate("() => window.__click")
+    return timed(page)
 
 
-def open_start(page: Page, url: str, hex_colour: str) -> None:
+def answered(page: Page, name: str) -> None:
+    """Wait for the server's answer to a pick: the card it chose is checked (so its delta has arrived)."""
+    page.get_by_role("radio", name=name, exact=True).and_(page.locator("[aria-checked=true]")).wait_for()
+    page.wait_for_timeout(150)  # the URL's replaceState comes in its own frame just after
+
+
+def open_build(browser: Browser, url: str, hex_colour: str) -> tuple[Page, Frames]:
+    page = browser.new_context(viewport=VIEWPORT).new_page()
+    frames = Frames(page)
     page.goto(f"{url}/build?model=hatch&colour=custom&hex={hex_colour}")
     page.wait_for_function("() => { const i = document.getElementById('car-picture'); return i && i.complete; }")
+    page.wait_for_timeout(500)
+    return page, frames
 
 
-def cold_pass(browser, url: str, hex_colour: str, clicks: int, rng: random.Random) -> tuple[list[float], list[str]]:
-    """A random walk of option clicks (enabled, not yet chosen), timed as it goes; returns timings and names."""
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    open_start(page, url, hex_colour)
-    timings, names = [], []
+def build_walk(browser: Browser, url: str, hex_colour: str, clicks: int, rng: random.Random) -> dict:
+    """A random walk on /build, timed as it goes: timings, names, each new picture's srcset, bytes per pick."""
+    page, frames = open_build(browser, url, hex_colour)
+    walk: dict = {"ms": [], "names": [], "srcsets": [], "bytes": [], "router_bytes": []}
+    frames.take()
     for _ in range(clicks):
-        options = page.locator("section [role=radio][aria-checked=false]:not([disabled])").all()
-        labels = [o.get_attribute("aria-label") for o in options]
-        name = rng.choice([label for label in labels if label not in MODELS])
-        names.append(name)
+        labels = [o.get_attribute("aria-label") for o in page.locator(WALKABLE).all()]
+        name = rng.choice(labels)
+        walk["names"].append(name)
+        walk["ms"].append(click_and_time(page, name))
+        walk["srcsets"].append(page.eval_on_selector("#car-picture", "i => i.getAttribute('srcset')"))
+        answered(page, name)
+        sent = frames.take()
+        walk["bytes"].append(sum(len(f.encode()) for f in sent))
+        walk["router_bytes"].append(sum(router_bytes(f) for f in sent))
+    page.context.close()
+    return walk
+
+
+def replay(browser: Browser, url: str, hex_colour: str, names: list[str]) -> list[float]:
+    page, _frames = open_build(browser, url, hex_colour)
+    timings = []
+    for name in names:
         timings.append(click_and_time(page, name))
-    context.close()
-    return timings, names
-
-
-def run_pass(browser, url: str, hex_colour: str, names: list[str]) -> list[float]:
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    open_start(page, url, hex_colour)
-    timings = [click_and_time(page, name) for name in names]
-    context.close()
+        answered(page, name)
+    page.context.close()
     return timings
 
 
-def summary(timings: list[float]) -> dict:
-    cuts = statistics.quantiles(timings, n=20)
-    return {"p50_ms": round(statistics.median(timings), 1), "p95_ms": round(cuts[18], 1), "n": len(timings)}
+def floor_server(srcsets: list[str], sizes: str) -> tuple[http.server.HTTPServer, str]:
+    html = (FLOOR_PAGE % {"sizes": sizes, "first": srcsets[0], "srcsets": json.dumps(srcsets)}).encode()
+
+    class Floor(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(html)))
+            self.end_headers()
+            self.wfile.write(html)
+
+        def log_message(self, *_args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Floor)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+def floor_walk(browser: Browser, floor_url: str, clicks: int) -> list[float]:
+    page = browser.new_context(viewport=VIEWPORT).new_page()
+    page.goto(floor_url)
+    page.wait_for_function("() => { const i = document.getElementById('car-picture'); return i.complete; }")
+    timings = []
+    for _ in range(clicks):
+        page.evaluate(MEASURE)
+        page.click("#next")
+        timings.append(timed(page))
+    page.context.close()
+    return timings
+
+
+def summary(timings: list[float], floor: list[float] | None = None) -> dict:
+    def cut(values: list[float]) -> tuple[float, float]:
+        return statistics.median(values), statistics.quantiles(values, n=20)[18]
+
+    p50, p95 = cut(timings)
+    result = {"p50_ms": round(p50, 1), "p95_ms": round(p95, 1), "n": len(timings)}
+    if floor:
+        f50, f95 = cut(floor)
+        result.update(p50_ratio=round(p50 / f50, 2), p95_ratio=round(p95 / f95, 2))
+    return result
 
 
 def main() -> None:
@@ -87,16 +206,52 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=None)
     args = parser.parse_args()
     seed = args.seed if args.seed is not None else random.randrange(1 << 30)
-    hex_colour = f"{random.Random(seed).randrange(1 << 24):06X}"
+    rng = random.Random(seed)
+    build_hex, floor_hex = (f"{rng.randrange(1 << 24):06X}" for _ in range(2))
     with sync_playwright() as pw:
         chromium = shutil.which("chromium") or "/usr/bin/chromium"
         browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        cold, names = cold_pass(browser, args.url, hex_colour, args.clicks, random.Random(seed))
-        warm = run_pass(browser, args.url, hex_colour, names)
+        walk = build_walk(browser, args.url, build_hex, args.clicks, rng)
+        # The same pictures in the floor's own paint (the custom paint is the URL's only hex).
+        start = f"{args.url}/build?model=hatch&colour=custom&hex={build_hex}"
+        page = browser.new_page(viewport=VIEWPORT)
+        page.goto(start)
+        page.wait_for_function("() => document.getElementById('car-picture')?.complete")
+        sizes = page.eval_on_selector("#car-picture", "i => i.sizes")
+        first = page.eval_on_selector("#car-picture", "i => i.getAttribute('srcset')")
+        page.close()
+        srcsets = [s.replace(f"/{build_hex}/", f"/{floor_hex}/") for s in [first, *walk["srcsets"]]]
+        server, floor_url = floor_server(srcsets, sizes)
+        floor_cold = floor_walk(browser, floor_url, args.clicks)
+        build_warm = replay(browser, args.url, build_hex, walk["names"])
+        floor_warm = floor_walk(browser, floor_url, args.clicks)
+        server.shutdown()
         browser.close()
-    result = {"clicks": args.clicks, "seed": seed, "cold": summary(cold), "warm": summary(warm)}
-    print(f"cold (server cache miss): p50 {result['cold']['p50_ms']} ms, p95 {result['cold']['p95_ms']} ms")
-    print(f"warm (server cache hit):  p50 {result['warm']['p50_ms']} ms, p95 {result['warm']['p95_ms']} ms")
+    result = {
+        "clicks": args.clicks,
+        "seed": seed,
+        "paints": {"build": build_hex, "floor": floor_hex},
+        "cold": summary(walk["ms"], floor_cold),
+        "warm": summary(build_warm, floor_warm),
+        "floor_cold": summary(floor_cold),
+        "floor_warm": summary(floor_warm),
+        "bytes_per_pick": {
+            "median": statistics.median(walk["bytes"]),
+            "max": max(walk["bytes"]),
+            "router_median": statistics.median(walk["router_bytes"]),
+        },
+    }
+    for name in ("cold", "warm"):
+        ours, floor = result[name], result[f"floor_{name}"]
+        print(
+            f"{name}: /build p50 {ours['p50_ms']} / p95 {ours['p95_ms']} ms; floor p50 {floor['p50_ms']} / "
+            f"p95 {floor['p95_ms']} ms; ratio {ours['p50_ratio']}x / {ours['p95_ratio']}x"
+        )
+    per_pick = result["bytes_per_pick"]
+    print(
+        f"bytes the server sent per pick: median {per_pick['median']}, max {per_pick['max']} "
+        f"(of which Reflex's router data: median {per_pick['router_median']})"
+    )
     print(json.dumps(result))
 
 

@@ -7,6 +7,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from app.catalog import load_catalogue
+from app.catalog.rules import choose
+from app.render import render_key
 
 
 def open_build(page: Page, app_url: str, query: str = "") -> None:
@@ -198,3 +200,93 @@ def test_an_old_side_view_link_still_opens_with_a_picture(page: Page, app_url: s
     expect(picture(page)).to_have_attribute("alt", re.compile(f"^Convertible in Seafoam.*seen from the {label}$"))
     page.wait_for_function("document.querySelector('#car-picture').complete")
     assert page.evaluate("document.querySelector('#car-picture').naturalWidth") > 0
+
+
+class HeldAnswers:
+    """Sits on the page's websocket and, while holding, keeps the server's messages back: what the page
+    does before the server has answered, made visible. Everything held is delivered in order on release."""
+
+    def __init__(self, page: Page) -> None:
+        self.holding = False
+        self.held: list = []
+        self.page_side = None
+        page.route_web_socket(re.compile(r"/_event"), self._route)
+
+    def _route(self, ws) -> None:
+        server = ws.connect_to_server()
+        ws.on_message(server.send)
+        server.on_message(self._from_server)
+        self.page_side = ws
+
+    def _from_server(self, message) -> None:
+        if self.holding:
+            self.held.append(message)
+        else:
+            self.page_side.send(message)
+
+    def hold(self) -> None:
+        self.holding = True
+
+    def release(self) -> None:
+        self.holding = False
+        for message in self.held:
+            self.page_side.send(message)
+        self.held = []
+
+
+# Counts the picture's swaps (srcset changes) from now on, for "no double swap" checks.
+COUNT_SWAPS = """() => { window.__swaps = [];
+  new MutationObserver(ms => ms.forEach(m => window.__swaps.push(m.target.getAttribute('srcset'))))
+    .observe(document.getElementById('car-picture'), {attributeFilter: ['srcset']}); }"""
+
+
+def open_predicting(page: Page, app_url: str, query: str) -> HeldAnswers:
+    answers = HeldAnswers(page)
+    open_build(page, app_url, query)
+    expect(page.locator("[data-spin][data-predict-bound][data-preloaded=true]")).to_be_attached(timeout=90_000)
+    page.evaluate(COUNT_SWAPS)
+    return answers
+
+
+def test_the_picture_changes_before_the_server_answers_and_once(page: Page, app_url: str, console_errors: list[str]):
+    answers = open_predicting(page, app_url, "?model=hatch&colour=chili-red&roof=roof-white")
+    total = page.locator("#total").inner_text()
+    answers.hold()
+    page.get_by_role("radio", name=re.compile("^Black roof")).click()
+    # The new picture is on screen while the server's answer is still held back: the card isn't checked
+    # yet and the total hasn't moved, but the picture already shows the black roof.
+    expect(picture(page)).to_have_attribute("srcset", re.compile(r"/chili-red\+roof-black\+"))
+    expect(page.get_by_role("radio", name=re.compile("^Black roof"))).not_to_be_checked()
+    assert page.locator("#total").inner_text() == total and answers.held
+    answers.release()
+    expect(page.get_by_role("radio", name=re.compile("^Black roof"))).to_be_checked()
+    expect(page.get_by_role("status").filter(has_text="Total")).to_have_count(1)
+    page.wait_for_timeout(500)  # time for a second swap, if the answer caused one
+    swaps = page.evaluate("window.__swaps")
+    assert len(swaps) == 1 and "roof-black" in swaps[0], swaps  # the server agreed: nothing more changed
+    assert picture(page).get_attribute("alt").startswith("Hatch in Chili Red with a black roof")
+    assert console_errors == []
+
+
+def test_when_the_server_disagrees_its_answer_wins(page: Page, app_url: str):
+    answers = open_predicting(page, app_url, "?model=hatch&colour=chili-red")
+    # The page's copy of the rules goes stale, as if the studio had published a change after it opened:
+    # it no longer knows that the red stripe can't go on red paint, so it predicts the wrong car.
+    page.evaluate("""() => { const spin = document.querySelector('[data-spin]');
+      const data = JSON.parse(spin.dataset.catalogue);
+      for (const o of data.options) { delete o.excludes; }
+      spin.dataset.catalogue = JSON.stringify(data); }""")
+    catalogue = load_catalogue()
+    build = catalogue.build_from("hatch", {"colour": "chili-red"})
+    server_build, _notes = choose(catalogue, build, "stripes-single-red")
+    assert server_build.choice("colour") != "chili-red"
+    answers.hold()
+    page.get_by_role("button", name=re.compile("^Make Red offset stripe possible")).click()
+    expect(picture(page)).to_have_attribute("srcset", re.compile(r"/chili-red\+.*stripes-single-red"))
+    answers.release()
+    # The server's fix wins: its paint and its options, exactly the URL the server itself would give.
+    server_path = render_key(catalogue, server_build, catalogue.model("hatch").views[0], 800).url()
+    expect(picture(page)).to_have_attribute("srcset", re.compile(re.escape(server_path)))
+    expect(page.get_by_role("radio", name="Red offset stripe")).to_be_checked()
+    swaps = page.evaluate("window.__swaps")
+    assert len(swaps) == 2 and "chili-red" in swaps[0] and server_path in swaps[1], swaps
