@@ -79,6 +79,9 @@
 
   // ---- the page
   const SYNC_AFTER_MS = 600;
+  // The other angles of a new build wait until the visitor pauses (or reaches for the spin): while they
+  // click through options, each angle fetched would compete with the next picked picture for the server.
+  const OTHERS_AFTER_MS = 1000;
   const decoded = new Map(); // srcset -> Promise of a decoded Image (null if it failed)
 
   function decodeFrame(frame, sizes) {
@@ -153,9 +156,14 @@
       });
     }
 
+    let othersTimer = 0;
+    let othersFor = null; // the frames whose other angles are loading or loaded
+
     function preloadOthers() {
       const wanted = frames;
-      delete spin.dataset.preloaded;
+      clearTimeout(othersTimer);
+      if (othersFor === wanted) return;
+      othersFor = wanted;
       let chain = show(index);
       for (const i of preloadOrder(index, frames.length)) {
         // One at a time, so the angle on screen and its neighbours are never queued behind the far side.
@@ -194,9 +202,13 @@
       for (const key of Array.from(decoded.keys())) {
         if (!frames.some((f) => f.srcset === key)) decoded.delete(key);
       }
-      // The angle on screen first (the page already asked for it), then the rest of this build.
-      if (pic.complete) preloadOthers();
-      else onceLoaded(pic, preloadOthers);
+      // The angle on screen now; the rest once the visitor pauses, or as soon as they reach for the spin.
+      delete spin.dataset.preloaded;
+      show(index);
+      clearTimeout(othersTimer);
+      const later = () => (othersTimer = setTimeout(preloadOthers, OTHERS_AFTER_MS));
+      if (pic.complete) later();
+      else onceLoaded(pic, later);
     }
 
     stage.addEventListener("keydown", (event) => {
@@ -228,7 +240,10 @@
     stage.addEventListener("pointercancel", endDrag);
     stage.addEventListener("dragstart", (event) => event.preventDefault());
 
-    // React updates data-frames when the build changes; follow it.
+    for (const type of ["pointerenter", "focusin", "pointerdown"]) {
+      spin.addEventListener(type, () => frames.length && preloadOthers());
+    }
+    // React (or assets/predict.js) updates data-frames when the build changes; follow it.
     new MutationObserver(refresh).observe(spin, { attributes: true, attributeFilter: ["data-frames"] });
     refresh();
   }
