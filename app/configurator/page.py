@@ -1,14 +1,25 @@
 """/build: the configurator. Every number and rule on it comes from the catalogue via BuildState."""
 
-import reflex as rx
+from typing import cast
 
-from app.configurator.panel import BASE_LINE, DESTINATION_LINE, OptionCard, OptionGroup
+import reflex as rx
+from reflex.vars import ObjectVar, Var
+
+from app.configurator.panel import BASE_LINE, DESTINATION_LINE, OptionCard, OptionGroup, PriceRow
 from app.configurator.state import BuildState
 from app.render import car_pictures
 from app.ui.forms import field_label, tied_to_error
 from app.ui.layout import page_shell
 from app.ui.preview import preview_banner
 from app.ui.spin import car_spin
+
+# The state's dicts as the page reads them, keyed by slot or option id (typed for mypy: Reflex's own
+# overloads see a dict field as an array).
+CHOICES = cast(ObjectVar[dict[str, str]], BuildState.choice_ids)
+BLOCKED = cast(ObjectVar[dict[str, str]], BuildState.blocked)
+FIXES = cast(ObjectVar[dict[str, str]], BuildState.fixes)
+DETAILS = cast(ObjectVar[dict[str, str]], BuildState.details)
+BILL = cast(ObjectVar[dict[str, PriceRow]], BuildState.bill)
 
 # How wide the car is drawn: the page's srcset and the preload sent with its HTML must agree on it.
 PICTURE_SIZES = "(min-width: 64em) 40rem, 100vw"
@@ -20,7 +31,7 @@ def picture_panel() -> rx.Component:
     return rx.box(
         car_spin(
             "",
-            [BuildState.picture_paths[i] for i in range(len(car_pictures().catalogue.widths))],
+            [BuildState.picture_paths[i].to(str) for i in range(len(car_pictures().catalogue.widths))],
             BuildState.picture_alt,
             BuildState.view,
             BuildState.view_label,
@@ -31,7 +42,7 @@ def picture_panel() -> rx.Component:
             data={
                 "data-catalogue": BuildState.catalogue_data,
                 "data-model": BuildState.model_id,
-                "data-choices": BuildState.choice_ids.to_string(),
+                "data-choices": CHOICES.to_string(),
                 "data-hex": BuildState.hex,
                 "data-description": BuildState.description,
             },
@@ -83,14 +94,19 @@ def price_panel(near_total: tuple[rx.Component, ...] = ()) -> rx.Component:
 
 def bill_rows() -> list[rx.Component]:
     """The bill as app.catalog.pricing.quote lists it, from lines sent once and the build's option ids."""
-    rows = [price_row(BuildState.bill[BASE_LINE].label, BuildState.bill[BASE_LINE].amount)]
+    rows = [price_row(*bill_line(BASE_LINE))]
     for slot in car_pictures().catalogue.choice_slots:
-        line = BuildState.bill[BuildState.choice_ids[slot]]
+        label, amount = bill_line(CHOICES[slot])
         # quote() names the customer's own paint with its code, e.g. "Any colour you like (#1A2B3C)".
         custom = slot == "colour" and BuildState.custom_colour
-        rows.append(price_row(rx.cond(custom, f"{line.label} ({BuildState.hex})", line.label), line.amount))
-    rows.append(price_row(BuildState.bill[DESTINATION_LINE].label, BuildState.bill[DESTINATION_LINE].amount))
+        rows.append(price_row(rx.cond(custom, f"{label} ({BuildState.hex})", label), amount))
+    rows.append(price_row(*bill_line(DESTINATION_LINE)))
     return rows
+
+
+def bill_line(key) -> tuple[Var[str], Var[str]]:
+    line = cast(ObjectVar[dict[str, str]], BILL[key])  # a PriceRow as the browser holds it
+    return line["label"].to(str), line["amount"].to(str)
 
 
 def save_controls() -> rx.Component:
@@ -132,9 +148,7 @@ def option_item(option: OptionCard) -> rx.Component:
                     height="1.5rem",
                     border_radius="999px",
                     # The custom colour's swatch is the customer's paint once it is chosen.
-                    background=rx.cond(
-                        option.custom & (BuildState.choice_ids["colour"] == option.id), BuildState.hex, option.swatch
-                    ),
+                    background=rx.cond(option.custom & (CHOICES["colour"] == option.id), BuildState.hex, option.swatch),
                     border=f"1px solid {rx.color('gray', 7)}",
                     flex_shrink="0",
                     aria_hidden="true",
@@ -155,30 +169,30 @@ def option_item(option: OptionCard) -> rx.Component:
         # The price is part of what a screen reader hears, and a blocked option says why it is blocked.
         aria_label=f"{option.name}, {option.price}",
         aria_describedby=rx.cond(is_blocked(option), f"blocked-{option.id}", ""),
-        title=rx.cond(is_blocked(option), BuildState.blocked[option.id], option.description),
+        title=rx.cond(is_blocked(option), BLOCKED[option.id], option.description),
         # assets/predict.js draws this option's picture as it is hovered, focused and picked.
         custom_attrs={"data-predict-option": option.id},
     )
 
 
 def is_blocked(option: OptionCard):
-    return BuildState.blocked.contains(option.id)
+    return BLOCKED.contains(option.id)
 
 
 def blocked_note(option: OptionCard) -> rx.Component:
-    fix = BuildState.fixes[option.id].to(str)
+    fix = FIXES[option.id].to(str)
     return rx.cond(
         is_blocked(option),
         rx.flex(
             rx.text(
                 rx.text.strong(option.name),
-                f": {BuildState.blocked[option.id]}",
+                f": {BLOCKED[option.id]}",
                 size="2",
                 color=rx.color("gray", 11),
                 id=f"blocked-{option.id}",
             ),
             rx.cond(
-                BuildState.fixes.contains(option.id),
+                FIXES.contains(option.id),
                 rx.button(
                     fix,
                     on_click=BuildState.pick(option.id),
@@ -236,7 +250,7 @@ def option_group(group: OptionGroup) -> rx.Component:
         rx.heading(group.label, as_="h2", size="4", id=f"slot-{group.slot}"),
         rx.radio_cards.root(
             rx.foreach(group.options, option_item),
-            value=BuildState.choice_ids[group.slot].to(str),
+            value=CHOICES[group.slot].to(str),
             on_value_change=BuildState.pick,
             columns=rx.breakpoints(initial="2", sm="3"),
             gap="0.5rem",
@@ -244,7 +258,7 @@ def option_group(group: OptionGroup) -> rx.Component:
             aria_labelledby=f"slot-{group.slot}",
         ),
         rx.text(
-            BuildState.details[BuildState.choice_ids[group.slot]].to(str),
+            DETAILS[CHOICES[group.slot]].to(str),
             size="2",
             color=rx.color("gray", 11),
             padding_top="0.5rem",
