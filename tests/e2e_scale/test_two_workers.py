@@ -26,7 +26,7 @@ def test_the_session_state_lives_in_redis_not_in_a_worker(scaled_app: ScaledApp)
         on_first = ReflexTab(first, "/build?model=hatch")
         await on_first.open()
         await on_first.send(f"{BUILD_STATE}.set_nickname", (BUILD_STATE, "nickname"), text="McGregor")
-        await on_first.send(f"{BUILD_STATE}.pick", (BUILD_STATE, "picture_paths"), option_id="racing-green")
+        await on_first.send(f"{BUILD_STATE}.pick", (BUILD_STATE, "choice_ids"), option_id="racing-green")
         await on_first.close()
         # The same tab (token) comes back on the other worker; `hydrate` alone sends the whole state
         # without running the page's on_load, so nothing is rebuilt from the URL.
