@@ -10,7 +10,7 @@ from app.catalog import load_catalogue
 from app.catalog.pricing import quote
 from app.configurator import builds
 from app.configurator.models import SavedBuild
-from app.configurator.panel import option_groups, price_rows
+from app.configurator.panel import BASE_LINE, DESTINATION_LINE, bill_lines, card_states, option_groups, price_rows
 
 
 @pytest.fixture(scope="module")
@@ -137,11 +137,29 @@ def test_a_bad_nickname_saves_nothing(session, catalogue):
 
 def test_blocked_options_say_why_and_offer_a_fix(catalogue):
     build = catalogue.build_from("hatch", {"colour": "chili-red"})
-    stripes = next(g for g in option_groups(catalogue, build) if g.slot == "stripes")
-    red = next(o for o in stripes.options if o.id == "stripes-single-red")
-    assert "Chili Red" in red.blocked
-    assert red.fix.startswith("Switch Chili Red to")
-    assert all(not o.blocked for o in stripes.options if o.id != "stripes-single-red")
+    stripes = next(g for g in option_groups(catalogue, "hatch") if g.slot == "stripes")
+    cards = card_states(catalogue, build)
+    assert "Chili Red" in cards.blocked["stripes-single-red"]
+    assert cards.fix["stripes-single-red"].startswith("Switch Chili Red to")
+    assert not {o.id for o in stripes.options} & set(cards.blocked) - {"stripes-single-red"}
+
+
+def test_the_bill_sent_once_has_every_line_a_build_of_the_model_can_have(catalogue):
+    for model in catalogue.models:
+        lines = bill_lines(catalogue, model.id)
+        for slot in catalogue.choice_slots:
+            for option in catalogue.options_for(model.id, slot):
+                build = catalogue.build_from(model.id, {slot: option.id}, "#2A9D8F" if option.custom else None)
+                rows, _total = price_rows(catalogue, build)
+                custom = [f"{lines[option.id].label} ({build.hex})"] if option.custom else []
+                page_rows = [lines[BASE_LINE], *(lines[i] for i in build.option_ids), lines[DESTINATION_LINE]]
+                page_labels = [r.label for r in page_rows]
+                if custom:  # the page adds the paint code to the custom colour's line, as quote() does
+                    page_labels[1 + catalogue.choice_slots.index(slot)] = custom[0]
+                assert (page_labels, [r.amount for r in page_rows]) == (
+                    [r.label for r in rows],
+                    [r.amount for r in rows],
+                )
 
 
 def test_price_rows_add_up_to_the_quote(catalogue):
