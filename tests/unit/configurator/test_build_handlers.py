@@ -127,3 +127,23 @@ def test_the_home_page_counts_cars_on_their_way(demo_site):
     state = state_for(HomeState, path="/")
     HomeState.load.fn(state)
     assert state.on_the_way > 0 and state.announcement == ""
+
+
+def test_a_pick_sends_only_what_changed(demo_site):
+    state = loaded()
+    root = state._get_root_state()
+    opened = root.get_delta()[BuildState.get_full_name()]
+    root._clean()
+    assert {"groups_rx_state_", "bill_rx_state_", "catalogue_data_rx_state_"} <= set(opened)  # once per page
+    for option in ("roof-black", "stripes-single-red", "wheels-dish"):  # the stripe moves the paint too
+        BuildState.pick.fn(state, option)
+        sent = root.get_delta()[BuildState.get_full_name()]
+        root._clean()
+        assert "choice_ids_rx_state_" in sent and not {"groups_rx_state_", "bill_rx_state_"} & set(sent)
+        assert len(json.dumps(sent).encode()) < 1024, sent
+    BuildState.pick_view.fn(state, "side")  # the spin stopped: the build is the same, so are its values
+    assert set(root.get_delta()[BuildState.get_full_name()]) == {
+        "view_rx_state_",
+        "view_label_rx_state_",
+        "view_position_rx_state_",
+    }
