@@ -195,8 +195,12 @@ def history_entry(row: ObjectVar[HistoryRow]) -> rx.Component:
                     width="100%",
                 ),
                 rx.cond(
-                    row.diff != "",
-                    rx.code_block(row.diff, language="diff", wrap_long_lines=True, width="100%", font_size="0.8rem"),
+                    row.changes.length() > 0,
+                    rx.el.ul(
+                        rx.foreach(row.changes, lambda said: rx.el.li(rx.text(said, size="2"))),
+                        margin="0",
+                        padding_left="1.25rem",
+                    ),
                 ),
                 spacing="2",
                 width="100%",
