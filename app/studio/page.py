@@ -7,6 +7,8 @@ from app.render import car_pictures
 from app.studio.content import HistoryRow
 from app.studio.desk import FieldView, ItemRow
 from app.studio.mail_state import MailDeskState
+from app.studio.nudge_page import nudge_report_tab
+from app.studio.nudge_state import NudgeReportState
 from app.studio.state import StudioState
 from app.studio.uploads import MAX_UPLOAD_BYTES
 from app.ui.car_picture import backend_src
@@ -484,6 +486,7 @@ def workshop() -> rx.Component:
                 rx.tabs.trigger("Imagery", value="imagery"),
                 rx.tabs.trigger("Releases", value="releases"),
                 rx.tabs.trigger("Club mail", value="mail", on_click=MailDeskState.load),
+                rx.tabs.trigger("Nudge report", value="nudges", on_click=NudgeReportState.load),
                 rx.tabs.trigger("Audit log", value="audit"),
                 style={"flex_wrap": "wrap"},
             ),
@@ -491,6 +494,7 @@ def workshop() -> rx.Component:
             tab_panel("imagery", "Imagery", imagery()),
             tab_panel("releases", "Releases", releases()),
             tab_panel("mail", "Club mail", mail_tab()),
+            tab_panel("nudges", "Nudge report", nudge_report_tab()),
             tab_panel("audit", "Audit log", audit_log()),
             default_value="items",
             width="100%",
