@@ -117,7 +117,6 @@ class ReportRow:
     road_share: str  # "62%"
     off_share: str
     verdict: str  # "Best", "Worst" or ""
-    summary: str  # the bar in words
     road_width: int
     snooze_width: int
     off_width: int
@@ -134,11 +133,11 @@ class NudgeReport:
 
 def nudge_report(counts: list[LineCounts], period: Period, answer_words: Mapping[str, str]) -> NudgeReport:
     """The report as the studio shows it: best line first, worst last, unranked lines after them."""
-    ranked = sorted((c for c in counts if _rankable(c)), key=lambda c: (-_score(c), -c.shown, c.line))
+    ranked = sorted((c for c in counts if _rankable(c)), key=lambda c: (_score(c), c.shown), reverse=True)
     others = sorted((c for c in counts if not _rankable(c)), key=lambda c: (c.line == "", -c.shown, c.place))
     best = ranked[0] if len(ranked) >= 2 else None
     worst = ranked[-1] if len(ranked) >= 2 and _score(ranked[-1]) < _score(ranked[0]) else None
-    rows = [_row(c, "Best" if c is best else "Worst" if c is worst else "", answer_words) for c in ranked + others]
+    rows = [_row(c, "Best" if c is best else "Worst" if c is worst else "") for c in ranked + others]
     return NudgeReport(period.label, rows, sum(c.shown for c in counts), _headline(best, worst, answer_words))
 
 
@@ -146,18 +145,14 @@ def _rankable(c: LineCounts) -> bool:
     return bool(c.line) and c.shown >= MIN_SHOWN_TO_RANK
 
 
-def _score(c: LineCounts) -> float:
-    # A line lands when people go back to the road, and grates when they switch nudges off.
-    return (c.road - c.off) / c.shown
+def _score(c: LineCounts) -> tuple[float, float]:
+    # A line lands when people go back to the road; between equals, the one fewer switch off is better.
+    return (c.road / c.shown, -c.off / c.shown)
 
 
-def _row(c: LineCounts, verdict: str, words: Mapping[str, str]) -> ReportRow:
+def _row(c: LineCounts, verdict: str) -> ReportRow:
     unanswered = max(0, c.shown - c.road - c.snooze - c.off)  # a nudge shown just before the period answers in it
     widths = _whole_percentages([c.road, c.snooze, c.off, unanswered])
-    summary = (
-        f"Shown {_times(c.shown)}: {c.road} {words['road'].lower()}, {c.snooze} {words['snooze'].lower()}, "
-        f"{c.off} {words['off'].lower()}, {unanswered} no answer."
-    )
     return ReportRow(
         c.line or f"Line {c.place + 1} (words not recorded)",
         c.shown,
@@ -168,13 +163,8 @@ def _row(c: LineCounts, verdict: str, words: Mapping[str, str]) -> ReportRow:
         _share(c.road, c.shown),
         _share(c.off, c.shown),
         verdict,
-        summary,
         *widths,
     )
-
-
-def _times(n: int) -> str:
-    return "once" if n == 1 else f"{n:,} times"
 
 
 def _share(part: int, whole: int) -> str:

@@ -74,24 +74,34 @@ def chart_row(row: ObjectVar[ReportRow]) -> rx.Component:
     return rx.box(
         rx.flex(verdict_badge(row.verdict), rx.text(row.line, size="2"), gap="0.5rem", align="center"),
         rx.flex(
-            *(
-                rx.box(
-                    background=colour,
-                    width=getattr(row, f"{part}_width").to_string() + "%",
-                    height="100%",
-                    # A hairline of page colour between parts, so neighbours never depend on hue alone.
-                    box_shadow="inset -2px 0 0 var(--color-background)",
-                )
-                for part, colour in PARTS
-            ),
-            height="0.9rem",
-            width="100%",
-            border_radius="3px",
-            overflow="hidden",
-            background="var(--gray-3)",
+            bar(row),
+            rx.text(row.road_share, size="1", weight="bold", min_width="2.5rem"),
+            gap="0.5rem",
+            align="center",
             margin_top="0.25rem",
         ),
         width="100%",
+    )
+
+
+def bar(row: ObjectVar[ReportRow]) -> rx.Component:
+    return rx.flex(
+        *(
+            rx.box(
+                background=colour,
+                width=getattr(row, f"{part}_width").to_string() + "%",
+                height="100%",
+                # A hairline of page colour between parts, so neighbours never depend on hue alone.
+                box_shadow="inset -2px 0 0 var(--color-background)",
+            )
+            for part, colour in PARTS
+        ),
+        height="0.9rem",
+        width="100%",
+        border_radius="3px",
+        overflow="hidden",
+        background="var(--gray-3)",
+        flex="1",
     )
 
 
@@ -117,6 +127,7 @@ def chart() -> rx.Component:
     # Drawn for the eye; the table below carries the same numbers for everyone (and screen readers).
     return rx.vstack(
         legend(),
+        rx.text("The % after each bar is the share that went back to the road.", size="1"),
         rx.foreach(NudgeReportState.rows, chart_row),
         spacing="3",
         width="100%",
@@ -137,7 +148,9 @@ def numbers() -> rx.Component:
                 rx.foreach(
                     NudgeReportState.rows,
                     lambda r: rx.table.row(
-                        rx.table.row_header_cell(rx.flex(verdict_badge(r.verdict), r.line, gap="0.5rem", wrap="wrap")),
+                        rx.table.row_header_cell(
+                            rx.flex(verdict_badge(r.verdict), r.line, gap="0.5rem", align="start"), min_width="15rem"
+                        ),
                         *(rx.table.cell(v) for v in (r.shown, r.road, r.snooze, r.off, r.unanswered, r.road_share)),
                     ),
                 )

@@ -119,8 +119,8 @@ def studio_tab(tab: str) -> Callable[[Page, str], None]:
 def studio_nudge_bad_range(page: Page, app_url: str) -> None:
     studio_tab("Nudge report")(page, app_url)
     page.get_by_label("Period").select_option("range")
-    page.get_by_label("From").fill("2026-11-20")
-    page.get_by_label("To").fill("2026-11-01")
+    page.get_by_label("From", exact=True).fill("2026-11-20")
+    page.get_by_label("To", exact=True).fill("2026-11-01")
     page.get_by_role("button", name="Show").click()
     expect(page.get_by_role("alert")).to_contain_text("swap them")
 

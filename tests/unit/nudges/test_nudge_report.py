@@ -108,9 +108,7 @@ def test_best_first_worst_last_with_bars_that_add_up():
         assert row.road_width + row.snooze_width + row.off_width + row.unanswered_width == 100
     meh = report.rows[1]
     assert (meh.road_width, meh.snooze_width, meh.off_width, meh.unanswered_width) == (30, 30, 30, 10)
-    assert meh.summary == (
-        "Shown 10 times: 3 back to the road, 3 five more minutes, 3 don't nudge me on this device, 1 no answer."
-    )
+    assert (meh.road_share, meh.off_share, meh.unanswered) == ("30%", "30%", 1)
 
 
 def test_no_best_or_worst_from_too_few_nudges():
