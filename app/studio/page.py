@@ -203,6 +203,7 @@ def history_entry(row: ObjectVar[HistoryRow]) -> rx.Component:
                         margin="0",
                         padding_left="1.25rem",
                     ),
+                    rx.text("The same as the version before.", size="2", color=rx.color("gray", 11)),
                 ),
                 spacing="2",
                 width="100%",
