@@ -180,7 +180,7 @@ def nudge_report_tab() -> rx.Component:
         period_picker(),
         rx.cond(
             state.error != "",
-            rx.callout(state.error, icon="circle-alert", color_scheme="red", role="alert", id=ERROR_ID),
+            rx.callout(state.error, icon="circle-alert", color_scheme="tomato", role="alert", id=ERROR_ID),
         ),
         rx.cond(
             state.period != "",

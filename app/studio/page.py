@@ -317,7 +317,7 @@ def imagery() -> rx.Component:
         ),
         rx.cond(
             StudioState.upload_error != "",
-            rx.callout(StudioState.upload_error, icon="circle-alert", color_scheme="red", role="alert"),
+            rx.callout(StudioState.upload_error, icon="circle-alert", color_scheme="tomato", role="alert"),
         ),
         rx.cond(
             StudioState.sheet.length() > 0,
@@ -479,7 +479,7 @@ def workshop() -> rx.Component:
         ),
         rx.cond(
             StudioState.error != "",
-            rx.callout(StudioState.error, icon="circle-alert", color_scheme="red", role="alert", id="studio-error"),
+            rx.callout(StudioState.error, icon="circle-alert", color_scheme="tomato", role="alert", id="studio-error"),
         ),
         rx.tabs.root(
             rx.tabs.list(
@@ -572,7 +572,7 @@ def mail_tab() -> rx.Component:
         ),
         rx.cond(
             MailDeskState.error != "",
-            rx.callout(MailDeskState.error, icon="circle-alert", color_scheme="red", role="alert"),
+            rx.callout(MailDeskState.error, icon="circle-alert", color_scheme="tomato", role="alert"),
         ),
         rx.cond(MailDeskState.notice != "", rx.callout(MailDeskState.notice, icon="check", color_scheme="grass")),
         rx.heading("Write a new-feature note", as_="h3", size="4"),
