@@ -22,6 +22,7 @@ def cmd_migrate(_args: argparse.Namespace) -> int:
 
 def cmd_demo(_args: argparse.Namespace) -> int:
     from app.catalog import load_catalogue
+    from app.nudges.demo import seed_demo_nudges
     from app.orders.demo import seed_demo_orders
     from app.staff.demo import seed_demo_staff
 
@@ -29,6 +30,7 @@ def cmd_demo(_args: argparse.Namespace) -> int:
     with db.session() as s:
         created = seed_demo_staff(s)
         added = seed_demo_orders(s, load_catalogue())
+        seed_demo_nudges(s)
     print(f"Demo data ready ({added} demo orders added; the catalogue comes from layers/manifest.toml).")
     if created:
         print("Demo sign-ins (demo only): " + "; ".join(f"{role} {email} / {pw}" for email, role, pw in created))

@@ -110,16 +110,17 @@
       addEventListener(type, () => (lastInteraction = Date.now()), { passive: true, capture: true })
     );
 
-    function tell(action, line) {
+    // The words go too: marketing may edit the pool while this tab is open, and the report counts by them.
+    function tell(action, line, text) {
       fetch(apiOrigin(cfg) + "/nudges/event", {
         method: "POST",
         headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ action: action, line: line }),
+        body: JSON.stringify({ action: action, line: line, text: text }),
         keepalive: true,
       }).catch(() => {});
     }
 
-    function answer(action, line, preview) {
+    function answer(action, line, text, preview) {
       dialog.close();
       dialog.remove();
       dialog = null;
@@ -129,7 +130,7 @@
       if (action === "off") device = Object.assign({}, device, { off: true });
       write(sessionStorage, VISIT_KEY, visit);
       write(localStorage, DEVICE_KEY, device);
-      tell(action, line);
+      tell(action, line, text);
     }
 
     // `preview` (the studio's "show me") draws the dialog with draft lines and records nothing.
@@ -152,21 +153,25 @@
         '<button type="button" data-action="off" class="nudge-quiet"></button></div>';
       dialog.querySelector("h2").textContent = cfg.title;
       dialog.querySelector("p").textContent = lines[line];
-      const labels = { road: "Back to the road", snooze: cfg.snoozeLabel, off: "Don't nudge me on this device" };
+      const labels = {
+        road: cfg.roadLabel || "Back to the road",
+        snooze: cfg.snoozeLabel,
+        off: cfg.offLabel || "Don't nudge me on this device",
+      };
       dialog.querySelectorAll("button").forEach((b) => {
         b.textContent = labels[b.dataset.action];
-        b.addEventListener("click", () => answer(b.dataset.action, line, preview));
+        b.addEventListener("click", () => answer(b.dataset.action, line, lines[line], preview));
       });
       // Escape closes it, like "Back to the road": no more nudges this visit.
       dialog.addEventListener("cancel", (event) => {
         event.preventDefault();
-        answer("road", line, preview);
+        answer("road", line, lines[line], preview);
       });
       // Inside the page's own tree, where the app's styles reach (showModal lifts it to the top anyway).
       const host = document.getElementById("nudge-config");
       (host ? host.parentElement : document.body).appendChild(dialog);
       dialog.showModal();
-      if (!preview) tell("shown", line);
+      if (!preview) tell("shown", line, lines[line]);
     }
     root.motorjoyPreviewNudge = (lines) => dialog || show({ lines: lines });
 

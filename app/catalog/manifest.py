@@ -68,8 +68,25 @@ _OPTION_OPTIONAL = {
 }
 
 
+class Problem(str):
+    """One problem, worded for whoever edits the manifest, that also says what it is about (`kind` and the
+    ids in `about`), so the studio can tell it in marketing's words (app/catalog/plain_words.py)."""
+
+    kind: str
+    about: tuple[str, ...]
+
+    def __new__(cls, text: str, kind: str = "", *about: str) -> Problem:
+        problem = super().__new__(cls, text)
+        problem.kind, problem.about = kind, about
+        return problem
+
+
 class ManifestError(ValueError):
-    """The manifest is wrong; the message lists each bad entry by name."""
+    """The manifest is wrong; the message lists each bad entry by name, `problems` each on its own."""
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems = list(problems) if problems is not None else [message]
 
 
 def load_catalogue(layers_dir: Path | str | None = None, *, check_files: bool = True) -> Catalogue:
@@ -95,7 +112,7 @@ def parse_catalogue(
     problems: list[str] = []
     _check_fields("manifest", data, _TOP, {}, problems)
     if problems:
-        raise ManifestError("\n".join(problems))
+        raise ManifestError("\n".join(problems), problems)
     choice_slots, slot_order, slots = _check_slots(data, problems)
     canvas, widths = _check_canvas(data, problems)
     views = _check_views(data["views"], problems)
@@ -106,7 +123,7 @@ def parse_catalogue(
     model_ids = {m["id"] for m in models if isinstance(m.get("id"), str)}
     options = _check_options(data["options"], choice_slots, model_ids, problems)
     if problems:
-        raise ManifestError("\n".join(problems))
+        raise ManifestError("\n".join(problems), problems)
     catalogue = Catalogue(
         asset_version=data["asset_version"],
         currency=data["currency"],
@@ -129,7 +146,7 @@ def parse_catalogue(
     if check_files and not problems:
         _check_layer_files(catalogue, problems)
     if problems:
-        raise ManifestError("\n".join(problems))
+        raise ManifestError("\n".join(problems), problems)
     return catalogue
 
 
@@ -353,13 +370,19 @@ def _check_defaults_and_coverage(catalogue: Catalogue, problems: list[str]) -> N
             problems.append(f"{name}: defaults has {slot!r}, which is not one of choice_slots")
         for slot in catalogue.choice_slots:
             if not catalogue.options_for(model.id, slot):
-                problems.append(f"{name}: no {slot!r} option is available on this model")
+                problems.append(
+                    Problem(f"{name}: no {slot!r} option is available on this model", "slot_empty", model.id, slot)
+                )
             option_id = model.defaults.get(slot)
             option = next((o for o in catalogue.options if o.id == option_id), None)
             if option_id is None:
                 problems.append(f"{name}: defaults is missing slot {slot!r}")
             elif option is None:
-                problems.append(f"{name}: default {slot} {option_id!r} is not an option")
+                problems.append(
+                    Problem(
+                        f"{name}: default {slot} {option_id!r} is not an option", "default_gone", model.id, option_id
+                    )
+                )
             elif option.slot != slot:
                 problems.append(f"{name}: default {slot} {option_id!r} belongs to slot {option.slot!r}")
             elif not option.available_on(model.id):
@@ -382,35 +405,57 @@ def _check_rules(catalogue: Catalogue, entries: list, problems: list[str]) -> No
             for other_id in ids:
                 other = next((o for o in catalogue.options if o.id == other_id), None)
                 if other_id == option.id:
-                    problems.append(f"{name}: {key} lists the option itself")
+                    problems.append(Problem(f"{name}: {key} lists the option itself", "rule_self", option.id, key))
                 elif other is None:
-                    problems.append(f"{name}: {key} lists {other_id!r}, which is not an option")
+                    problems.append(
+                        Problem(
+                            f"{name}: {key} lists {other_id!r}, which is not an option",
+                            "rule_unknown",
+                            option.id,
+                            key,
+                            other_id,
+                        )
+                    )
                 elif key == "requires" and other.slot == option.slot:
                     problems.append(
-                        f"{name}: requires {other_id!r} from its own slot {option.slot!r}; a build has one "
-                        f"{option.slot} option, so this one could never be chosen"
+                        Problem(
+                            f"{name}: requires {other_id!r} from its own slot {option.slot!r}; a build has one "
+                            f"{option.slot} option, so this one could never be chosen",
+                            "rule_same_slot",
+                            option.id,
+                            other_id,
+                        )
                     )
-        for other_id in set(option.requires) & set(option.excludes):
-            problems.append(f"{name}: both requires and excludes {other_id!r}")
+        for other_id in sorted(set(option.requires) & set(option.excludes)):
+            problems.append(
+                Problem(f"{name}: both requires and excludes {other_id!r}", "rule_both", option.id, other_id)
+            )
     if problems:
         return
     for model in catalogue.models:
         can_have = rules.reachable(catalogue, model.id)
         for option in catalogue.options:
             if option.available_on(model.id) and option.id not in can_have:
+                missing = [r for r in option.requires if not catalogue.option(r).available_on(model.id)]
                 problems.append(
-                    f"{names[option.id]}: can never be chosen on the {model.name} ({model.id!r}): "
-                    + _unreachable_because(catalogue, option, model.id)
+                    Problem(
+                        f"{names[option.id]}: can never be chosen on the {model.name} ({model.id!r}): "
+                        + _unreachable_because(option, missing),
+                        "unreachable_needs" if missing else "unreachable",
+                        option.id,
+                        model.id,
+                        *missing,
+                    )
                 )
     if len(problems) > before:
         return
     for i, model in enumerate(catalogue.models):
         for problem in rules.problems(catalogue, catalogue.build_from(model.id)):
-            problems.append(f"models[{i}] {model.id!r}: the defaults break a rule: {problem}")
+            text = f"models[{i}] {model.id!r}: the defaults break a rule: {problem}"
+            problems.append(Problem(text, "defaults_break", model.id, problem))
 
 
-def _unreachable_because(catalogue: Catalogue, option: Option, model_id: str) -> str:
-    missing = [r for r in option.requires if not catalogue.option(r).available_on(model_id)]
+def _unreachable_because(option: Option, missing: list[str]) -> str:
     if missing:
         return f"it requires {', '.join(map(repr, missing))}, not offered on that model; set its models to match"
     rules_text = "; ".join(

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 
 from app import settings
 from app.catalog import Catalogue, ManifestError, parse_catalogue
+from app.catalog.plain_words import in_plain_words, names_of
 from app.content import live
 from app.content.overlay import base_manifest, catalogue_values, manifest_with
 
@@ -32,8 +34,14 @@ def check_catalogue(values: Mapping[str, Mapping], layer_paths: Mapping[str, Pat
     try:
         return catalogue_from(values, layer_paths)
     except ManifestError as error:
-        problems = "; ".join(str(error).splitlines())
-        raise ValueError(f"That change would break the catalogue, so it wasn't saved: {problems}.") from None
+        # Marketing's words: names, and the fix they can make in the studio (not the manifest's positions).
+        retired = frozenset(
+            k.partition(":")[2] for k, v in values.items() if k.startswith("option:") and v.get("retired")
+        )
+        names = names_of(manifest_with(base_manifest(), values), retired)
+        names = replace(names, options={**names_of(base_manifest()).options, **names.options})
+        said = " ".join(dict.fromkeys(in_plain_words(p, names) for p in error.problems))
+        raise ValueError(f"That change would break the catalogue, so it wasn't saved. {said}") from None
 
 
 def check(candidate: Mapping[str, Mapping]) -> None:

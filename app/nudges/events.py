@@ -27,9 +27,12 @@ class NudgeEvent(SQLModel, table=True):
     __tablename__ = "nudge_events"
 
     id: int | None = Field(default=None, primary_key=True)
-    line: int
+    line: int  # its place in the pool when it was shown
+    # The words shown: the pool may be edited later, and the report counts a line by what it said.
+    # "" when unknown (reports from before this was kept, or a line no longer in the pool).
+    line_text: str = Field(default="", max_length=200)
     action: str = Field(max_length=10)
-    created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    created_at: datetime = Field(default_factory=lambda: datetime.now(UTC), index=True)
 
 
 class NudgeEventError(ValueError):
@@ -41,14 +44,22 @@ def _nudge_settings() -> NudgeSettings:
 
 
 def checked_event(payload: object) -> NudgeEvent:
+    """The report to store. `text` (optional) is the line the browser showed: a tab opened before marketing
+    edited the pool still names the right words, and words no longer in the pool are kept as unknown
+    rather than counted against whatever line now sits at that place."""
     if not isinstance(payload, dict):
         raise NudgeEventError("Send a JSON object with 'action' and 'line'.")
-    action, line = payload.get("action"), payload.get("line")
+    action, line, text = payload.get("action"), payload.get("line"), payload.get("text")
+    pool = _nudge_settings().lines
     if action not in ACTIONS:
         raise NudgeEventError(f"action must be one of {', '.join(ACTIONS)}.")
-    if not isinstance(line, int) or isinstance(line, bool) or not 0 <= line < len(_nudge_settings().lines):
+    if not isinstance(line, int) or isinstance(line, bool) or not 0 <= line < len(pool):
         raise NudgeEventError("line must be the index of a line in the pool.")
-    return NudgeEvent(line=line, action=action)
+    if text is not None and not isinstance(text, str):
+        raise NudgeEventError("text must be the line that was shown.")
+    if text is None:
+        return NudgeEvent(line=line, line_text=pool[line], action=action)
+    return NudgeEvent(line=line, line_text=text if text in pool else "", action=action)
 
 
 async def record(request: Request) -> JSONResponse:

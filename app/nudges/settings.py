@@ -21,6 +21,9 @@ LINES = (
 
 
 SNOOZE_WORDS = {1: "One more minute", 5: "Five more minutes", 10: "Ten more minutes"}
+# The dialog's answers, as its buttons say them (the report names them the same way).
+ROAD_WORDS = "Back to the road"
+OFF_WORDS = "Don't nudge me on this device"
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,6 @@ def _seconds(variable: str, default: int) -> int:
 
 def browser_config(settings: NudgeSettings, api_url: str) -> dict:
     """What the browser's counter needs (milliseconds), and where to report shown/answered nudges."""
-    snooze_minutes = max(1, round(settings.snooze_seconds / 60))
     return {
         "enabled": settings.enabled,
         "thresholdMs": settings.threshold_seconds * 1000,
@@ -59,9 +61,21 @@ def browser_config(settings: NudgeSettings, api_url: str) -> dict:
         "idleMs": settings.idle_seconds * 1000,
         "lines": list(settings.lines),
         "title": "Save your retinas for the road",
-        "snoozeLabel": SNOOZE_WORDS.get(snooze_minutes, f"{snooze_minutes} more minutes"),
+        "roadLabel": ROAD_WORDS,
+        "snoozeLabel": snooze_words(settings),
+        "offLabel": OFF_WORDS,
         "api": api_url,
     }
+
+
+def snooze_words(settings: NudgeSettings) -> str:
+    minutes = max(1, round(settings.snooze_seconds / 60))
+    return SNOOZE_WORDS.get(minutes, f"{minutes} more minutes")
+
+
+def answer_words(settings: NudgeSettings) -> dict[str, str]:
+    """Each answer's action id and the words on its button."""
+    return {"road": ROAD_WORDS, "snooze": snooze_words(settings), "off": OFF_WORDS}
 
 
 def nudges_with(base: NudgeSettings, values: Mapping[str, Mapping]) -> NudgeSettings:

@@ -7,7 +7,6 @@ store never publishes a combination that was not checked whole.
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -37,7 +36,7 @@ class HistoryRow:
     author: str
     when: str
     note: str
-    diff: str  # unified diff against the version before, as text
+    changes: list[str]  # what changed from the version before (the first: from as shipped), in sentences
 
 
 def now() -> datetime:
@@ -140,19 +139,18 @@ def _new_version(s: Session, key: str, value: Mapping, *, author: str, note: str
     return row
 
 
-def history(s: Session, key: str, describe: Callable[[Mapping], str]) -> list[HistoryRow]:
-    """Every published version of the item, newest first, each with what changed from the one before."""
+def history(s: Session, key: str, changed: Callable[[Mapping | None, Mapping], list[str]]) -> list[HistoryRow]:
+    """Every published version of the item, newest first, each with what changed from the one before.
+
+    `changed(before, after)` says it in sentences; `before` is None for the first version (as shipped).
+    """
     rows = s.exec(select(ContentVersion).where(ContentVersion.key == key).order_by(col(ContentVersion.version))).all()
-    result, before = [], ""
+    result, before = [], None
     for row in rows:
-        text = describe(json.loads(row.value))
-        diff = "\n".join(
-            line
-            for line in difflib.unified_diff(before.splitlines(), text.splitlines(), lineterm="", n=0)
-            if not line.startswith(("---", "+++", "@@"))
-        )
-        result.append(HistoryRow(row.version, row.author, _clock(row.published_at), row.note, diff))
-        before = text
+        value = json.loads(row.value)
+        said = changed(before, value)
+        result.append(HistoryRow(row.version, row.author, _clock(row.published_at), row.note, said))
+        before = value
     return result[::-1]
 
 

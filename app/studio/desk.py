@@ -29,9 +29,9 @@ from app.nudges.settings import NudgeSettings
 from app.render.live import live_pictures
 from app.render.pictures import car_pictures as shipped_pictures
 from app.studio import content
+from app.studio.changes import changes
 from app.studio.content import StudioError
 from app.studio.items import Item, ItemField, form_text, new_colour_item, parse_form, studio_items
-from app.studio.items import describe as describe_value
 from app.studio.uploads import allowed_box_for, check_layer
 
 MAIL_TITLES = {
@@ -248,8 +248,18 @@ def _checked(action, *args, **kwargs):
 
 
 def history(s: Session, key: str) -> list[content.HistoryRow]:
-    item = item_for(key)
-    return content.history(s, key, lambda value: describe_value(item, value))
+    item, names = item_for(key), option_names(s)
+    return content.history(s, key, lambda before, after: changes(item, before, after, names))
+
+
+def option_names(s: Session) -> dict[str, str]:
+    """Every option's name by id: as shipped, as published (renamed, added), so rules read in names."""
+    names = {o.id: o.name for o in shipped_pictures().catalogue.options}
+    for key, row in content.published(s).items():
+        kind, _, option_id = key.partition(":")
+        if kind == "option" and (name := json.loads(row.value).get("name")):
+            names[option_id] = name
+    return names
 
 
 def publish_due(url: str | None = None, at: datetime | None = None) -> list[str]:

@@ -41,6 +41,7 @@ class Item:
     group: str  # Copy | Catalogue
     fields: tuple[ItemField, ...]
     default: Mapping
+    subject: str = ""  # the thing a catalogue item prices or rules ("the Hatch", "Chili Red"), for history
 
 
 NARRATIVE = (
@@ -128,7 +129,14 @@ def studio_items(catalogue: Catalogue, journey, nudge_defaults, mail_defaults: M
         items.append(Item(f"mail:{kind}", f"Club mail: {template['title']}", "Copy", fields, dict(template["value"])))
     for model in catalogue.models:
         items.append(
-            Item(f"model:{model.id}", f"Base price: {model.name}", "Catalogue", MODEL, {"base_price": model.base_price})
+            Item(
+                f"model:{model.id}",
+                f"Base price: {model.name}",
+                "Catalogue",
+                MODEL,
+                {"base_price": model.base_price},
+                f"the {model.name}",
+            )
         )
     for option in catalogue.options:
         items.append(option_item(catalogue, option))
@@ -143,7 +151,7 @@ def option_item(catalogue: Catalogue, option) -> Item:
     if option.slot == "colour" and not option.custom:
         value |= {"name": option.name, "hex": option.hex, "retired": False}
         fields = COLOUR + OPTION[1:]
-    return Item(f"option:{option.id}", f"{slot}: {option.name}", "Catalogue", fields, value)
+    return Item(f"option:{option.id}", f"{slot}: {option.name}", "Catalogue", fields, value, option.name)
 
 
 def new_colour_item(colour_id: str) -> Item:
@@ -233,13 +241,3 @@ def form_text(spec: ItemField, value) -> str:
     if spec.widget == "check":
         return "on" if value else ""
     return str(value)
-
-
-def describe(item: Item, value: Mapping) -> str:
-    """A value as readable lines, for history diffs."""
-    lines = []
-    for spec in item.fields:
-        shown = form_text(spec, value.get(spec.name, ""))
-        lines.append(f"{spec.label}:")
-        lines.extend(f"  {line}" for line in (shown.splitlines() or [""]))
-    return "\n".join(lines)

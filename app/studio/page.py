@@ -7,6 +7,8 @@ from app.render import car_pictures
 from app.studio.content import HistoryRow
 from app.studio.desk import FieldView, ItemRow
 from app.studio.mail_state import MailDeskState
+from app.studio.nudge_page import nudge_report_tab
+from app.studio.nudge_state import NudgeReportState
 from app.studio.state import StudioState
 from app.studio.uploads import MAX_UPLOAD_BYTES
 from app.ui.car_picture import backend_src
@@ -195,8 +197,13 @@ def history_entry(row: ObjectVar[HistoryRow]) -> rx.Component:
                     width="100%",
                 ),
                 rx.cond(
-                    row.diff != "",
-                    rx.code_block(row.diff, language="diff", wrap_long_lines=True, width="100%", font_size="0.8rem"),
+                    row.changes.length() > 0,
+                    rx.el.ul(
+                        rx.foreach(row.changes, lambda said: rx.el.li(rx.text(said, size="2"))),
+                        margin="0",
+                        padding_left="1.25rem",
+                    ),
+                    rx.text("The same as the version before.", size="2", color=rx.color("gray", 11)),
                 ),
                 spacing="2",
                 width="100%",
@@ -310,7 +317,7 @@ def imagery() -> rx.Component:
         ),
         rx.cond(
             StudioState.upload_error != "",
-            rx.callout(StudioState.upload_error, icon="circle-alert", color_scheme="red", role="alert"),
+            rx.callout(StudioState.upload_error, icon="circle-alert", color_scheme="tomato", role="alert"),
         ),
         rx.cond(
             StudioState.sheet.length() > 0,
@@ -472,7 +479,7 @@ def workshop() -> rx.Component:
         ),
         rx.cond(
             StudioState.error != "",
-            rx.callout(StudioState.error, icon="circle-alert", color_scheme="red", role="alert", id="studio-error"),
+            rx.callout(StudioState.error, icon="circle-alert", color_scheme="tomato", role="alert", id="studio-error"),
         ),
         rx.tabs.root(
             rx.tabs.list(
@@ -480,6 +487,7 @@ def workshop() -> rx.Component:
                 rx.tabs.trigger("Imagery", value="imagery"),
                 rx.tabs.trigger("Releases", value="releases"),
                 rx.tabs.trigger("Club mail", value="mail", on_click=MailDeskState.load),
+                rx.tabs.trigger("Nudge report", value="nudges", on_click=NudgeReportState.load),
                 rx.tabs.trigger("Audit log", value="audit"),
                 style={"flex_wrap": "wrap"},
             ),
@@ -487,6 +495,7 @@ def workshop() -> rx.Component:
             tab_panel("imagery", "Imagery", imagery()),
             tab_panel("releases", "Releases", releases()),
             tab_panel("mail", "Club mail", mail_tab()),
+            tab_panel("nudges", "Nudge report", nudge_report_tab()),
             tab_panel("audit", "Audit log", audit_log()),
             default_value="items",
             width="100%",
@@ -563,7 +572,7 @@ def mail_tab() -> rx.Component:
         ),
         rx.cond(
             MailDeskState.error != "",
-            rx.callout(MailDeskState.error, icon="circle-alert", color_scheme="red", role="alert"),
+            rx.callout(MailDeskState.error, icon="circle-alert", color_scheme="tomato", role="alert"),
         ),
         rx.cond(MailDeskState.notice != "", rx.callout(MailDeskState.notice, icon="check", color_scheme="grass")),
         rx.heading("Write a new-feature note", as_="h3", size="4"),

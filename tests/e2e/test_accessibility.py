@@ -116,6 +116,15 @@ def studio_tab(tab: str) -> Callable[[Page, str], None]:
     return open_tab
 
 
+def studio_nudge_bad_range(page: Page, app_url: str) -> None:
+    studio_tab("Nudge report")(page, app_url)
+    page.get_by_label("Period").select_option("range")
+    page.get_by_label("From", exact=True).fill("2026-11-20")
+    page.get_by_label("To", exact=True).fill("2026-11-01")
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_role("alert")).to_contain_text("swap them")
+
+
 def nudge(page: Page, app_url: str) -> None:
     seed = json.dumps({"activeMs": 0, "nextAtMs": 1000, "ended": False})
     page.add_init_script(f"sessionStorage.setItem('motorjoy.nudge.visit', '{seed}')")
@@ -151,8 +160,9 @@ STATES: dict[str, Callable[[Page, str], None]] = {
     "dealer-order": dealer_order,
     **{
         f"studio-{tab.split()[0].lower()}": studio_tab(tab)
-        for tab in ("Copy & catalogue", "Imagery", "Releases", "Club mail", "Audit log")
+        for tab in ("Copy & catalogue", "Imagery", "Releases", "Club mail", "Nudge report", "Audit log")
     },
+    "studio-nudge-bad-range": studio_nudge_bad_range,
     "nudge": nudge,
     "unsubscribe": unsubscribe,
     "404": not_found,

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from app.nudges.settings import LINES
+from tests.e2e.test_dealer import sign_in
 
 THRESHOLD_MS = 3000
 TITLE = "Save your retinas for the road"
@@ -101,3 +102,40 @@ def test_the_build_is_kept_for_the_next_visit(visit: Page, app_url: str):
     later.goto(app_url + "/build")
     expect(later.locator("#car-picture")).to_have_attribute("alt", re.compile("^Convertible in Seafoam"))
     expect(later.get_by_text("Welcome back! Here's the build you were working on.")).to_be_visible()
+
+
+def report_row(page: Page, line: str) -> list[str]:
+    """The numbers of `line` in the studio's nudge report table: shown, back to the road, … no answer, share."""
+    row = page.locator("#nudge-numbers tbody tr").filter(has_text=line)
+    expect(row).to_have_count(1)
+    return row.locator("td").all_inner_texts()
+
+
+def open_nudge_report(page: Page, app_url: str) -> None:
+    sign_in(page, app_url, "marketing@motorjoy.example")
+    expect(page).to_have_url(re.compile("/studio$"))
+    page.get_by_role("tab", name="Nudge report").click()
+    page.get_by_label("Period").select_option("7")
+    expect(page.locator("#nudge-numbers")).to_be_visible()
+
+
+def test_an_answered_nudge_shows_in_the_studio_report(visit: Page, app_url: str, browser: Browser):
+    visit.goto(app_url + "/")
+    be_active(visit, 5)
+    line = nudge(visit).locator("p").inner_text()
+    studio = browser.new_page(viewport={"width": 1280, "height": 800})
+    open_nudge_report(studio, app_url)
+    before = report_row(studio, line)
+    nudge(visit).get_by_role("button", name="Don't nudge me on this device").click()
+    expect(nudge(visit)).to_have_count(0)
+    # Shown (when it opened, before the report was read) is counted already; the answer arrives now.
+    for _ in range(10):
+        studio.get_by_label("Period").select_option("30")
+        studio.get_by_label("Period").select_option("7")
+        studio.wait_for_timeout(300)
+        if report_row(studio, line)[3] != before[3]:
+            break
+    after = report_row(studio, line)
+    assert int(after[3]) == int(before[3]) + 1  # "Don't nudge me on this device"
+    assert after[0] == before[0] and int(after[4]) == int(before[4]) - 1  # shown as before, one fewer unanswered
+    studio.close()

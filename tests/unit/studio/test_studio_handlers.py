@@ -8,11 +8,13 @@ from app import db
 from app.club.outbox import OutboxMail
 from app.content import live
 from app.content.models import ContentVersion
+from app.nudges.events import NudgeEvent
 from app.staff.accounts import create_user, sign_in
 from app.staff.models import Dealership
 from app.studio import content
 from app.studio.mail_state import MailDeskState
 from app.studio.models import AuditEntry
+from app.studio.nudge_state import NudgeReportState
 from app.studio.state import NOT_ALLOWED, StudioState
 
 PASSWORD = "a long enough password 1"
@@ -118,3 +120,36 @@ def test_the_mail_viewer_shows_a_plain_text_mail_as_text(db_url, tokens):
     state = state_for(MailDeskState, tokens["marketing"])
     MailDeskState.read.fn(state, str(mail_id))
     assert state.viewing == "<pre>Hello &lt;img src=&quot;https://tracker.example/pixel.gif&quot;&gt;,</pre>"
+
+
+NUDGE_CALLS = [
+    (NudgeReportState.load, ()),
+    (NudgeReportState.pick, ("7",)),
+    (NudgeReportState.show_range, ({"start": "2026-01-01", "end": "2026-12-31"},)),
+]
+
+
+@pytest.mark.parametrize("who", ["nobody", "forged", "dealer"])
+@pytest.mark.parametrize(("handler", "args"), NUDGE_CALLS)
+def test_the_nudge_report_is_refused_without_the_role(db_url, tokens, who, handler, args):
+    with db.session(db_url) as s:
+        s.add(NudgeEvent(line=0, line_text="A secret line.", action="shown"))
+    state = state_for(NudgeReportState, tokens[who])
+    handler.fn(state, *args)
+    assert state.error == NOT_ALLOWED
+    assert (state.rows, state.headline, state.period, state.total_shown) == ([], "", "", 0)
+
+
+def test_the_nudge_report_for_marketing_and_a_bad_range_changes_nothing(db_url, tokens):
+    with db.session(db_url) as s:
+        s.add_all(NudgeEvent(line=0, line_text="Go for a drive.", action=a) for a in ("shown", "shown", "road"))
+    state = state_for(NudgeReportState, tokens["marketing"])
+    NudgeReportState.load.fn(state)
+    assert state.error == "" and state.total_shown == 2
+    assert [(r.line, r.shown, r.road) for r in state.rows] == [("Go for a drive.", 2, 1)]
+    assert state.answers["snooze"] == "Five more minutes"
+    shown = state.period
+    NudgeReportState.pick.fn(state, "range")
+    NudgeReportState.show_range.fn(state, {"start": "2026-11-20", "end": "2026-11-01"})
+    assert state.error.startswith("The from date (20 November 2026) is after the to date")
+    assert state.period == shown and state.total_shown == 2  # the report as it was
