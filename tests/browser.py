@@ -4,7 +4,11 @@ import shutil
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+# A busy machine (CI shares two cores with the server and Chromium) can take seconds to answer a
+# click; an expectation waits as long as an action does, instead of Playwright's 5 s.
+expect.set_options(timeout=20_000)
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic"]
 
