@@ -10,7 +10,7 @@ from app import production, settings
 from app.club.routes import unsubscribe_routes
 from app.club.schedule import run_mail_schedule
 from app.configurator.compare_page import CompareState, compare_page
-from app.configurator.first_load import FirstLoadMiddleware, picture_preload
+from app.configurator.first_load import FirstLoadMiddleware, build_page_routes, picture_preload
 from app.configurator.page import PICTURE_SIZES, build_page
 from app.configurator.state import AFTER_SAVE, BuildState
 from app.content.live import journey
@@ -20,6 +20,7 @@ from app.health import health_routes
 from app.home.not_found import not_found_page
 from app.home.page import home
 from app.home.state import HomeState
+from app.http import front_end_page
 from app.invites.page import bring_a_friend, invite_note
 from app.invites.state import InviterState, InviteState
 from app.logs import configure_logging
@@ -63,10 +64,12 @@ def _first_load(asgi_app):
     return FirstLoadMiddleware(asgi_app, _build_preload)
 
 
-# Plain HTTP next to the app: car pictures, the stage feed, nudge reports, club mail unsubscribes, and share
-# cards (/build/<code> itself, so link-preview bots that run no JavaScript find the card's tags in its HTML).
+# Plain HTTP next to the app: car pictures, the stage feed, nudge reports, club mail unsubscribes, share
+# cards (/build/<code> itself, so link-preview bots that run no JavaScript find the card's tags in its HTML),
+# and /build's prerendered page with the requested car already drawn in it.
 http_routes = Starlette(
     routes=[
+        *build_page_routes(lambda: front_end_page("build.html"), live_pictures),
         *picture_routes(pictures_for_version, live_pictures, MissLimiter(settings.picture_misses_per_minute())),
         *feed_routes(on_news=lambda numbers: _tell_trackers(numbers)),
         *nudge_routes(),

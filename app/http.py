@@ -1,4 +1,5 @@
-"""Small pieces shared by the plain HTTP routes (the stage feed, nudge reports): bounded JSON bodies, who asked."""
+"""Small pieces shared by the plain HTTP routes (the stage feed, nudge reports, pages): bounded JSON bodies, who
+asked, the front end's built pages."""
 
 import json
 import os
@@ -51,3 +52,23 @@ def client_address(request: Request) -> str:
         if len(forwarded) >= hops:
             return forwarded[-hops]
     return peer
+
+
+_page_cache: dict[str, tuple[float, str]] = {}
+
+
+def front_end_page(name: str) -> str | None:
+    """A page of the front end's production build by file name (`build.html`), re-read when a new build
+    replaces it; None without a production build (dev mode)."""
+    from reflex import constants
+    from reflex.utils import prerequisites
+
+    path = prerequisites.get_web_dir() / constants.Dirs.STATIC / name
+    try:
+        modified = path.stat().st_mtime
+        cached = _page_cache.get(str(path))
+        if cached is None or cached[0] != modified:
+            _page_cache[str(path)] = (modified, path.read_text(encoding="utf-8"))
+        return _page_cache[str(path)][1]
+    except OSError:
+        return None

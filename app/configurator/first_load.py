@@ -1,23 +1,30 @@
-"""A first visit like a plain page: hashed scripts cached for good, and /build's car fetched with the HTML.
+"""A first visit like a plain page: hashed scripts cached for good, and /build's car in the page's own HTML.
 
-Both are response headers added around the whole site (`FirstLoadMiddleware`, in `rx.App`'s
-`api_transformer`):
 - The front end's build output under `/assets/` carries a content hash in every file name, so each
   name means one file forever: `Cache-Control: public, max-age=31536000, immutable`, and a returning
-  visitor's browser asks for none of them again.
-- `/build` (and `/build/<code>`) is one prerendered HTML file for every build, so on its own the car
-  picture waits for the scripts, the websocket and the page's on_load. The answer now carries a
-  `Link: rel=preload` for the picture of the build that URL names (the same srcset and sizes as the
-  picture on the page), so the browser starts on the car while it is still reading the HTML.
+  visitor's browser asks for none of them again (`FirstLoadMiddleware`, around the whole site).
+- `/build` is one prerendered HTML file for every build, so on its own the car picture would wait for
+  the scripts, the websocket and the page's on_load. `/build` and `/build?<choices>` are answered with
+  that file with the requested build's picture already in its `<img>` (`build_page_routes`): the
+  browser fetches and shows the car while the scripts are still loading, as a plain page would. React
+  adopts the element as it is (hydration keeps the server's attributes) and sets the same URL once the
+  state arrives, so the picture never blinks. `/build/<code>` is not prerendered (a dynamic route:
+  the app draws it in the browser), so there the answer carries a `Link: rel=preload` for the saved
+  build's picture (same srcset and sizes as the page's), and the car downloads while the page starts.
 """
 
 from __future__ import annotations
 
+import html
+import logging
 import re
 from collections.abc import Callable
 from urllib.parse import parse_qsl
 
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import db
@@ -25,13 +32,15 @@ from app.catalog import BuildError
 from app.configurator import builds
 from app.render import CarPictures
 
+log = logging.getLogger(__name__)
 IMMUTABLE = b"public, max-age=31536000, immutable"
 HASHED_ASSET = re.compile(r"^/assets/[^/]+-[A-Za-z0-9_-]{8}\.(?:js|css)$")
 BUILD_PAGE = re.compile(r"^/build(?:/[^/]*)?/?$")
 
 
-def picture_preload(pictures: CarPictures, path: str, query: str, sizes: str) -> str | None:
-    """The `Link` header value preloading the car `path`+`query` shows on /build, or None."""
+def requested_picture(pictures: CarPictures, path: str, query: str) -> tuple[list[str], str] | None:
+    """The picture paths (one per catalogue width) and alt text of the car /build shows at `path`+`query`,
+    or None when the URL names no build the catalogue can draw (the page then says so itself)."""
     catalogue = pictures.catalogue
     opened = None
     if code := path.rstrip("/").removeprefix("/build").strip("/"):
@@ -45,9 +54,72 @@ def picture_preload(pictures: CarPictures, path: str, query: str, sizes: str) ->
             build, view, _notes = builds.build_from_query(catalogue, dict(parse_qsl(query)))
         except BuildError:
             return None
-    paths, _alt = pictures.paths_and_alt(build, view)
-    srcset = ", ".join(f"{p} {w}w" for p, w in zip(paths, catalogue.widths, strict=True))
+    return pictures.paths_and_alt(build, view)
+
+
+def picture_preload(pictures: CarPictures, path: str, query: str, sizes: str) -> str | None:
+    """The `Link` header value preloading the car `path`+`query` shows on /build, or None."""
+    if (picture := requested_picture(pictures, path, query)) is None:
+        return None
+    paths = picture[0]
+    srcset = _srcset(paths, pictures.catalogue.widths)
     return f'<{paths[0]}>; rel=preload; as=image; imagesrcset="{srcset}"; imagesizes="{sizes}"; fetchpriority=high'
+
+
+def _srcset(paths: list[str], widths: tuple[int, ...] | list[int]) -> str:
+    return ", ".join(f"{p} {w}w" for p, w in zip(paths, widths, strict=True))
+
+
+# The car's <img> as React prerenders it (app.ui.spin: id="car-picture"), and the attributes the server fills.
+_CAR_IMG = re.compile(r'<img\b[^>]*\bid="car-picture"[^>]*>', re.IGNORECASE)
+_FILLED = re.compile(r'\s(?:src|srcset|alt|fetchpriority)="[^"]*"', re.IGNORECASE)
+# With no choices in its URL, /build opens the build the nudge kept in local storage (BuildState.load),
+# which the server can't see: before the picture is drawn, that browser takes the server's car out again
+# and waits for the state's, as it always did, rather than show one car and then another.
+KEPT_BUILD_GUARD = (
+    "<script>(() => { try { if (!localStorage.getItem('motorjoy.lastBuild')) return; } catch (e) { return; }"
+    " const seen = new MutationObserver(() => { const pic = document.getElementById('car-picture'); if (!pic) return;"
+    " seen.disconnect(); pic.removeAttribute('srcset'); pic.removeAttribute('src'); });"
+    " seen.observe(document, { childList: true, subtree: true }); })()</script>"
+)
+
+
+def with_car(page: str, paths: list[str], widths: tuple[int, ...] | list[int], alt: str, *, kept_guard: bool) -> str:
+    """The prerendered /build `page` with its car picture showing `paths` (unchanged if it has no car picture)."""
+    filled = (
+        f' src="{html.escape(paths[0])}" srcset="{html.escape(_srcset(paths, widths))}"'
+        f' alt="{html.escape(alt)}" fetchpriority="high"'
+    )
+    page, found = _CAR_IMG.subn(lambda img: "<img" + filled + _FILLED.sub("", img.group(0))[len("<img") :], page, 1)
+    if found and kept_guard:
+        page = page.replace("</head>", KEPT_BUILD_GUARD + "</head>", 1)
+    return page
+
+
+def build_page_routes(page: Callable[[], str | None], live: Callable[[], CarPictures]) -> list[Route]:
+    """/build and /build/ answered with the prerendered page (`page()`; None without a production build)
+    showing the car of the build in the URL, drawn by the picture service in force (`live()`)."""
+
+    def drawn(path: str, query: str) -> tuple[CarPictures, tuple[list[str], str] | None]:
+        pictures = live()
+        return pictures, requested_picture(pictures, path, query)
+
+    async def build(request: Request) -> Response:
+        query = request.url.query
+        try:  # a query is read against the live catalogue: not on the event loop
+            pictures, picture = await run_in_threadpool(drawn, request.url.path, query)
+        except Exception:  # the page matters more than its head start
+            log.exception("drawing /build's car into its HTML failed")
+            picture = None
+        text = page()
+        if text is None:  # dev mode: the front end's own server has the page
+            return PlainTextResponse("/build is served by the front end in development.", status_code=404)
+        if picture is not None:
+            text = with_car(text, picture[0], pictures.catalogue.widths, picture[1], kept_guard=not query)
+        # Revalidated each time: the HTML names this release's scripts, and the car depends on the query.
+        return HTMLResponse(text, headers={"Cache-Control": "no-cache"})
+
+    return [Route("/build", build, methods=["GET", "HEAD"]), Route("/build/", build, methods=["GET", "HEAD"])]
 
 
 class FirstLoadMiddleware:

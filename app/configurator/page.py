@@ -339,16 +339,28 @@ def phone_total() -> rx.Component:
     )
 
 
+def waiting() -> rx.Component:
+    return rx.skeleton(rx.box(height="24rem", width="100%"), loading=True)
+
+
 def configurator(near_total: tuple[rx.Component, ...] = ()) -> rx.Component:
     # On a wide screen the picture and price stay in view beside the options (scrolling inside their
     # column if the screen is short, so no focused button sits below the fold). On a phone the column
     # dissolves (display: contents): a compact picture and the total follow the options under the
     # header, and everything else comes in reading order, the same for eyes and for the Tab key.
+    # The picture is there before the build is (the server draws the requested car into the page's
+    # HTML, see first_load.py), in its place for good: only the rest waits for the state.
     return rx.grid(
         rx.flex(
-            rx.box(picture_panel(), phone_total(), id="build-stage", width="100%", class_name="print-first"),
+            rx.box(
+                picture_panel(),
+                rx.cond(BuildState.ready, phone_total()),
+                id="build-stage",
+                width="100%",
+                class_name="print-first",
+            ),
             notes(),
-            rx.box(price_panel(near_total), width="100%"),
+            rx.box(rx.cond(BuildState.ready, price_panel(near_total), waiting()), width="100%"),
             display=rx.breakpoints(initial="contents", lg="flex"),
             direction="column",
             gap="1rem",
@@ -360,9 +372,11 @@ def configurator(near_total: tuple[rx.Component, ...] = ()) -> rx.Component:
             class_name="build-aside",
         ),
         rx.box(
-            model_picker(),
-            rx.foreach(BuildState.groups, option_group),
-            nickname_field(),
+            rx.cond(
+                BuildState.ready,
+                rx.fragment(model_picker(), rx.foreach(BuildState.groups, option_group), nickname_field()),
+                waiting(),
+            ),
             class_name="no-print",
         ),
         columns=rx.breakpoints(initial="1", lg="2"),
@@ -381,13 +395,9 @@ def build_page(above: tuple[rx.Component, ...] = (), near_total: tuple[rx.Compon
         rx.heading("Build your own", as_="h1", size=rx.breakpoints(initial="7", md="8"), margin_bottom="1.5rem"),
         *above,
         rx.cond(
-            BuildState.ready,
+            ~BuildState.ready & (BuildState.notes.length() > 0),
+            rx.callout(BuildState.notes[0], icon="lock", color_scheme="amber", id="not-allowed"),
             configurator(near_total),
-            rx.cond(
-                BuildState.notes.length() > 0,
-                rx.callout(BuildState.notes[0], icon="lock", color_scheme="amber", id="not-allowed"),
-                rx.skeleton(rx.box(height="24rem", width="100%"), loading=True),
-            ),
         ),
         current="/build",
     )

@@ -11,6 +11,7 @@ from starlette.routing import Route
 
 from app import db, settings
 from app.content.journey import Journey
+from app.http import front_end_page
 from app.render import CarPictures
 from app.render.composite import compose
 from app.render.route import IMMUTABLE
@@ -112,20 +113,8 @@ def sharing_routes(
     ]
 
 
-_page_cache: dict[str, tuple[float, str]] = {}
-
-
 def built_page() -> str | None:
     """The production build's HTML for dynamic pages such as /build/<code> (re-read when a new build replaces it)."""
     from reflex import constants
-    from reflex.utils import prerequisites
 
-    path = prerequisites.get_web_dir() / constants.Dirs.STATIC / constants.ReactRouter.SPA_FALLBACK
-    try:
-        modified = path.stat().st_mtime
-        cached = _page_cache.get(str(path))
-        if cached is None or cached[0] != modified:
-            _page_cache[str(path)] = (modified, path.read_text(encoding="utf-8"))
-        return _page_cache[str(path)][1]
-    except OSError:
-        return None
+    return front_end_page(constants.ReactRouter.SPA_FALLBACK)

@@ -22,13 +22,19 @@ def backend_src(path: str | Var[str]) -> str:
     return f"{_BACKEND_ORIGIN}{path}"
 
 
+def _once_named(path: str | Var[str], url: str | Var[str]) -> str | Var[str]:
+    # A state's paths are empty until it names a build: then the <img> has no URL at all (the server may
+    # have put one in the page's HTML, which React keeps), rather than the backend's own address.
+    return url if isinstance(path, str) else rx.cond(path != "", url, "")
+
+
 def car_img(paths: Sequence[str | Var[str]], alt: str | Var[str], sizes: str = "100vw", **props) -> rx.Component:
     """A car picture from its paths at each of the catalogue's widths (static strings or state vars)."""
     widths = car_pictures().catalogue.widths
     srcset = ", ".join(f"{backend_src(path)} {width}w" for width, path in zip(widths, paths, strict=True))
     return rx.el.img(
-        src=backend_src(paths[0]),
-        src_set=srcset,
+        src=_once_named(paths[0], backend_src(paths[0])),
+        src_set=_once_named(paths[0], srcset),
         sizes=sizes,
         alt=alt,
         width="100%",

@@ -33,6 +33,7 @@ def sign_in(page: Page, app_url: str, email: str) -> None:
 def open_build(page: Page, url: str) -> None:
     page.goto(url)
     expect(page.locator("#car-picture")).to_be_visible()
+    expect(page.locator("#total")).to_be_visible()  # the car comes with the HTML; the rest with the state
 
 
 def save_build(page: Page, app_url: str, query: str) -> str:

@@ -14,6 +14,7 @@ from app.render import render_key
 def open_build(page: Page, app_url: str, query: str = "") -> None:
     page.goto(f"{app_url}/build{query}")
     expect(page.locator("#car-picture")).to_be_visible()
+    expect(page.locator("#total")).to_be_visible()  # the car comes with the HTML; the rest with the state
 
 
 def picture(page: Page):
@@ -41,6 +42,33 @@ def test_any_colour_you_like_by_hex(page: Page, app_url: str):
     expect(picture(page)).to_have_attribute("alt", re.compile("^Hatch in a custom teal"))
     expect(page.get_by_text(re.compile(r"\(#2A9D8F\)"))).to_be_visible()
     expect(page).to_have_url(re.compile("hex=2A9D8F"))  # the address follows a moment after the picture
+
+
+def test_the_car_of_the_url_is_on_screen_before_any_script_runs(browser: Browser, app_url: str):
+    """/build's HTML already shows the requested car: a browser without JavaScript sees it too."""
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{app_url}/build?model=convertible&colour=seafoam")
+    expect(picture(page)).to_have_attribute("alt", re.compile("^Convertible in Seafoam"))
+    page.wait_for_function("document.querySelector('#car-picture').complete")
+    assert page.evaluate("document.querySelector('#car-picture').naturalWidth") > 0
+    context.close()
+
+
+def test_the_car_drawn_by_the_server_stays_while_the_page_comes_alive(page: Page, app_url: str):
+    page.add_init_script(
+        """window.carSeen = []; const pictures = [];
+        new MutationObserver(() => {
+          const pic = document.getElementById('car-picture');
+          if (!pic) return;
+          if (!pictures.includes(pic)) pictures.push(pic);
+          const seen = pictures.indexOf(pic) + ' ' + (pic.getAttribute('src') || 'nothing').split('/').pop().split('+')[0];
+          if (window.carSeen.at(-1) !== seen) window.carSeen.push(seen);
+        }).observe(document, {childList: true, subtree: true, attributes: true, attributeFilter: ['src']});"""
+    )
+    open_build(page, app_url, "?model=hatch&colour=racing-green")
+    # One <img> from the HTML to the live page, never without its picture (no blink while React takes over).
+    assert page.evaluate("window.carSeen") == ["0 racing-green"]
 
 
 def test_a_bad_hex_says_why_and_changes_nothing(page: Page, app_url: str):

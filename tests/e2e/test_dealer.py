@@ -40,7 +40,7 @@ def test_marketing_cannot_use_the_dealer_desk(page: Page, app_url: str):
 def test_dealer_orders_from_the_customers_build(page: Page, app_url: str):
     # The customer saves their build...
     page.goto(f"{app_url}/build?model=hatch&colour=racing-green")
-    expect(page.locator("#car-picture")).to_be_visible()
+    expect(page.locator("#total")).to_be_visible()
     page.get_by_label("Nickname").fill("Haggis")
     page.get_by_label("Nickname").blur()
     page.get_by_role("button", name="Save this build").click()

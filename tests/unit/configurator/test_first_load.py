@@ -11,7 +11,13 @@ from starlette.testclient import TestClient
 from app import db
 from app.catalog import load_catalogue
 from app.configurator import builds
-from app.configurator.first_load import FirstLoadMiddleware, picture_preload
+from app.configurator.first_load import (
+    KEPT_BUILD_GUARD,
+    FirstLoadMiddleware,
+    build_page_routes,
+    picture_preload,
+    with_car,
+)
 from app.render import CarPictures
 
 SIZES = "(min-width: 64em) 40rem, 100vw"
@@ -96,3 +102,60 @@ def test_websockets_and_posts_pass_untouched():
     asyncio.run(middleware({"type": "websocket", "path": "/_event"}, None, None))
     asyncio.run(middleware({"type": "http", "method": "POST", "path": "/build"}, None, None))
     assert seen == ["websocket", "http"]
+
+
+# What React prerenders for /build's picture before any state (app.ui.spin, app.ui.car_picture): no URL yet.
+PRERENDERED = (
+    '<html><head><title>Build your own</title></head><body><div data-spin="">'
+    '<img srcSet="" sizes="(min-width: 64em) 40rem, 100vw" alt="" width="100%" id="car-picture" draggable="false"/>'
+    "</div></body></html>"
+)
+
+
+def test_the_car_of_the_url_is_drawn_into_the_prerendered_page():
+    page = with_car(
+        PRERENDERED, ["/car/a/1600.webp", "/car/a/800.webp"], (1600, 800), 'A "green" hatch', kept_guard=False
+    )
+    img = page[page.index("<img") : page.index(">", page.index("<img")) + 1]
+    assert 'src="/car/a/1600.webp"' in img
+    assert 'srcset="/car/a/1600.webp 1600w, /car/a/800.webp 800w"' in img
+    assert 'alt="A &quot;green&quot; hatch"' in img and 'fetchpriority="high"' in img
+    assert img.lower().count("srcset=") == 1 and img.count("alt=") == 1  # the empty ones are gone
+    assert 'sizes="(min-width: 64em) 40rem, 100vw"' in img and 'id="car-picture"' in img
+    assert KEPT_BUILD_GUARD not in page
+
+
+def test_a_bare_build_url_lets_a_kept_build_take_the_servers_car_out_again():
+    page = with_car(PRERENDERED, ["/p1", "/p2"], (1600, 800), "alt", kept_guard=True)
+    assert page.index(KEPT_BUILD_GUARD) < page.index("</head>") < page.index("<img")
+
+
+def test_a_page_without_the_car_picture_is_left_as_it_is():
+    assert with_car("<html><head></head><body></body></html>", ["/p"], (800,), "a", kept_guard=True) == (
+        "<html><head></head><body></body></html>"
+    )
+
+
+def test_build_is_answered_with_the_prerendered_page_showing_the_car_of_its_query(pictures):
+    client = TestClient(Starlette(routes=build_page_routes(lambda: PRERENDERED, lambda: pictures)))
+    catalogue = pictures.catalogue
+    build, view, _ = builds.build_from_query(catalogue, {"model": "convertible", "colour": "racing-green"})
+    paths, _alt = pictures.paths_and_alt(build, view)
+    response = client.get("/build?model=convertible&colour=racing-green")
+    assert response.status_code == 200 and response.headers["cache-control"] == "no-cache"
+    assert f'src="{paths[0]}"' in response.text and KEPT_BUILD_GUARD not in response.text
+    default = client.get("/build/", follow_redirects=False)
+    first, first_view, _ = builds.build_from_query(catalogue, {})
+    assert default.status_code == 200 and pictures.paths_and_alt(first, first_view)[0][0] in default.text
+    assert KEPT_BUILD_GUARD in default.text
+
+
+def test_a_car_that_cant_be_worked_out_leaves_the_page_as_built(pictures):
+    def broken():
+        raise RuntimeError("catalogue unreadable")
+
+    client = TestClient(Starlette(routes=build_page_routes(lambda: PRERENDERED, broken)))
+    assert client.get("/build?model=hatch").text == PRERENDERED
+    assert (
+        TestClient(Starlette(routes=build_page_routes(lambda: None, lambda: pictures))).get("/build").status_code == 404
+    )
