@@ -62,7 +62,8 @@ def test_the_car_drawn_by_the_server_stays_while_the_page_comes_alive(page: Page
           const pic = document.getElementById('car-picture');
           if (!pic) return;
           if (!pictures.includes(pic)) pictures.push(pic);
-          const seen = pictures.indexOf(pic) + ' ' + (pic.getAttribute('src') || 'nothing').split('/').pop().split('+')[0];
+          const file = (pic.getAttribute('src') || 'nothing').split('/').pop();
+          const seen = pictures.indexOf(pic) + ' ' + file.split('+')[0];
           if (window.carSeen.at(-1) !== seen) window.carSeen.push(seen);
         }).observe(document, {childList: true, subtree: true, attributes: true, attributeFilter: ['src']});"""
     )
