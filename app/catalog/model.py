@@ -130,11 +130,14 @@ class Catalogue:
     _models: Mapping[str, CarModel] = field(init=False, repr=False, compare=False)
     _options: Mapping[str, Option] = field(init=False, repr=False, compare=False)
     _clashes: Mapping[str, frozenset[str]] = field(init=False, repr=False, compare=False)
+    _ruled: Mapping[str, Option] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Index once; frozen dataclasses need object.__setattr__ for derived fields.
         object.__setattr__(self, "_models", MappingProxyType({m.id: m for m in self.models}))
         object.__setattr__(self, "_options", MappingProxyType({o.id: o for o in self.options}))
+        ruled = {o.id: o for o in self.options if o.requires or o.excludes}
+        object.__setattr__(self, "_ruled", MappingProxyType(ruled))
         # Exclusion is symmetric: "A excludes B" also keeps A out of any build that has B.
         clashes: dict[str, set[str]] = {o.id: set() for o in self.options}
         for option in self.options:
@@ -156,6 +159,10 @@ class Catalogue:
             return self._options[option_id]
         except (KeyError, TypeError):
             raise BuildError(f"There is no option called {option_id!r}.") from None
+
+    def ruled(self) -> Mapping[str, Option]:
+        """The options that have a rule of their own (`requires` or `excludes`), by id."""
+        return self._ruled
 
     def clashes(self, option_id: str) -> frozenset[str]:
         """Ids that can never share a build with this option (its `excludes` and whoever excludes it)."""

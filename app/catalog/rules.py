@@ -75,18 +75,24 @@ def problems(catalogue: Catalogue, build: Build) -> list[str]:
 
 def _violations(catalogue: Catalogue, option_ids: Iterable[str]) -> list[tuple[str, str, str]]:
     """("requires", a, missing) and ("excludes", a, b) for each broken rule; each clashing pair once."""
-    ids = list(option_ids)
+    # Called for every option on every pick (why_not per card on /build): a plain loop that skips the
+    # many options with no rule at once, rather than generators built for each.
+    ids = [i for i in option_ids if isinstance(i, str)]
     chosen, found, pairs = set(ids), list[tuple[str, str, str]](), set[frozenset[str]]()
+    ruled = catalogue.ruled()
     for option_id in ids:
-        option = _option_or_none(catalogue, option_id)
-        if option is None:
+        option = ruled.get(option_id)
+        if option is None:  # unknown, or bound by no rule of its own
             continue
-        found.extend(("requires", option_id, r) for r in option.requires if r not in chosen)
+        for required in option.requires:
+            if required not in chosen:
+                found.append(("requires", option_id, required))
         for other in option.excludes:
-            pair = frozenset((option_id, other))
-            if other in chosen and pair not in pairs:
-                pairs.add(pair)
-                found.append(("excludes", option_id, other))
+            if other in chosen:
+                pair = frozenset((option_id, other))
+                if pair not in pairs:
+                    pairs.add(pair)
+                    found.append(("excludes", option_id, other))
     return found
 
 
