@@ -246,6 +246,8 @@ def _as_date(moment: datetime | date) -> date:
 _REFRESH_SECONDS = 600
 _cache: dict[tuple, tuple[float, WindowModel]] = {}
 _cache_lock = threading.Lock()
+# /build's line per (learnt model, car model, day): every pick on /build asks again for the same few lines.
+_lines: dict[tuple[int, str, date], tuple[WindowModel, str]] = {}
 
 
 def current_model(trip: Journey, today: date, url: str | None = None) -> WindowModel:
@@ -269,4 +271,15 @@ def current_model(trip: Journey, today: date, url: str | None = None) -> WindowM
 def expected_for_new_order(model_id: str, trip: Journey, today: date | None = None, url: str | None = None) -> str:
     """The /build and order-form line for `model_id`, from the model learnt from this database."""
     today = today or datetime.now(UTC).date()
-    return order_today_text(current_model(trip, today, url), model_id, today)
+    model = current_model(trip, today, url)
+    key = (id(model), model_id, today)
+    with _cache_lock:
+        hit = _lines.get(key)
+    if hit is not None and hit[0] is model:  # the model kept in the entry: its id can't have been reused
+        return hit[1]
+    text = order_today_text(model, model_id, today)
+    with _cache_lock:
+        if len(_lines) > 64:  # a relearnt model or a new day: the old lines are never asked for again
+            _lines.clear()
+        _lines[key] = (model, text)
+    return text
