@@ -151,3 +151,17 @@ def test_the_tracker_window_is_learnt_from_the_stage_the_car_is_in():
     assert learnt.window_text == f"Expected on {learnt.window_end.day} {learnt.window_end:%B}"
     home = progress([("delivered", at_sea)], "McGregor", "MJAAAAAA", datetime(2026, 3, 10, tzinfo=UTC))
     assert with_learnt_window(home, model, "hatch", today) == home
+
+
+def test_the_build_line_is_kept_per_learnt_model_and_follows_a_relearnt_one(monkeypatch):
+    from app.tracking import window
+
+    today = date(2025, 6, 1)
+    learnt = [learn([], TRIP)]
+    monkeypatch.setattr(window, "current_model", lambda trip, day, url=None: learnt[0])
+    first = window.expected_for_new_order("hatch", TRIP, today)
+    assert window.expected_for_new_order("hatch", TRIP, today) == first == order_today_text(learnt[0], "hatch", today)
+    # Relearnt from slower journeys: the line follows at once, never the old model's.
+    learnt[0] = learn([trip_of("hatch", date(2025, 1, 1), typical_days(20)) for _ in range(40)], TRIP)
+    again = window.expected_for_new_order("hatch", TRIP, today)
+    assert again == order_today_text(learnt[0], "hatch", today) != first
