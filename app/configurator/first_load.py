@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import gzip
 import html
 import logging
 import re
@@ -117,7 +118,11 @@ def build_page_routes(page: Callable[[], str | None], live: Callable[[], CarPict
         if picture is not None:
             text = with_car(text, picture[0], pictures.catalogue.widths, picture[1], kept_guard=not query)
         # Revalidated each time: the HTML names this release's scripts, and the car depends on the query.
-        return HTMLResponse(text, headers={"Cache-Control": "no-cache"})
+        headers = {"Cache-Control": "no-cache", "Vary": "Accept-Encoding"}
+        if "gzip" in request.headers.get("accept-encoding", ""):  # as the static pages come: a third the bytes
+            headers["Content-Encoding"] = "gzip"
+            return Response(gzip.compress(text.encode(), 6), media_type="text/html; charset=utf-8", headers=headers)
+        return HTMLResponse(text, headers=headers)
 
     return [Route("/build", build, methods=["GET", "HEAD"]), Route("/build/", build, methods=["GET", "HEAD"])]
 

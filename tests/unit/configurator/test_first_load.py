@@ -148,6 +148,8 @@ def test_build_is_answered_with_the_prerendered_page_showing_the_car_of_its_quer
     first, first_view, _ = builds.build_from_query(catalogue, {})
     assert default.status_code == 200 and pictures.paths_and_alt(first, first_view)[0][0] in default.text
     assert KEPT_BUILD_GUARD in default.text
+    zipped = client.get("/build", headers={"Accept-Encoding": "gzip"})  # httpx unzips it again
+    assert zipped.headers["content-encoding"] == "gzip" and zipped.text == default.text
 
 
 def test_a_car_that_cant_be_worked_out_leaves_the_page_as_built(pictures):
