@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
+import os
 from collections.abc import Callable
 
 from starlette.concurrency import run_in_threadpool
@@ -24,10 +26,21 @@ def no_miss_limit(_request: Request) -> float:
     return 0.0
 
 
+def renders_at_once() -> int:
+    """How many pictures a worker draws at the same time: one core fewer than the machine has (at least one).
+
+    Each render is tens of milliseconds of Python and C work in a thread; dozens of them at once (a crowd picking new
+    builds) take the interpreter lock from the event loop in turn, and every visitor's clicks wait behind
+    them. Queued, they are drawn as fast as the cores allow and the loop keeps a core for the clicks.
+    """
+    return max(1, (os.cpu_count() or 2) - 1)
+
+
 def picture_routes(
     pictures_for: Callable[[str], CarPictures | None],
     live: Callable[[], CarPictures],
     admit_miss: MissGate = no_miss_limit,
+    drawing_at_once: int | None = None,
 ) -> list[Route]:
     """The routes to add to the app's Starlette instance.
 
@@ -36,8 +49,9 @@ def picture_routes(
     version: it is sent to the same car in the current catalogue, when that car still exists.
     Pictures already drawn (memory or disk) are always served; one that must be drawn first costs
     CPU and disk, so `admit_miss(request)` (run in a thread: it may ask the database) may refuse it
-    with a 429 and a Retry-After.
+    with a 429 and a Retry-After. At most `drawing_at_once` (default `renders_at_once()`) are drawn at a time.
     """
+    drawing = asyncio.Semaphore(drawing_at_once or renders_at_once())
 
     async def car_picture(request: Request) -> Response:
         try:
@@ -59,7 +73,8 @@ def picture_routes(
             if data is None:
                 if (wait := await run_in_threadpool(admit_miss, request)) > 0:
                     return _slow_down(wait)
-                data = await run_in_threadpool(pictures.picture, key)
+                async with drawing:
+                    data = await run_in_threadpool(pictures.picture, key)
         except Exception:
             log.exception("rendering %s failed", key.url())
             return _refusal("The picture could not be drawn.", 503)

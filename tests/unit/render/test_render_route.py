@@ -1,5 +1,7 @@
 """GET /car/... through the real Starlette route: good pictures, caching headers, and a 4xx for every bad URL."""
 
+import asyncio
+
 import pytest
 from starlette.applications import Starlette
 from starlette.responses import PlainTextResponse
@@ -173,3 +175,40 @@ def test_a_refused_miss_is_a_429_with_retry_after_and_hits_stay_free(pictures: C
     pictures.cache._memory.clear()  # from disk too
     assert client.get(GOOD + ".webp").content == first.content
     assert gate.asked == 2
+
+
+def test_never_seen_pictures_are_drawn_one_at_a_time_so_clicks_keep_a_core(pictures: CarPictures, monkeypatch) -> None:
+    import threading
+    import time
+
+    import httpx
+
+    drawing, most = [0], [0]
+    lock = threading.Lock()
+    draw = pictures.picture
+
+    def counted(key):
+        with lock:
+            drawing[0] += 1
+            most[0] = max(most[0], drawing[0])
+        time.sleep(0.05)  # long enough for the other requests to arrive meanwhile
+        try:
+            return draw(key)
+        finally:
+            with lock:
+                drawing[0] -= 1
+
+    monkeypatch.setattr(pictures, "picture", counted)
+    app = Starlette(routes=picture_routes(lambda v: pictures, lambda: pictures, drawing_at_once=1))
+
+    async def four_new_pictures() -> list[int]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            urls = [
+                GOOD.replace("C0392B", colour).replace("chili-red", "custom") + ".webp"
+                for colour in ("111111", "222222", "333333", "444444")
+            ]
+            return [r.status_code for r in await asyncio.gather(*(client.get(url) for url in urls))]
+
+    assert asyncio.run(four_new_pictures()) == [200] * 4
+    assert most[0] == 1
