@@ -23,9 +23,9 @@ def backend_src(path: str | Var[str]) -> str:
 
 
 def _once_named(path: str | Var[str], url: str | Var[str]) -> str | Var[str]:
-    # A state's paths are empty until it names a build: then the <img> has no URL at all (the server may
-    # have put one in the page's HTML, which React keeps), rather than the backend's own address.
-    return url if isinstance(path, str) else rx.cond(path != "", url, "")
+    # A state's paths are empty (or not there yet) until it names a build: then the <img> has no URL at all
+    # (the server may have put one in the page's HTML, which React keeps), not the backend's own address.
+    return url if isinstance(path, str) else rx.cond(path, url, "")
 
 
 def car_img(paths: Sequence[str | Var[str]], alt: str | Var[str], sizes: str = "100vw", **props) -> rx.Component:
