@@ -65,6 +65,7 @@ _OPTION_OPTIONAL = {
     "custom": bool,
     "requires": list,
     "excludes": list,
+    "retired": bool,  # left the range: kept so the cars that have it are still drawn (see Catalogue.retired)
 }
 
 
@@ -134,7 +135,8 @@ def parse_catalogue(
         choice_slots=choice_slots,
         slots=MappingProxyType(slots),
         models=tuple(_car_model(m) for m in models),
-        options=tuple(_option(o) for o in options),
+        options=tuple(_option(o) for o in options if not o.get("retired")),
+        retired=tuple(_option(o) for o in options if o.get("retired")),
         layers_dir=layers_dir,
         views=MappingProxyType(views),
         light_max=light_max,
@@ -473,8 +475,8 @@ def _check_layer_files(catalogue: Catalogue, problems: list[str]) -> None:
                 mode = _check_file(catalogue, catalogue.layer_path(model.id, view, name), problems)
                 if mode is not None and mode not in modes:
                     problems.append(f"{model.id}/{view}/{name}.webp: mode is {mode}, must be {' or '.join(modes)}")
-            for option in catalogue.options:
-                if option.draws and option.available_on(model.id):
+            for option in catalogue.drawn_options:
+                if option.available_on(model.id):
                     path = catalogue.layer_path(model.id, view, option.id, option.slot)
                     _check_file(catalogue, path, problems, f"option {option.id!r}: ")
 

@@ -126,9 +126,13 @@ class Catalogue:
     layer_dir: str = "img"
     # Studio uploads that replace an option's layer: (model, view, option id) -> PNG path.
     layer_files: Mapping[tuple[str, str, str], Path] = field(default_factory=lambda: MappingProxyType({}))
+    # Options that have left the range: never offered again, but the cars that have them (orders, old
+    # builds) are still drawn and named with them. Not in `options`, so nothing new can choose them.
+    retired: tuple[Option, ...] = ()
     # Derived in __post_init__ (lookups by id, and who clashes with whom); not arguments, not compared.
     _models: Mapping[str, CarModel] = field(init=False, repr=False, compare=False)
     _options: Mapping[str, Option] = field(init=False, repr=False, compare=False)
+    _retired: Mapping[str, Option] = field(init=False, repr=False, compare=False)
     _clashes: Mapping[str, frozenset[str]] = field(init=False, repr=False, compare=False)
     _ruled: Mapping[str, Option] = field(init=False, repr=False, compare=False)
 
@@ -138,6 +142,7 @@ class Catalogue:
         object.__setattr__(self, "_options", MappingProxyType({o.id: o for o in self.options}))
         ruled = {o.id: o for o in self.options if o.requires or o.excludes}
         object.__setattr__(self, "_ruled", MappingProxyType(ruled))
+        object.__setattr__(self, "_retired", MappingProxyType({o.id: o for o in self.retired}))
         # Exclusion is symmetric: "A excludes B" also keeps A out of any build that has B.
         clashes: dict[str, set[str]] = {o.id: set() for o in self.options}
         for option in self.options:
@@ -163,6 +168,19 @@ class Catalogue:
     def ruled(self) -> Mapping[str, Option]:
         """The options that have a rule of their own (`requires` or `excludes`), by id."""
         return self._ruled
+
+    def retired_option(self, option_id: object) -> Option | None:
+        """The option if it has left the range (so it can be named and drawn for the cars that have it)."""
+        return self._retired.get(option_id) if isinstance(option_id, str) else None
+
+    def known_option(self, option_id: str) -> Option:
+        """The option, offered or retired; BuildError if there has never been one (as far as we know)."""
+        return self.retired_option(option_id) or self.option(option_id)
+
+    @property
+    def drawn_options(self) -> tuple[Option, ...]:
+        """Every option with a layer to draw, the retired ones included: what the layer library decodes."""
+        return tuple(o for o in (*self.options, *self.retired) if o.draws)
 
     def clashes(self, option_id: str) -> frozenset[str]:
         """Ids that can never share a build with this option (its `excludes` and whoever excludes it)."""
@@ -194,16 +212,28 @@ class Catalogue:
         except (KeyError, TypeError):
             raise BuildError(f"There is no view called {view_id!r}.") from None
 
-    def build_from(self, model_id: str, choices: Mapping[str, str] | None = None, hex: str | None = None) -> Build:
-        """A validated Build: missing slots take the model's defaults; `hex` only with the custom colour."""
+    def build_from(
+        self,
+        model_id: str,
+        choices: Mapping[str, str] | None = None,
+        hex: str | None = None,
+        *,
+        retired: bool = False,
+    ) -> Build:
+        """A validated Build: missing slots take the model's defaults; `hex` only with the custom colour.
+
+        `retired` True also accepts options that have left the range: for drawing a car someone already
+        has (an order), never for a new build.
+        """
         model = self.model(model_id)
+        find = self.known_option if retired else self.option
         choices = dict(choices or {})
         unknown = sorted(set(choices) - set(self.choice_slots))
         if unknown:
             raise BuildError(f"There is no choice called {unknown[0]!r}.")
         picked = []
         for slot in self.choice_slots:
-            option = self.option(choices.get(slot, model.defaults[slot]))
+            option = find(choices.get(slot, model.defaults[slot]))
             if option.slot != slot:
                 raise BuildError(
                     f"{option.name} is a {self.slots[option.slot].label.lower()} option, "
@@ -212,10 +242,9 @@ class Catalogue:
             if not option.available_on(model.id):
                 raise BuildError(f"{option.name} is not available on the {model.name}.")
             picked.append((slot, option.id))
-        return Build(model.id, tuple(picked), self._paint_hex(dict(picked)["colour"], hex))
+        return Build(model.id, tuple(picked), self._paint_hex(find(dict(picked)["colour"]), hex))
 
-    def _paint_hex(self, colour_id: str, hex: str | None) -> str:
-        colour = self.option(colour_id)
+    def _paint_hex(self, colour: Option, hex: str | None) -> str:
         if colour.custom:
             if hex is None:
                 raise BuildError(f"Pick a colour code for {colour.name}.")

@@ -49,7 +49,6 @@ def manifest_with(base: dict, values: Mapping[str, Mapping]) -> dict:
     data = copy.deepcopy(base)
     models = {m["id"]: m for m in data["models"]}
     options = {o["id"]: o for o in data["options"]}
-    retired = set()
     for key, value in sorted(values.items()):
         kind, _, rest = key.partition(":")
         if kind == "model" and rest in models:
@@ -58,9 +57,6 @@ def manifest_with(base: dict, values: Mapping[str, Mapping]) -> dict:
             entry = options.get(rest) or _new_colour(data, rest, value)
             options[rest] = entry
             _apply_option(entry, value)
-            if value.get("retired"):
-                retired.add(rest)
-    data["options"] = [o for o in data["options"] if o["id"] not in retired]
     data["asset_version"] = catalogue_version(values, base["asset_version"])
     return data
 
@@ -83,3 +79,9 @@ def _apply_option(entry: dict, value: Mapping) -> None:
     if "name" in value:
         entry["name"] = entry["alt"] = value["name"]
         entry["hex"] = value["hex"]
+    # A retired option stays in the manifest, marked: no new build may choose it, but the cars already
+    # ordered with it are still drawn and named (app.catalog.model.Catalogue.retired).
+    if value.get("retired"):
+        entry["retired"] = True
+    else:
+        entry.pop("retired", None)

@@ -138,15 +138,19 @@ def spec_lines(catalogue: Catalogue, spec: dict) -> list[Line]:
 def _add_picture(story: OrderStory, pictures: CarPictures, spec: dict) -> None:
     story.paths, story.alt = spec_picture(pictures, spec)
     if not story.paths:
-        story.alt = "No picture: an option of this car has since left the catalogue."
+        story.alt = "No picture: this car's spec names options we have no record of."
 
 
 def spec_build(catalogue: Catalogue, spec: dict) -> Build | None:
-    """The ordered car as a build of today's catalogue; None if the catalogue has since retired one of its options."""
+    """The ordered car as a build of today's catalogue, options since retired included (they stay drawable).
+
+    None only if the spec names something the catalogue has no record of at all (a hand-edited row).
+    """
     try:
-        colour = catalogue.option(spec["choices"]["colour"])
-        return catalogue.build_from(spec["model"], spec["choices"], spec["hex"] if colour.custom else None)
-    except (BuildError, KeyError):
+        colour = catalogue.known_option(spec["choices"]["colour"])
+        paint = spec["hex"] if colour.custom else None
+        return catalogue.build_from(spec["model"], spec["choices"], paint, retired=True)
+    except (BuildError, KeyError, TypeError):
         return None
 
 

@@ -29,7 +29,8 @@ def with_angle(catalogue: Catalogue, description: str, view: str) -> str:
 
 def _describe(catalogue: Catalogue, model_id: str, option_ids: Sequence[str], hex_colour: str) -> str:
     model = catalogue.model(model_id)
-    options = [catalogue.option(option_id) for option_id in option_ids]
+    # An ordered car keeps its name for an option that has since left the range.
+    options = [catalogue.known_option(option_id) for option_id in option_ids]
     colour = next(o for o in options if o.slot == "colour")
     # A customer's own paint is read out as a colour word, never as hex digits.
     paint = f"a custom {colour_name(hex_colour)}" if colour.custom else (colour.alt or colour.name)

@@ -125,9 +125,10 @@ def _require(ok: object, message: str) -> None:
 def _key_from_parts(catalogue, model, view, width, format, hex_colour, options) -> RenderKey:
     choices = dict(zip(catalogue.choice_slots, options, strict=True))
     try:
-        colour = catalogue.option(choices["colour"])
+        # Retired options still draw: the cars already ordered with them keep their pictures.
+        colour = catalogue.known_option(choices["colour"])
         custom_hex = hex_colour if colour.custom else None
-        build = catalogue.build_from(model, choices, hex=custom_hex)
+        build = catalogue.build_from(model, choices, hex=custom_hex, retired=True)
         key = render_key(catalogue, build, view, width, format)
     except BuildError as exc:
         raise BadPictureRequest(404, str(exc)) from None

@@ -175,8 +175,8 @@ class LayerLibrary:
         path = self.catalogue.layer_path
         names = [(name, str(path(model, view, name))) for name in ("backdrop", "body_shade", "body_mask")]
         names += [(name, str(path(model, view, name))) for name in ("body_light", "body_gloss", "glass")]
-        for option in self.catalogue.options:
-            if option.draws and option.available_on(model):
+        for option in self.catalogue.drawn_options:
+            if option.available_on(model):
                 names.append((option.id, str(path(model, view, option.id, option.slot))))
         return tuple(names)
 
@@ -189,8 +189,8 @@ class LayerLibrary:
         light = _decode(path(model, view, "body_light"), "L")
         gloss = _decode(path(model, view, "body_gloss"), "RGB")
         layers = {"glass": _decode(path(model, view, "glass"), "RGBA")}
-        for option in self.catalogue.options:
-            if option.draws and option.available_on(model):
+        for option in self.catalogue.drawn_options:
+            if option.available_on(model):
                 layers["option:" + option.id] = _decode(path(model, view, option.id, option.slot), "RGBA")
         pieces_by_name, bodies = {}, {}
         for width in self.catalogue.widths:
