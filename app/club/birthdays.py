@@ -1,15 +1,13 @@
 """Birthday cards: on each anniversary of delivery, in the owner's own time zone, a card with the car's baby book."""
 
-import dataclasses
 import json
-import logging
 from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import Session, col, select
 
 from app import db
-from app.catalog import BuildError
+from app.club.car_picture import mail_picture
 from app.club.compose import render_copy
 from app.club.outbox import OutboxMail, queue_mail
 from app.club.preferences import wants
@@ -17,16 +15,13 @@ from app.club.templates import template
 from app.content.journey import DELIVERED, journey
 from app.content.store import published_values
 from app.orders.models import Order, StageEvent
-from app.orders.story import spec_picture
-from app.render import BadPictureRequest, CarPictures, car_pictures, parse_car_path
+from app.render import CarPictures
+from app.render.live import pictures_for_values
 from app.tracking.progress import as_utc
-
-log = logging.getLogger(__name__)
 
 DEFAULT_TIME_ZONE = "Europe/London"
 # A card may go out up to this many days late (the mailer was down on the day), never twice.
 GRACE_DAYS = 2
-PICTURE_WIDTH = 800
 AGE_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
 
 
@@ -114,30 +109,14 @@ def baby_book(order: Order, reached: dict[str, StageEvent], age: int) -> dict[st
     }
 
 
-def car_picture(pictures: CarPictures, spec: dict) -> bytes | None:
-    """The ordered car as a JPEG from its hero angle (views[0], the flattering front three-quarter), about
-    800 px wide; None when its options have left the catalogue."""
-    paths, _alt = spec_picture(pictures, spec)
-    if not paths:
-        return None
-    widths = pictures.catalogue.widths
-    width = min(widths, key=lambda w: abs(w - PICTURE_WIDTH))
-    try:
-        key = parse_car_path(paths[0], pictures.catalogue)
-        return pictures.picture(dataclasses.replace(key, width=width, format="jpg"))
-    except (BadPictureRequest, BuildError, OSError, ValueError):
-        # A card without its picture is still a birthday card; a missing card is not.
-        log.exception("birthday card picture failed for %s", spec.get("model"))
-        return None
-
-
 def queue_birthday_cards(session: Session, now: datetime, pictures: CarPictures | None = None) -> list[str]:
     """Queue today's cards (today in each owner's time zone); returns their order numbers.
 
     The picture is rendered only for a card not queued yet, so running this every few minutes costs
-    a query, not a render. `pictures` None means the process's picture service.
+    a query, not a render. `pictures` None means the published catalogue's (retired options included).
     """
     queued = []
+    published = published_values(session)
     for order, delivered_at in _delivered_cars(session):
         delivered = local_date(delivered_at, order.time_zone)
         age = birthday_age(delivered, local_date(now, order.time_zone))
@@ -146,7 +125,7 @@ def queue_birthday_cards(session: Session, now: datetime, pictures: CarPictures 
         key = f"birthday:{order.number}:{delivered.year + age}"
         if session.exec(select(OutboxMail.id).where(OutboxMail.dedupe_key == key)).first() is not None:
             continue
-        copy = template("birthday_card", published_values(session))
+        copy = template("birthday_card", published)
         words = render_copy(copy.subject, copy.body, baby_book(order, stage_dates(session, order), age))
         queue_mail(
             session,
@@ -155,7 +134,7 @@ def queue_birthday_cards(session: Session, now: datetime, pictures: CarPictures 
             subject=words.subject,
             body_text=words.text,
             body_html=words.html,
-            picture=car_picture(pictures or car_pictures(), json.loads(order.spec or "{}")),
+            picture=mail_picture(pictures or pictures_for_values(published), json.loads(order.spec or "{}")),
             dedupe_key=key,
             order_id=order.id,
             created_at=now,

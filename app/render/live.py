@@ -35,6 +35,16 @@ def live_pictures() -> CarPictures:
     return _service_for(current, version)
 
 
+def pictures_for_values(values: Mapping[str, Mapping]) -> CarPictures:
+    """The picture service for the catalogue these published values make (a mailer's own read of them)."""
+    version = overlay.catalogue_version(values, overlay.base_manifest()["asset_version"])
+    with _lock:
+        service = _services.get(version)
+        if service is not None:
+            return service
+    return _service_for(values, version)
+
+
 def _version_of(current: Mapping[str, Mapping]) -> str:
     # Every configurator event asks many times; the published values stay one object until they change.
     global _last_version
@@ -82,5 +92,5 @@ def _service_for(current: Mapping[str, Mapping], version: str) -> CarPictures:
 
 
 def _layers_key(catalogue: Catalogue) -> tuple:
-    drawn = tuple(sorted((o.id, o.models or ()) for o in catalogue.options if o.draws))
+    drawn = tuple(sorted((o.id, o.models or ()) for o in catalogue.drawn_options))
     return (tuple(sorted(catalogue.layer_files.items())), drawn)

@@ -1,13 +1,19 @@
 """Birthday cards: the right date (leap years, the owner's time zone), once, with the baby book and the picture."""
 
+import io
+import json
 from datetime import UTC, date, datetime
 
+from PIL import Image, ImageChops
 from sqlmodel import select
 
 from app.club.birthdays import anniversary, birthday_age, local_date, queue_birthday_cards
+from app.club.car_picture import mail_picture
 from app.club.commands import send_due
 from app.club.compose import PICTURE_CID
 from app.club.outbox import OutboxMail
+from app.content.models import ContentVersion
+from app.orders.placement import spec_of
 from tests.unit.club.conftest import add_order
 
 JOURNEY = {
@@ -69,9 +75,9 @@ def test_a_nickname_full_of_markup_is_shown_as_text(db_session, pictures):
     assert "<b>x</b> *y* is one today" in card.body_text
 
 
-def test_a_car_without_nickname_or_ship_gets_a_graceful_card_and_a_retired_spec_no_picture(db_session, pictures):
-    retired = {"model": "hatch", "model_name": "Hatch", "choices": {"colour": "gone-forever"}, "hex": "#000000"}
-    add_order(db_session, "MJPLAIN2", nickname="", spec=retired, stages={"delivered": JOURNEY["delivered"]})
+def test_a_car_without_nickname_or_ship_gets_a_graceful_card_and_an_unknown_spec_no_picture(db_session, pictures):
+    unknown = {"model": "hatch", "model_name": "Hatch", "choices": {"colour": "gone-forever"}, "hex": "#000000"}
+    add_order(db_session, "MJPLAIN2", nickname="", spec=unknown, stages={"delivered": JOURNEY["delivered"]})
     queue_birthday_cards(db_session, ON_THE_DAY, pictures)
     card = db_session.exec(select(OutboxMail)).one()
     assert card.subject.startswith("Happy birthday, Your Hatch!")
@@ -98,3 +104,18 @@ def test_the_card_arrives_once_with_its_inline_picture_and_both_parts(db_url, db
     assert "McGregor is one today!" in text and "McGregor is one today!" in html
     assert card["List-Unsubscribe"].startswith("<https://motorjoy.example/club/unsubscribe/")
     assert card["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def test_a_card_keeps_the_picture_of_a_colour_retired_since_in_that_colour(db_session, catalogue, pictures):
+    # Marketing retires Sherbet Yellow after the car was delivered; the card is drawn from what is published.
+    spec = spec_of(catalogue, catalogue.build_from("hatch", {"colour": "sherbet-yellow"}))
+    add_order(db_session, "MJSHRBT2", spec=spec, stages={"delivered": JOURNEY["delivered"]})
+    retired = {"name": "Sherbet Yellow", "hex": "#F4C542", "price": 350, "retired": True}
+    db_session.add(ContentVersion(key="option:sherbet-yellow", version=1, value=json.dumps(retired), author="Alice"))
+    db_session.flush()
+    assert queue_birthday_cards(db_session, ON_THE_DAY) == ["MJSHRBT2"]  # no pictures given: the published ones
+    card = db_session.exec(select(OutboxMail)).one()
+    assert card.picture is not None
+    yellow = Image.open(io.BytesIO(card.picture)).convert("RGB")
+    shipped = Image.open(io.BytesIO(mail_picture(pictures, spec))).convert("RGB")
+    assert yellow.size == shipped.size and ImageChops.difference(yellow, shipped).getbbox() is None
