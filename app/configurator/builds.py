@@ -10,7 +10,9 @@ from sqlmodel import Session, select
 
 from app import limits
 from app.catalog import Build, Catalogue
-from app.catalog.pricing import money, quote
+from app.catalog.changes import Asked, BuildChange, what_changed
+from app.catalog.price_history import price_list_at
+from app.catalog.pricing import quote
 from app.catalog.rules import nearest_valid
 from app.configurator.codes import new_code, normalise_code
 from app.configurator.models import SavedBuild
@@ -47,17 +49,29 @@ def query_of(catalogue: Catalogue, build: Build, view: str) -> str:
 
 def build_from_query(catalogue: Catalogue, params: Mapping[str, str]) -> tuple[Build, str, list[str]]:
     """The build a URL asks for, or the nearest valid one, with a note for each correction."""
+    build, view, changes = link_with_changes(catalogue, params)
+    return build, view, [change.text() for change in changes]
+
+
+def link_with_changes(catalogue: Catalogue, params: Mapping[str, str]) -> tuple[Build, str, list[BuildChange]]:
+    """The build a URL asks for, or the nearest valid one, and each difference as a line (see what_changed).
+
+    A link carries no price list, so only swapped options are explained (at their last known price).
+    """
     model_id = params.get("model") or catalogue.models[0].id
     choices = {slot: params[slot] for slot in catalogue.choice_slots if slot in params}
     hex_text = params.get("hex")
-    build, notes = nearest_valid(catalogue, model_id, choices, f"#{hex_text}" if hex_text else None)
+    paint = f"#{hex_text}" if hex_text else None
+    build, _notes = nearest_valid(catalogue, model_id, choices, paint)
+    changes = what_changed(catalogue, Asked(model_id, choices, paint), build)
     views = catalogue.model(build.model).views
     view = params.get("view", views[0])
     if view not in views:
         hero = catalogue.view(views[0]).label
-        notes.append(f"We don't have a {view!r} view, so here it is from the {hero}. Turn it to see the rest.")
+        sentence = f"We don't have a {view!r} view, so here it is from the {hero}. Turn it to see the rest"
+        changes.append(BuildChange("View", sentence, kind="view"))
         view = views[0]
-    return build, view, notes
+    return build, view, changes
 
 
 def save_build(session: Session, catalogue: Catalogue, build: Build, nickname: str = "") -> str:
@@ -83,17 +97,26 @@ def save_build(session: Session, catalogue: Catalogue, build: Build, nickname: s
 
 
 def open_saved(session: Session, catalogue: Catalogue, code_text: str) -> tuple[Build, str, list[str]] | None:
-    """A saved build by its code, as close as today's catalogue allows, with notes on what changed."""
+    """A saved build by its code, as close as today's catalogue allows, with a note for each change."""
+    reopened = reopen_saved(session, catalogue, code_text)
+    if reopened is None:
+        return None
+    build, nickname, changes = reopened
+    return build, nickname, [change.text() for change in changes]
+
+
+def reopen_saved(session: Session, catalogue: Catalogue, code_text: str) -> tuple[Build, str, list[BuildChange]] | None:
+    """A saved build by its code, as close as today's catalogue allows, and what changed since, line by line.
+
+    The price list it was saved on is found again from the publishing history, so a repriced option is
+    named with both prices; when it can't be found (another release of the manifest) the total still is.
+    """
     code = normalise_code(code_text)
     row = session.exec(select(SavedBuild).where(SavedBuild.code == code)).first() if code else None
     if row is None:
         return None
     choices = dict(zip(catalogue.choice_slots, row.options.split("+"), strict=False))
-    build, notes = nearest_valid(catalogue, row.model_id, choices, row.hex)
-    total = quote(catalogue, build).total
-    if not notes and total != row.total_price:
-        notes.append(
-            f"Prices have moved since you saved this build: it was {money(row.total_price, catalogue.currency)}, "
-            f"today it is {money(total, catalogue.currency)}."
-        )
-    return build, row.nickname, notes
+    build, _notes = nearest_valid(catalogue, row.model_id, choices, row.hex)
+    then = price_list_at(session, row.asset_version) if row.asset_version != catalogue.asset_version else None
+    asked = Asked(row.model_id, choices, row.hex, row.total_price, then)
+    return build, row.nickname, what_changed(catalogue, asked, build)

@@ -5,7 +5,7 @@ from typing import cast
 import reflex as rx
 from reflex.vars import ObjectVar, Var
 
-from app.configurator.panel import BASE_LINE, DESTINATION_LINE, OptionCard, OptionGroup, PriceRow
+from app.configurator.panel import BASE_LINE, DESTINATION_LINE, ChangeRow, OptionCard, OptionGroup, PriceRow
 from app.configurator.state import BuildState
 from app.render import car_pictures
 from app.ui.forms import field_label, tied_to_error
@@ -318,12 +318,58 @@ def nickname_field() -> rx.Component:
 
 def notes() -> rx.Component:
     return rx.box(
+        changes_since(),
         rx.foreach(
             BuildState.notes,
             lambda note: rx.callout(note, icon="info", size="1", margin_bottom="0.5rem"),
         ),
         aria_live="polite",
         width="100%",
+    )
+
+
+def change_line(row: ChangeRow) -> rx.Component:
+    return rx.el.li(
+        rx.text(row.sentence, size="2"),
+        rx.cond(
+            row.prices != "",
+            rx.text(
+                rx.el.span(row.prices, aria_hidden="true"),
+                rx.el.span(row.aria, class_name="sr-only"),
+                size="2",
+                weight="bold",
+                white_space="nowrap",
+                style={"font_variant_numeric": "tabular-nums"},
+            ),
+        ),
+        style={"display": "flex", "justify_content": "space-between", "gap": "0.75rem", "align_items": "baseline"},
+    )
+
+
+def changes_since() -> rx.Component:
+    """What changed since the build was saved or linked, one line per change, with both prices."""
+    return rx.cond(
+        BuildState.changes.length() > 0,
+        rx.callout.root(
+            rx.callout.icon(rx.icon("info")),
+            rx.box(
+                rx.text(BuildState.changes_since, weight="bold", size="2", as_="p"),
+                rx.el.ul(
+                    rx.foreach(BuildState.changes, change_line),
+                    style={
+                        "list_style": "none",
+                        "margin": "0.25rem 0 0",
+                        "padding": "0",
+                        "display": "grid",
+                        "gap": "0.35rem",
+                    },
+                ),
+                width="100%",
+            ),
+            size="1",
+            margin_bottom="0.5rem",
+            id="build-changes",
+        ),
     )
 
 

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from app.catalog import Build, Catalogue
+from app.catalog.changes import BuildChange
 from app.catalog.pricing import PriceLine, money, quote
 from app.catalog.rules import why_not
 from app.render import CarPictures
@@ -43,6 +44,25 @@ class CardStates:
 
     blocked: dict[str, str] = field(default_factory=dict)
     fix: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class ChangeRow:
+    """One thing that changed since a build was saved or linked: the sentence, and 'was → now' if priced."""
+
+    sentence: str
+    prices: str = ""
+    aria: str = ""  # the prices read out in words: "was £350, now £0"
+
+
+def change_rows(changes: list[BuildChange]) -> list[ChangeRow]:
+    rows = []
+    for change in changes:
+        spoken = f"was {change.was}, now {change.now}" if change.was and change.now else change.now
+        rows.append(
+            ChangeRow(change.sentence + ("" if change.kind in ("price", "total") else "."), change.prices, spoken)
+        )
+    return rows
 
 
 # "Any colour you like" shows the whole wheel until it is the colour chosen.

@@ -11,14 +11,17 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app import db, limits
 from app.catalog import Build, BuildError, Catalogue, normalise_hex
+from app.catalog.changes import BuildChange
 from app.catalog.rules import choose, nearest_valid
 from app.configurator import builds
 from app.configurator.codes import normalise_code
 from app.configurator.panel import (
+    ChangeRow,
     OptionGroup,
     PriceRow,
     bill_lines,
     card_states,
+    change_rows,
     option_details,
     option_groups,
     price_rows,
@@ -62,6 +65,9 @@ class BuildState(rx.State):
     nickname_error: str = ""
     hex_error: str = ""
     notes: rx.Field[list[str]] = rx.field([])
+    # What changed since the build that was opened was saved or linked, line by line (see app.catalog.changes).
+    changes: rx.Field[list[ChangeRow]] = rx.field([])
+    changes_since: str = ""  # "Since you saved this build" / "Since this link was made"
     saved_code: str = ""
     # Written by the nudge (assets/nudge.js) just before it asks someone to go and drive: the build
     # they were working on, so the next visit to /build picks it up again.
@@ -109,14 +115,24 @@ class BuildState(rx.State):
             if getattr(self, name) != value:
                 setattr(self, name, value)
 
-    def _show(self, build: Build, notes: list[str], saved_code: str = "", opening: bool = False):
+    def _show(
+        self,
+        build: Build,
+        notes: list[str],
+        saved_code: str = "",
+        opening: bool = False,
+        changes: list[BuildChange] | None = None,
+    ):
         """Make `build` the one on screen, say what changed, and keep the page URL in step.
 
-        `opening`: a page (re)opens, so its picture is drawn from these values before any script runs."""
+        `opening`: a page (re)opens, so its picture is drawn from these values before any script runs.
+        `changes` (only when a build is opened) replace what is listed as changed since it was saved."""
         pictures = self._pictures()
         catalogue = pictures.catalogue
         self._set(model_id=build.model, choice_ids=dict(build.choices), hex=build.hex, notes=notes)
         self._set(saved_code=saved_code)
+        if changes is not None:
+            self._set(changes=change_rows(changes))
         if opening:  # a fresh page has none of the fields sent once
             self._shown_catalogue = ("", "")
         if self._shown_catalogue != (catalogue.asset_version, build.model):
@@ -171,11 +187,12 @@ class BuildState(rx.State):
         if path.startswith("/build/"):
             code = path.removeprefix("/build/")
             with db.session() as s:
-                opened = builds.open_saved(s, self._catalogue(), code)
+                opened = builds.reopen_saved(s, self._catalogue(), code)
             if opened is not None:
-                build, self.nickname, notes = opened
+                build, self.nickname, changes = opened
                 self.view = self._catalogue().model(build.model).views[0]
-                yield self._show(build, notes, normalise_code(code) or "", opening=True)
+                self.changes_since = "Since you saved this build"
+                yield self._show(build, [], normalise_code(code) or "", opening=True, changes=changes)
                 return
             params = {}
             first = f"We couldn't find a build with the code {code[:12]!r}, so here is a fresh one to start from."
@@ -183,8 +200,9 @@ class BuildState(rx.State):
             params, first = kept, "Welcome back! Here's the build you were working on."
         else:
             first = ""
-        build, self.view, notes = builds.build_from_query(self._catalogue(), params)
-        yield self._show(build, [first, *notes] if first else notes, opening=True)
+        build, self.view, changes = builds.link_with_changes(self._catalogue(), params)
+        self.changes_since = "Since this link was made"
+        yield self._show(build, [first] if first else [], opening=True, changes=changes)
 
     @event
     def pick(self, option_id: str):
@@ -249,7 +267,7 @@ class BuildState(rx.State):
                 return
             self._preview, self.previewing = preview_values(s), True
         build, self.view, notes = builds.build_from_query(self._catalogue(), {})
-        self._show(build, notes, opening=True)
+        self._show(build, notes, opening=True, changes=[])
 
     @event
     def save(self):
@@ -269,6 +287,7 @@ class BuildState(rx.State):
             log.exception("saving a build failed")
             return rx.toast.error(CANT_SAVE, duration=10_000)
         self.saved_code = code
+        self.changes = []  # saved again on today's catalogue: nothing has changed since
         return [
             _replace_url(f"/build/{code}"),
             rx.toast.success(f"Saved! Your build code is {code}."),

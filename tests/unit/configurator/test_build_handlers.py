@@ -6,10 +6,12 @@ import json
 import pytest
 
 from app import db
-from app.catalog import load_catalogue
+from app.catalog import load_catalogue, price_history
 from app.configurator.builds import save_build
 from app.configurator.compare_page import CompareState
 from app.configurator.state import BuildState
+from app.content import live
+from app.content.models import ContentVersion
 from app.home.state import HomeState
 from tests.unit.handlers import state_for
 
@@ -38,7 +40,9 @@ def test_a_bare_build_page_shows_the_first_model_with_its_price_and_picture(demo
 def test_the_query_is_corrected_and_says_what_changed(demo_site):
     state = loaded("/build?model=convertible&roof=roof-union&colour=chili-red")
     assert state.model_id == "convertible" and state.choice_ids["roof"] != "roof-union"
-    assert any("roof" in note.lower() or "union" in note.lower() for note in state.notes)
+    assert state.changes_since == "Since this link was made" and state.notes == []
+    [roof] = [row for row in state.changes if "Chequered roof" in row.sentence]
+    assert roof.sentence.startswith("The Convertible doesn't offer Chequered roof, so your car now has")
 
 
 def test_a_saved_build_opens_by_its_code_and_an_unknown_code_says_so(demo_site):
@@ -147,3 +151,34 @@ def test_a_pick_sends_only_what_changed(demo_site):
         "view_label_rx_state_",
         "view_position_rx_state_",
     }
+
+
+def test_a_saved_build_reopened_after_a_retirement_and_a_reprice_says_each_change_with_prices(demo_site):
+    code = saved(colour="sherbet-yellow", wheels="wheels-minilite")
+    retired = {
+        "name": "Sherbet Yellow",
+        "hex": "#F4C542",
+        "price": 350,
+        "requires": [],
+        "excludes": [],
+        "retired": True,
+    }
+    with db.session() as s:
+        for key, value in {"option:sherbet-yellow": retired, "option:wheels-minilite": {"price": 500}}.items():
+            s.add(ContentVersion(key=key, version=1, value=json.dumps(value), author="Alice Marketing"))
+        s.commit()
+    live.forget_published()
+    price_history.forget()
+    state = loaded(f"/build/{code}")
+    assert state.changes_since == "Since you saved this build"
+    rows = [(row.sentence, row.prices) for row in state.changes]
+    assert rows[:2] == [
+        ("Sherbet Yellow has left the range, so your car is now Chili Red.", "£350 → £0"),
+        ("16-inch eight-spoke wheels", "£600 → £500"),
+    ]
+    assert rows[2][0] == "Your total" and rows[2][1].endswith("£" + f"{state_total(state):,}")
+    assert state.choice_ids["colour"] == "chili-red" and state.notes == []
+
+
+def state_total(state: BuildState) -> int:
+    return int(state.total.removeprefix("£").replace(",", ""))
