@@ -23,6 +23,7 @@ PICTURE_CID = "car-picture@motorjoy"
 MAIL_POLICY = policy.default.clone(max_line_length=998)
 INK, MUTED, ACCENT, PAPER, CARD, RULE = "#21201C", "#63635E", "#D13415", "#F9F9F8", "#FFFFFF", "#E9E8E6"
 FONT = "Helvetica,Arial,sans-serif"
+_UNSTYLED_LINK = re.compile(r"<a (?![^>]*\bstyle=)")  # a link that brings its own look (a button) keeps it
 _URL = re.compile(r"https?://[^\s<>\"]+")
 # Every ASCII punctuation mark can be backslash-escaped in CommonMark, so a value never becomes markup.
 _MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
@@ -38,9 +39,18 @@ class RenderedMail:
 
 
 def queue_words(
-    session: Session, order: Order, kind: str, key: str, words: RenderedMail, now: datetime | None = None
+    session: Session,
+    order: Order,
+    kind: str,
+    key: str,
+    words: RenderedMail,
+    now: datetime | None = None,
+    picture: bytes | None = None,
 ) -> OutboxMail:
-    """Queue `words` to the order's customer once (by `key`), due at `now` (the row's default: at once)."""
+    """Queue `words` to the order's customer once (by `key`), due at `now` (the row's default: at once).
+
+    `picture` (a JPEG of the car) goes inline at the top of the letter, as on the birthday card.
+    """
     when = {} if now is None else {"created_at": now, "next_attempt_at": now}
     return queue_mail(
         session,
@@ -51,6 +61,7 @@ def queue_words(
         body_html=words.html,
         dedupe_key=key,
         order_id=order.id,
+        picture=picture,
         **when,
     )
 
@@ -128,7 +139,7 @@ def _paragraph_styles(fragment: str) -> str:
     # Mail clients drop <style> blocks, so every element carries its own look.
     fragment = fragment.replace("<p>", '<p style="margin:0 0 14px">')
     fragment = fragment.replace("<ul>", '<ul style="margin:0 0 14px;padding-left:20px">')
-    return fragment.replace("<a ", f'<a style="color:{ACCENT}" ')
+    return _UNSTYLED_LINK.sub(f'<a style="color:{ACCENT}" ', fragment)
 
 
 def letter_for(mail: OutboxMail) -> RenderedMail:
