@@ -191,4 +191,8 @@ def days_to_go(state: Progress, today: date) -> str:
     if state.window_start is None or state.window_end is None:
         return ""
     low, high = ((day - today).days for day in (state.window_start, state.window_end))
-    return f"{low} to {high} days to go" if low != high else f"{low} days to go"
+    if high <= 0:
+        return "Any day now"
+    if low <= 0:
+        return f"Any day now, and at most {_days(high)} to go"
+    return f"{low} to {_days(high)} to go" if low != high else f"{_days(low)} to go"

@@ -1,5 +1,6 @@
 """Small rewards for daily visitors: the fact of the day and the countdown."""
 
+import dataclasses
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -29,6 +30,27 @@ def test_countdown_follows_the_window():
     assert text == f"{low} to {high} days to go" and 0 < low < high
     home = progress([("delivered", now - timedelta(days=1))], "Pip", "MJ4K7QX2", now)
     assert days_to_go(home, now.date()) == ""
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "words"),
+    [
+        (1, 1, "1 day to go"),
+        (1, 2, "1 to 2 days to go"),
+        (4, 4, "4 days to go"),
+        (0, 3, "Any day now, and at most 3 days to go"),
+        (-2, 1, "Any day now, and at most 1 day to go"),
+        (-5, 0, "Any day now"),
+        (-9, -2, "Any day now"),
+    ],
+)
+def test_countdown_reads_well_at_every_distance(start, end, words):
+    now = datetime(2026, 11, 25, 12, tzinfo=UTC)
+    at_sea = progress([("ordered", now - timedelta(days=60)), ("at_sea", now)], "Pip", "MJ4K7QX2", now)
+    window = dataclasses.replace(
+        at_sea, window_start=TODAY + timedelta(days=start), window_end=TODAY + timedelta(days=end)
+    )
+    assert days_to_go(window, TODAY) == words
 
 
 def test_facts_must_be_text(tmp_path):
