@@ -67,7 +67,8 @@ class DeskState(StaffState):
                 user = self._staff(s, "dealer")
             except NotAllowed:
                 return self._refuse()
-            self.allowed, self.denied, self.staff_name = True, "", user.name
+            self.allowed, self.denied = True, ""
+            self._greet(user)
             self.is_admin = user.role == "admin"
             self.orders = visible_orders(s, user)
             if self.is_admin:
@@ -171,7 +172,8 @@ class OrderViewState(StaffState):
             if (seen := self._visible_order(s)) is None:
                 return
             user, order = seen
-            self.found, self.message, self.staff_name = True, "", user.name
+            self.found, self.message = True, ""
+            self._greet(user)
             self.story = [order_story(s, live_pictures(), order, mails_about(s, order.id))]
             self.facts, self.tracker = buyer_facts(s, order, journey()), tracking_link(order.number)
 

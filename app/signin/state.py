@@ -39,7 +39,12 @@ class StaffState(rx.State):
         "", name="motorjoy_device", max_age=365 * 24 * 3600, same_site="strict", secure=settings.is_production()
     )
     staff_name: str = ""
+    staff_role: str = ""  # which staff doors the bar shows; every handler still checks the role itself
     signin_error: str = ""
+
+    def _greet(self, user: StaffUser) -> None:
+        """Show who is signed in, and the doors their role opens."""
+        self.staff_name, self.staff_role = user.name, user.role
 
     def _staff(self, s, *roles: str) -> StaffUser:
         """The signed-in user if they hold one of `roles` (admin always does); raises NotAllowed otherwise."""
@@ -66,14 +71,15 @@ class StaffState(rx.State):
         if user is None:  # signed in, then deactivated in the same instant: treat as refused
             self.signin_error, self.token = NO_MATCH, ""
             return
-        self.signin_error, self.staff_name = "", user.name
+        self.signin_error = ""
+        self._greet(user)
         return rx.redirect(HOME_OF_ROLE.get(user.role, "/"))
 
     @event
     def sign_out(self):
         with db.session() as s:
             sign_out(s, self.token)
-        self.token, self.staff_name = "", ""
+        self.token, self.staff_name, self.staff_role = "", "", ""
         return rx.redirect("/signin")
 
 

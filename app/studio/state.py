@@ -117,7 +117,8 @@ class StudioState(StaffState):
                 user = self._user(s)
             except NotAllowed:
                 return self._refuse()
-            self.allowed, self.denied, self.staff_name = True, "", user.name
+            self.allowed, self.denied = True, ""
+            self._greet(user)
             self._refresh(s)
             if not self.key and self.rows:
                 self._open(s, self.rows[0].key)

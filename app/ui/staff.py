@@ -1,8 +1,17 @@
 """Pieces every staff page shares: who is signed in, and the polite refusal."""
 
+import functools
+import operator
+
 import reflex as rx
 
-STAFF_DOORS = (("/dealer", "Dealer desk"), ("/studio", "Studio"))
+# Each door with the roles it opens for (admin holds every role); the pages behind them check again.
+STAFF_DOORS = (("/dealer", "Dealer desk", ("dealer", "admin")), ("/studio", "Studio", ("marketing", "admin")))
+
+
+def _door(state, href: str, label: str, roles: tuple[str, ...]) -> rx.Component:
+    opens = functools.reduce(operator.or_, [state.staff_role == role for role in roles])
+    return rx.cond(opens, rx.link(label, href=href, size="2"))
 
 
 def staff_bar(state) -> rx.Component:
@@ -10,7 +19,7 @@ def staff_bar(state) -> rx.Component:
     return rx.flex(
         rx.text("Signed in as ", rx.text.strong(state.staff_name), size="2"),
         rx.el.nav(
-            rx.flex(*(rx.link(label, href=href, size="2") for href, label in STAFF_DOORS), gap="1rem"),
+            rx.flex(*(_door(state, *door) for door in STAFF_DOORS), gap="1rem"),
             aria_label="Staff",
         ),
         rx.button("Sign out", on_click=state.sign_out, variant="ghost", size="2"),

@@ -33,6 +33,9 @@ def test_wrong_password_gets_the_generic_answer(page: Page, app_url: str):
 def test_marketing_cannot_use_the_dealer_desk(page: Page, app_url: str):
     sign_in(page, app_url, "marketing@motorjoy.example")
     expect(page).to_have_url(re.compile("/studio$"))
+    staff_doors = page.get_by_role("navigation", name="Staff")
+    expect(staff_doors.get_by_role("link", name="Studio")).to_be_visible()
+    expect(staff_doors.get_by_role("link", name="Dealer desk")).to_have_count(0)  # not a door marketing has
     page.goto(f"{app_url}/dealer")
     expect(page.locator("#not-allowed")).to_contain_text("not allowed")
 
@@ -51,6 +54,9 @@ def test_dealer_orders_from_the_customers_build(page: Page, app_url: str):
     sign_in(page, app_url, "dealer@motorjoy.example")
     expect(page).to_have_url(re.compile("/dealer$"))
     expect(page.get_by_role("link", name="MJ4K7QX2")).to_be_visible()  # a Glasgow demo order
+    staff_doors = page.get_by_role("navigation", name="Staff")
+    expect(staff_doors.get_by_role("link", name="Dealer desk")).to_be_visible()
+    expect(staff_doors.get_by_role("link", name="Studio")).to_have_count(0)  # not a door a dealer has
     expect(page.get_by_role("link", name="MJ9TWP3H")).to_have_count(0)  # Bristol's, not this dealer's
     page.get_by_label("Build code").fill(code.lower())
     page.get_by_role("button", name="Open build").click()
