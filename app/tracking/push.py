@@ -118,7 +118,12 @@ def tell_trackers_soon(numbers: Iterable[str], redraw: Redraw, is_connected: Cal
     numbers = list(numbers)
     if not numbers:
         return
-    task = asyncio.get_running_loop().create_task(tell_trackers(numbers, redraw, is_connected))
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:  # a handler called outside the server's loop (a unit test): no open tab to tell
+        log.info("no event loop: the open trackers of %s are not told", ", ".join(numbers))
+        return
+    task = loop.create_task(tell_trackers(numbers, redraw, is_connected))
     _running.add(task)  # the loop keeps only weak references to tasks
     task.add_done_callback(_running.discard)
 

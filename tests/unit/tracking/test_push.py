@@ -104,6 +104,8 @@ def test_news_for_open_tabs_goes_through_the_running_apps_hooks_and_nowhere_with
 
     asyncio.run(answer_given())
     assert redrawn == [("the app's modify_state", "tab", "MJ4K7QX2")]
+    assert push.tell_open_tabs_soon(["MJ4K7QX2"], redraw)  # outside a loop (a handler in a unit test)...
+    assert len(redrawn) == 1  # ...nothing is started, and nothing fails
 
 
 async def never_redraw(*_args) -> bool:
