@@ -1,5 +1,6 @@
 """The whole story of an order in one place, for whoever helps the customer (plain Python)."""
 
+import dataclasses
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -7,7 +8,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from app.catalog import Build, BuildError, Catalogue
+from app.catalog import Build, BuildError, Catalogue, normalise_hex
 from app.catalog.pricing import money
 from app.content.stages import JOURNEY
 from app.orders.models import Order, OrderNote, StageEvent
@@ -149,9 +150,18 @@ def spec_build(catalogue: Catalogue, spec: dict) -> Build | None:
     try:
         colour = catalogue.known_option(spec["choices"]["colour"])
         paint = spec["hex"] if colour.custom else None
-        return catalogue.build_from(spec["model"], spec["choices"], paint, retired=True)
+        build = catalogue.build_from(spec["model"], spec["choices"], paint, retired=True)
     except (BuildError, KeyError, TypeError):
         return None
+    # The paint as ordered, even if marketing has recoloured the colour since (today's for a spec without one).
+    return dataclasses.replace(build, hex=_ordered_paint(spec, build.hex))
+
+
+def _ordered_paint(spec: dict, today: str) -> str:
+    try:
+        return normalise_hex(spec.get("hex") or today)
+    except BuildError:
+        return today
 
 
 def spec_picture(pictures: CarPictures, spec: dict) -> tuple[list[str], str]:

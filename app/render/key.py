@@ -17,6 +17,7 @@ is refused, so each picture has exactly one URL and one cache entry.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from dataclasses import dataclass
@@ -129,9 +130,8 @@ def _key_from_parts(catalogue, model, view, width, format, hex_colour, options) 
         colour = catalogue.known_option(choices["colour"])
         custom_hex = hex_colour if colour.custom else None
         build = catalogue.build_from(model, choices, hex=custom_hex, retired=True)
-        key = render_key(catalogue, build, view, width, format)
+        # A named colour in a paint other than today's is an order's frozen paint: the car keeps the
+        # colour it was ordered in after marketing recolours it (any paint is drawable as custom anyway).
+        return render_key(catalogue, dataclasses.replace(build, hex=hex_colour), view, width, format)
     except BuildError as exc:
         raise BadPictureRequest(404, str(exc)) from None
-    if key.hex != hex_colour:
-        raise BadPictureRequest(404, f"{colour.name} is {key.hex}, not {hex_colour}.")
-    return key

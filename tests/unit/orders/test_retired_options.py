@@ -46,6 +46,20 @@ def test_the_ordered_car_is_drawn_in_its_retired_colour_pixel_for_pixel(shipped,
     assert now.render(key) == then.render(before)
 
 
+def test_a_colour_recoloured_since_the_order_draws_the_paint_as_ordered(shipped, yellow_spec, tmp_path):
+    brighter = catalogue_from({"option:sherbet-yellow": {**SHERBET, "hex": "#FFE066", "retired": False}}, {})
+    now, then = CarPictures(brighter, tmp_path / "now"), CarPictures(shipped, tmp_path / "then")
+    build = spec_build(brighter, yellow_spec)
+    assert build is not None and build.hex == "#F4C542"  # not today's #FFE066
+    paths, alt = spec_picture(now, yellow_spec)
+    assert alt.startswith("Hatch in Sherbet Yellow")
+    key = parse_car_path(paths[-1], brighter)  # the picture route takes the ordered paint
+    before = parse_car_path(spec_picture(then, yellow_spec)[0][-1], shipped)
+    assert key.hex == "#F4C542" and now.render(key) == then.render(before)
+    new_build = brighter.build_from("hatch", {"colour": "sherbet-yellow"})
+    assert new_build.hex == "#FFE066"  # a new build gets today's paint
+
+
 def test_the_order_story_and_the_spin_keep_the_picture(db_session, retired, yellow_spec, tmp_path):
     pictures = CarPictures(retired, tmp_path / "cache")
     order = add_order(db_session, "MJYELLO2", spec=yellow_spec)
