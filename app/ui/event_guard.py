@@ -60,7 +60,10 @@ def event_problem(name: str, payload: Any) -> str | None:
 
 def arguments_problem(fn: Any, payload: dict[str, Any]) -> str | None:
     parameters = list(inspect.signature(fn).parameters.values())[1:]  # without self
-    hints = typing.get_type_hints(fn)
+    try:
+        hints = typing.get_type_hints(fn)
+    except (NameError, TypeError):  # an annotation that can't be resolved here: check names and counts only
+        hints = {}
     known = {p.name for p in parameters}
     if unknown := sorted(set(payload) - known):
         return f"unknown arguments {unknown[:5]}"
