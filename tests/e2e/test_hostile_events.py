@@ -79,11 +79,14 @@ def targets() -> list[Target]:
 
     import app.app  # noqa: F401  (registers every page's states)
 
-    found = []
+    found, seen = [], set()
     todo = [State]
     while todo:
         cls = todo.pop()
-        todo.extend(cls.get_substates())
+        if cls in seen:
+            continue
+        seen.add(cls)
+        todo.extend(cls.__subclasses__())  # Python's own record: needs no Reflex context in this thread
         for name, handler in cls.event_handlers.items():
             if name.startswith("_") or name in SKIPPED:
                 continue
