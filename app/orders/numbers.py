@@ -33,7 +33,7 @@ def normalise_order_number(text: str) -> str | None:
 
 
 _SIGNATURE_LENGTH = 24  # characters: 18 bytes of HMAC-SHA256, URL-safe base64
-_STAMP = re.compile(r"[0-9a-z]{1,8}")  # seconds since 1970 in base 36 (six characters today)
+_STAMP = re.compile(r"[0-9a-z]{1,7}")  # seconds since 1970 in base 36: six characters today, seven to year 4453
 
 
 def tracking_token(number: str, key: bytes | None = None, issued: datetime | None = None) -> str:
