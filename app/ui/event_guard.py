@@ -20,6 +20,7 @@ from typing import Any
 import reflex as rx
 from reflex.event import Event
 from reflex.state import BaseState, State, StateUpdate
+from reflex_base.utils.form import FORM_DATA_ENTRIES_KEY
 
 log = logging.getLogger("app.refused")
 REFUSED = rx.toast.info(
@@ -87,7 +88,15 @@ def fits(value: Any, annotation: Any) -> bool:
     if annotation is type(None):
         return value is None
     if annotation is dict or origin is dict:
-        return isinstance(value, dict) and all(isinstance(k, str) and is_form_value(v) for k, v in value.items())
+        if not isinstance(value, dict):
+            return False
+        # The front end sends a form as its ordered entries, {"__reflex_form_data__": [[name, value], ...]}.
+        entries = value.get(FORM_DATA_ENTRIES_KEY) if len(value) == 1 else None
+        pairs = entries if isinstance(entries, list) else list(value.items())
+        return all(
+            isinstance(pair, list | tuple) and len(pair) == 2 and isinstance(pair[0], str) and is_form_value(pair[1])
+            for pair in pairs
+        )
     if annotation is list or origin is list:
         return isinstance(value, list) and all(fits(item, args[0] if args else Any) for item in value)
     if annotation is bool:

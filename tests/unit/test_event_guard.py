@@ -37,6 +37,8 @@ def name(state, handler: str) -> str:
         (name(DeskState, "place"), {"form": {"name": {"a": {"a": {}}}}}, "'form'"),
         (name(DeskState, "place"), {"form": {"name": math.nan}}, "'form'"),
         (name(DeskState, "place"), {"form": [1, "two"]}, "'form'"),
+        (name(DeskState, "place"), {"form": {"__reflex_form_data__": [["email", {"a": 1}]]}}, "'form'"),
+        (name(DeskState, "place"), {"form": {"__reflex_form_data__": [[1, "x"]]}}, "'form'"),
         (name(StudioState, "rollback"), {"version": "3"}, "'version'"),
         (name(StudioState, "rollback"), {"version": 10**30}, "'version'"),
         (name(StudioState, "rollback"), {"version": True}, "'version'"),
@@ -58,6 +60,8 @@ def test_arguments_no_page_sends_are_refused_with_the_reason(event, payload, why
         # What a browser's form sends: text (of any length: the handler judges it), ticks, numbers, lists.
         (name(DeskState, "place"), {"form": {"name": "x" * 50_000, "stage_news": True, "n": 2, "tags": ["a"]}}),
         (name(DeskState, "place"), {"form": {"phone": None, "name": "\x00\u202e"}}),
+        # A form as the front end really sends it: its ordered entries (the sign-in form broke without this).
+        (name(DeskState, "place"), {"form": {"__reflex_form_data__": [["email", "a@b.c"], ["password", "x"]]}}),
         # Reflex's own events are Reflex's business.
         ("reflex___state____state.hydrate", {"anything": object()}),
         ("reflex___state____state.no_such_state.load", {}),
