@@ -4,8 +4,11 @@
     python3 quickstart.py serve   # install into .venv, migrate, seed demo data, build, serve on :3000
                                   # (REFLEX_DB_URL, REFLEX_REDIS_URL and MOTORJOY_WORKERS scale it out)
     python3 quickstart.py test    # install the test tools (and Chromium if missing), run the whole suite
+    python3 quickstart.py lock    # after changing pyproject.toml's dependencies: write locks/ again
 
-Standard library only: this runs before anything is installed.
+Everything is installed from the hashed lock files in locks/ (uv, itself installed from its own
+hashed lock), so every machine gets exactly the same packages. Standard library only: this runs
+before anything is installed.
 """
 
 import argparse
@@ -14,6 +17,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tomllib
 import venv
 from pathlib import Path
 
@@ -21,6 +25,12 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / "bin"
 PORT = os.environ.get("MOTORJOY_PORT", "3000")
+LOCKS = ROOT / "locks"
+# Each lock and the extras it is made from; `ensure_installed(extra)` installs `<extra or "app">.txt`.
+# test.txt is resolved first and the others are held to its versions, so switching between them
+# (serve after test) never changes a package's version.
+LOCKED_EXTRAS = {"test": ["test"], "app": [], "otel": ["otel"]}
+UV = "uv>=0.9,<1"  # the installer; locks/uv.txt pins it with its hashes
 
 
 def say(message: str) -> None:
@@ -65,17 +75,71 @@ def ensure_venv() -> None:
 
 
 def ensure_installed(extra: str) -> None:
-    """pip install the project (editable) unless pyproject.toml is unchanged since the last install."""
+    """Install the locked packages, then the project itself (editable, no dependencies of its own).
+
+    Skipped when neither the lock nor pyproject.toml changed since the last install. Every package
+    is checked against the hashes in the lock, so a tampered or swapped download fails the install.
+    """
     ensure_venv()
-    spec = f".[{extra}]" if extra else "."
-    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + spec.encode()).hexdigest()
+    lock = LOCKS / f"{extra or 'app'}.txt"
+    digest = hashlib.sha256(b"".join(p.read_bytes() for p in (ROOT / "pyproject.toml", LOCKS / "uv.txt", lock)))
     stamp = VENV / f".installed-{extra or 'app'}"
-    if stamp.exists() and stamp.read_text() == digest:
+    if stamp.exists() and stamp.read_text() == digest.hexdigest():
         return
-    say(f"Installing Motorjoy{f' with its {extra} tools' if extra else ''} into .venv")
-    run(BIN / "python", "-m", "pip", "install", "--quiet", "--upgrade", "pip")
-    run(BIN / "python", "-m", "pip", "install", "--quiet", "-e", spec)
-    stamp.write_text(digest)
+    say(f"Installing Motorjoy{f' with its {extra} tools' if extra else ''} into .venv (from {lock.relative_to(ROOT)})")
+    ensure_uv()
+    python = str(BIN / "python")
+    run(BIN / "uv", "pip", "install", "--quiet", "--python", python, "--require-hashes", "-r", lock)
+    # The build backend (setuptools) is in the lock too, so nothing unhashed is fetched to build the project.
+    run(BIN / "uv", "pip", "install", "--quiet", "--python", python, "--no-deps", "--no-build-isolation", "-e", ".")
+    stamp.write_text(digest.hexdigest())
+
+
+def ensure_uv() -> None:
+    """uv, from its own hashed lock, with the pip every virtual environment has."""
+    uv_lock = LOCKS / "uv.txt"
+    stamp = VENV / ".installed-uv"
+    if (BIN / "uv").exists() and stamp.exists() and stamp.read_bytes() == uv_lock.read_bytes():
+        return
+    run(BIN / "python", "-m", "pip", "install", "--quiet", "--require-hashes", "--no-deps", "-r", uv_lock)
+    stamp.write_bytes(uv_lock.read_bytes())
+
+
+def lock(args: argparse.Namespace) -> int:
+    """Write locks/*.txt from pyproject.toml: every platform, Python 3.11 up, each file with its hashes.
+
+    Pins already in a lock are kept unless pyproject.toml now excludes them (or --upgrade is given),
+    so adding one dependency changes only what it brings.
+    """
+    ensure_venv()
+    if (LOCKS / "uv.txt").exists():
+        ensure_uv()
+    else:  # the very first lock: uv comes unpinned, once
+        run(BIN / "python", "-m", "pip", "install", "--quiet", UV)
+    LOCKS.mkdir(exist_ok=True)
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    # The two inputs besides pyproject.toml live beside the locks, so the locks' "via" notes name stable paths.
+    made = "# Written by `python3 quickstart.py lock`"
+    build_in, uv_in = LOCKS / "build.in", LOCKS / "uv.in"
+    backend = "\n".join(project["build-system"]["requires"])
+    build_in.write_text(f"{made} from pyproject.toml's [build-system].\n{backend}\n")
+    uv_in.write_text(f"{made}: the installer itself.\n{UV}\n")
+    upgrade = ["--upgrade"] if args.upgrade else []
+    for name, extras in LOCKED_EXTRAS.items():
+        held = ["--constraints", "locks/test.txt"] if name != "test" else []
+        options = [*(f"--extra={e}" for e in extras), *held, *upgrade]
+        compile_lock(LOCKS / f"{name}.txt", ["pyproject.toml", "locks/build.in"], options)
+    compile_lock(LOCKS / "uv.txt", ["locks/uv.in"], upgrade)
+    say("Locks written: commit locks/ with the pyproject.toml change.")
+    return 0
+
+
+def compile_lock(output: Path, sources: list[str], options: list[str]) -> None:
+    # No index URL is written (uv leaves it out unless asked), so the locks name no registry.
+    run(
+        BIN / "uv", "pip", "compile", "--quiet", *sources, *options, "--universal", "--python-version", "3.11",
+        "--generate-hashes", "--custom-compile-command", "python3 quickstart.py lock", "-o", output,
+    )
 
 
 def backend_workers() -> int:
@@ -142,6 +206,9 @@ def main() -> int:
     commands.add_parser("serve", help="set everything up and serve the app").set_defaults(run=serve)
     tester = commands.add_parser("test", help="run the whole test suite")
     tester.set_defaults(run=test)
+    locker = commands.add_parser("lock", help="write the hashed lock files in locks/ from pyproject.toml")
+    locker.add_argument("--upgrade", action="store_true", help="take the newest versions pyproject.toml allows")
+    locker.set_defaults(run=lock)
     # Anything we don't know (e.g. -x, -k name) is for pytest.
     args, pytest_args = parser.parse_known_args()
     args.pytest_args = pytest_args

@@ -46,6 +46,7 @@ from app.tracking.page import track_page
 from app.tracking.push import tell_open_tabs_soon
 from app.tracking.state import TrackState, redraw_tracker
 from app.ui.errors import handler_failed
+from app.ui.event_guard import EventGuard
 from app.ui.theme import GLOBAL_STYLE
 from app.visitor_states import VisitorStates
 
@@ -84,6 +85,7 @@ app = rx.App(
     api_transformer=[http_routes, SiteMiddleware, _first_load],
     backend_exception_handler=handler_failed,
 )
+app.add_middleware(EventGuard())  # arguments no page of ours sends never reach a handler
 
 
 def _connected(token: str) -> bool:

@@ -33,19 +33,23 @@ class ReflexTab:
         self.token = token or str(uuid.uuid4())
         self.timeout = timeout
         self.state: Delta = {}
+        self.events: list[dict[str, Any]] = []  # every event the server sent the page, in order (e.g. `_redirect`)
         self._updates: asyncio.Queue[Delta] = asyncio.Queue()
         self._sio = socketio.AsyncClient(reconnection=False)
         self._sio.on("event", self._on_update, namespace=NAMESPACE)
 
-    async def open(self, boot: str = f"{ROOT_STATE}.hydrate_and_load") -> None:
+    async def open(self, boot: str = f"{ROOT_STATE}.hydrate_and_load", storage: dict[str, Any] | None = None) -> None:
         """Connect with `boot` as the first event: by default what a page load sends, returning once the
-        page's on_load has run; or `hydrate` alone, returning with the whole state and running nothing."""
+        page's on_load has run; or `hydrate` alone, returning with the whole state and running nothing.
+
+        `storage` is what the browser holds in cookies and session storage, by full var name (state
+        path + "." + var), sent with the page load as the front end does."""
         await self._sio.connect(
             f"{self.backend_url}?token={self.token}",
             transports=["websocket"],
             socketio_path=NAMESPACE,
             namespaces=[NAMESPACE],
-            auth={"event": self._event(boot, {})},
+            auth={"event": self._event(boot, {"vars": storage} if storage else {})},
             wait_timeout=self.timeout,
         )
         loaded = boot.endswith(".hydrate_and_load")
@@ -54,8 +58,12 @@ class ReflexTab:
     async def send(self, handler: str, wait_for_var: tuple[str, str], **payload: Any) -> Delta:
         """Send `handler` (a full name) and wait for the update that changes `wait_for_var` (state, var)."""
         state, name = wait_for_var
-        await self._sio.emit("event", self._event(handler, payload), namespace=NAMESPACE)
+        await self.emit(handler, **payload)
         return await self.wait_for(lambda delta: var(name) in delta.get(state, {}))
+
+    async def emit(self, handler: str, **payload: Any) -> None:
+        """Send `handler` (a full name) and wait for nothing, as a click whose answer may never come."""
+        await self._sio.emit("event", self._event(handler, payload), namespace=NAMESPACE)
 
     async def wait_for(self, done: Callable[[Delta], bool]) -> Delta:
         """The first update from now on for which `done(delta)` holds (TimeoutError after `timeout`)."""
@@ -76,6 +84,7 @@ class ReflexTab:
 
     async def _on_update(self, update: dict[str, Any]) -> None:
         delta = update.get("delta") or {}
+        self.events.extend(update.get("events") or [])
         for state, values in delta.items():
             self.state.setdefault(state, {}).update(values)
         # Events for the server (not the page's own, like `_call_script`) go back, as the front end does.

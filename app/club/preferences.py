@@ -10,6 +10,8 @@ import sqlalchemy as sa
 from sqlmodel import Field, Session, SQLModel, select
 
 from app import settings
+from app.club.outbox import OutboxMail
+from app.orders.models import Order
 
 # Each kind of mail belongs to one topic a person can leave; the order confirmation and staff test
 # sends belong to none (a buyer must get their confirmation), though the confirmation's footer offers
@@ -96,6 +98,21 @@ def read_unsubscribe_token(token: str) -> tuple[str, str] | None:
     except (binascii.Error, UnicodeDecodeError):
         return None
     return (email, topic) if colon and topic in TOPICS and email else None
+
+
+def holds_address(session: Session, email: str) -> bool:
+    """Whether we still hold this address: on an order, a mail, or an opt-out.
+
+    An unsubscribe link lives exactly that long. It must work for as long as we might mail the
+    address, and never after `motorjoy customer erase`: recording an opt-out would store the
+    erased address again."""
+    key = email_key(email)
+    held = (
+        select(Order.id).where(sa.func.lower(Order.customer_email) == key),
+        select(OutboxMail.id).where(sa.func.lower(OutboxMail.recipient) == key),
+        select(MailOptOut.id).where(MailOptOut.email == key),
+    )
+    return any(session.exec(query.limit(1)).first() is not None for query in held)
 
 
 def unsubscribe_url(email: str, topic: str) -> str:

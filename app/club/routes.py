@@ -14,12 +14,17 @@ from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
 from app import db
-from app.club.preferences import TOPICS, opt_back_in, opt_out, opted_out, read_unsubscribe_token
+from app.club.preferences import TOPICS, holds_address, opt_back_in, opt_out, opted_out, read_unsubscribe_token
 
 MAX_FORM_BYTES = 2048
 NOT_OURS = (
     "We couldn't read this unsubscribe link. It may have been cut short when it was copied: "
     "try the link in the mail itself, or reply to any club mail and we'll sort it out by hand."
+)
+# An unsubscribe link lives as long as we hold its address (club.preferences.holds_address).
+NOTHING_HELD = (
+    "We no longer hold this address, so nothing more will be sent to it and there is nothing to "
+    "unsubscribe from. If club mail reaches you anyway, reply to it and we'll stop it by hand."
 )
 
 
@@ -31,6 +36,8 @@ def unsubscribe_routes(url: str | None = None) -> list[Route]:
         if found is None:
             return HTMLResponse(_page("Link not recognised", f"<p>{html.escape(NOT_OURS)}</p>"), status_code=404)
         email, topic = found
+        if not await run_in_threadpool(_held, url, email):
+            return HTMLResponse(_page("Nothing to unsubscribe", f"<p>{html.escape(NOTHING_HELD)}</p>"), status_code=410)
         if request.method != "POST":  # GET, and the HEAD Starlette answers for every GET route
             left = await run_in_threadpool(_is_out, url, email, topic)
             return HTMLResponse(_choice_page(email, topic, left))
@@ -40,6 +47,11 @@ def unsubscribe_routes(url: str | None = None) -> list[Route]:
         return HTMLResponse(_choice_page(email, topic, action != "resubscribe", just_changed=True))
 
     return [Route("/club/unsubscribe/{token}", page, methods=["GET", "POST"])]
+
+
+def _held(url: str | None, email: str) -> bool:
+    with db.session(url) as s:
+        return holds_address(s, email)
 
 
 def _is_out(url: str | None, email: str, topic: str) -> bool:

@@ -1,20 +1,27 @@
-"""Finding your car without the private link: order number plus last name or email, rate limited.
+"""Finding your car: by its private link while the link lives, or by order number plus last name or
+email, rate limited.
 
 The limit (app/limits) counts every lookup, found or not, because the danger is someone trying many
-numbers.
+numbers. A private link is a key anyone holding an old mail has, so it retires a year after the car
+came home (`link_open_until`); the look-up form, which needs what only the buyer knows, hands out a
+fresh one.
 """
 
 import unicodedata
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from app import limits
-from app.orders.models import Order
-from app.orders.numbers import normalise_order_number, token_matches
+from app.orders.models import Order, StageEvent
+from app.orders.numbers import normalise_order_number, read_tracking_token
 
 # Ten lookups per client per ten minutes: plenty for a buyer with typos, far too few to guess numbers.
 LOOKUPS = limits.Rule(name="tracking-lookup", hits=10, per=timedelta(minutes=10))
+# How long a tracking link opens after the car's delivery, or after the link was made if that is later.
+LINK_LIFETIME = timedelta(days=365)
 
 
 class TooManyLookups(ValueError):
@@ -43,12 +50,51 @@ def find_order_for_customer(
     return order
 
 
-def order_from_link(session: Session, number: str, token: str) -> Order | None:
-    """The order a private tracking link points to, or None for a link that isn't one of ours."""
+@dataclass(frozen=True)
+class LinkOpening:
+    """What a private tracking link opens: the order, or nothing, and whether that is because it retired."""
+
+    order: Order | None
+    expired: bool = False
+
+
+def open_link(session: Session, number: str, token: str, now: datetime | None = None) -> LinkOpening:
+    """The order a private tracking link points to while the link lives (see `link_open_until`)."""
     normalised = normalise_order_number(number)
-    if normalised is None or not token_matches(normalised, token):
+    signed = read_tracking_token(normalised, token) if normalised else None
+    order = session.exec(select(Order).where(Order.number == normalised)).first() if signed else None
+    if order is None or signed is None:
+        return LinkOpening(None)
+    until = link_open_until(signed.issued, delivered_at(session, order))
+    if until is not None and (now or datetime.now(UTC)) >= until:
+        return LinkOpening(None, expired=True)
+    return LinkOpening(order)
+
+
+def order_from_link(session: Session, number: str, token: str, now: datetime | None = None) -> Order | None:
+    """The order a private tracking link points to, or None for a link that isn't ours or has retired."""
+    return open_link(session, number, token, now).order
+
+
+def link_open_until(issued: datetime | None, delivered: datetime | None) -> datetime | None:
+    """When a tracking link stops opening; None while the car is still on its way (it always opens then).
+
+    A year after delivery, or a year after the link was made if that is later, so a link the look-up
+    form or a late mail (a friend's thank-you) hands out always has its year. Links from before links
+    carried their time (`issued` None) retire a year after delivery."""
+    if delivered is None:
         return None
-    return session.exec(select(Order).where(Order.number == normalised)).first()
+    return max(delivered, issued or delivered) + LINK_LIFETIME
+
+
+def delivered_at(session: Session, order: Order) -> datetime | None:
+    """When the car reached its buyer, by the first "delivered" stage recorded, in UTC."""
+    first = session.exec(
+        select(func.min(StageEvent.reached_at)).where(StageEvent.order_id == order.id, StageEvent.stage == "delivered")
+    ).one()
+    if first is None:
+        return None
+    return first if first.tzinfo else first.replace(tzinfo=UTC)  # SQLite hands times back without their zone
 
 
 def _wait_message(wait: str) -> str:

@@ -19,7 +19,7 @@ from app.orders.numbers import tracking_link
 from app.orders.story import Line, spec_build, spec_lines, spec_picture
 from app.render.live import live_pictures
 from app.signin.state import NotAllowed, StaffState
-from app.tracking.lookup import TooManyLookups, find_order_for_customer, order_from_link
+from app.tracking.lookup import TooManyLookups, find_order_for_customer, open_link
 from app.tracking.picture import journey_svg
 from app.tracking.progress import StepRow, days_to_go, of_the_day, progress
 from app.tracking.push import order_watchers
@@ -31,6 +31,12 @@ CANT_LOOK_UP = (
     "We can't look up orders right now. Try again in a minute, or open the link in your order confirmation mail."
 )
 NOT_FOUND = "We couldn't find a car with those details. Check the order number and the name on the order."
+BROKEN_LINK = "This tracking link doesn't work. Look your car up below instead."
+RETIRED_LINK = (
+    "This tracking link has retired: private links open until a year after the car comes home, so an old "
+    "mail can't show your car to anyone else. Look your car up below with its order number and your last "
+    "name, and you'll get a fresh link."
+)
 
 
 @dataclass(frozen=True)
@@ -86,9 +92,10 @@ class TrackState(rx.State):
             self.found, self.message = False, ""
             return
         with db.session() as s:
-            order = order_from_link(s, parts[1], parts[2])
+            opened = open_link(s, parts[1], parts[2])
+            order = opened.order
             if order is None:
-                self.found, self.message = False, "This tracking link doesn't work. Look your car up below instead."
+                self.found, self.message = False, RETIRED_LINK if opened.expired else BROKEN_LINK
                 return
             self._show(s, order)
         # No timer in the page: the feed tells this tab when the order moves (app.tracking.push).

@@ -5,16 +5,9 @@ visitor to the other worker, or kill one, at a moment of its choosing.
 """
 
 import os
-import signal
-import socket
-import subprocess
-import sys
 import threading
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 import redis
@@ -23,11 +16,10 @@ import uvicorn
 from tests import browser as shared_browser
 from tests.databases import fresh_schema, postgres_unreachable
 from tests.e2e_scale.switchboard import Switchboard
+from tests.servers import BIN, Backend, free_port, run_quietly, start_backend, wait_until_up
 
 # The shared Chromium fixtures, made visible to this folder's tests.
 browser, page = shared_browser.browser, shared_browser.page
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
 REDIS_URL = os.environ.get("MOTORJOY_TEST_REDIS_URL", "redis://127.0.0.1:6379")
 
 
@@ -40,54 +32,6 @@ def redis_unreachable() -> str:
     return ""
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until_up(url: str, process: subprocess.Popen | None = None, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process is not None and process.poll() is not None:
-            raise RuntimeError(f"{url}: the server exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"{url} did not come up in {timeout} s")
-
-
-def run_quietly(cmd: list[str], env: dict[str, str]) -> None:
-    """Run a set-up command; its output is shown only when it fails."""
-    done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd)} failed ({done.returncode}):\n{done.stdout[-3000:]}{done.stderr[-3000:]}")
-
-
-@dataclass
-class Backend:
-    """One backend server process (`reflex run --env prod --backend-only`, one Granian worker)."""
-
-    port: int
-    process: subprocess.Popen
-
-    def kill(self) -> None:
-        """Kill it without warning, workers and all, like a crashed machine."""
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(10)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.kill()
-
-
 @dataclass
 class ScaledApp:
     url: str  # the front end, what a visitor opens
@@ -95,20 +39,6 @@ class ScaledApp:
     env: dict[str, str]
     backends: list[Backend]
     switchboard: Switchboard
-
-
-def start_backend(env: dict[str, str], log: Path) -> Backend:
-    port = free_port()
-    cmd = [str(BIN / "reflex"), "run", "--env", "prod", "--backend-only", "--backend-port", str(port)]
-    with log.open("wb") as out:
-        process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    backend = Backend(port, process)
-    try:
-        wait_until_up(f"http://127.0.0.1:{port}/ping", process)
-    except RuntimeError as error:
-        backend.stop()
-        raise RuntimeError(f"{error}; its log ends:\n{log.read_text(errors='replace')[-3000:]}") from None
-    return backend
 
 
 @pytest.fixture(scope="session")

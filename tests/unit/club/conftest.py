@@ -1,5 +1,6 @@
 """Club mail fixtures: a real SMTP server (aiosmtpd) on 127.0.0.1, orders with stage events, the car pictures."""
 
+import asyncio
 import email
 import email.policy
 import json
@@ -24,6 +25,8 @@ class Mailbox:
     def __init__(self) -> None:
         self.messages: list[email.message.EmailMessage] = []
         self.busy_times = 0  # answer the next N mails with 451 (try later)
+        self.late_times = 0  # accept the next N mails, then answer only after `late_seconds`
+        self.late_seconds = 0.0
         self.unknown: set[str] = set()  # addresses refused with 550
         self.lock = threading.Lock()
 
@@ -39,6 +42,9 @@ class Mailbox:
                 self.busy_times -= 1
                 return "451 4.3.0 Mailbox busy, try again later"
             self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+            late, self.late_times = self.late_times > 0, max(self.late_times - 1, 0)
+        if late:  # kept, but the sender has stopped waiting before it hears so
+            await asyncio.sleep(self.late_seconds)
         return "250 Message accepted for delivery"
 
     def to(self, address: str) -> list[email.message.EmailMessage]:

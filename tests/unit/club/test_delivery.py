@@ -82,6 +82,22 @@ def test_a_busy_server_gets_the_mail_exactly_once_after_backing_off(db_url, smtp
     assert [(r.status, r.attempts) for r in rows(db_url)] == [("sent", 3), ("sent", 1)]
 
 
+def test_a_late_acknowledgement_sends_the_mail_again_under_the_same_message_id(db_url, smtp, mailbox):
+    """The stated guarantee (README, "Mail: at least once"): a server that keeps the mail but answers
+    after our timeout gets it again on the next run, and both copies carry one Message-ID, so the
+    receiving side can drop the second. The window is one SMTP conversation."""
+    mailbox.late_times, mailbox.late_seconds = 1, 3.0
+    quick = replace(smtp, timeout=1.0)
+    queue(db_url, "fiona@example.com", 1)
+    assert deliver_due(db_url, now=NOW, config=quick).outcomes["retry"] == 1
+    assert [(r.status, r.attempts) for r in rows(db_url)] == [("queued", 1)]
+    assert deliver_due(db_url, now=NOW + backoff(1), config=quick).outcomes["sent"] == 1
+    first, second = mailbox.to("fiona@example.com")
+    assert first["Message-ID"] and first["Message-ID"] == second["Message-ID"]
+    assert deliver_due(db_url, now=NOW + timedelta(days=1), config=quick).summary() == "nothing to send"
+    assert len(mailbox.messages) == 2  # at least once, and no more than the one late answer caused
+
+
 def test_a_server_that_never_answers_gives_up_after_the_last_attempt(db_url):
     unreachable = MailSettings(host="127.0.0.1", port=1, security="none", timeout=2)
     queue(db_url, "fiona@example.com", 1)

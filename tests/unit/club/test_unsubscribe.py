@@ -1,12 +1,15 @@
 """The unsubscribe page: looking changes nothing, one click (or the mail client's one-click POST) stops that mail."""
 
+import pytest
+from sqlmodel import select
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from app import db
 from app.club.delivery import deliver_due
 from app.club.outbox import queue_mail
-from app.club.preferences import opted_out, unsubscribe_token
+from app.club.preferences import MailOptOut, opted_out, unsubscribe_token
+from app.customers import erase
 
 
 def client(url: str) -> TestClient:
@@ -22,6 +25,15 @@ def path(email: str, topic: str) -> str:
 def is_out(url: str, email: str, topic: str) -> bool:
     with db.session(url) as s:
         return opted_out(s, email, topic)
+
+
+@pytest.fixture(autouse=True)
+def mailed(db_url) -> None:
+    """Fiona got a mail from us, with the links below in it: we hold her address."""
+    with db.session(db_url) as s:
+        fields = {"subject": "New", "body_text": "Hi", "dedupe_key": "note:1"}
+        sent = queue_mail(s, kind="feature_note", recipient="Fiona@Example.com", **fields)
+        sent.status = "sent"
 
 
 def test_opening_the_link_only_asks(db_url):
@@ -73,3 +85,22 @@ def test_a_signature_with_non_ascii_characters_is_a_404_not_a_500(db_url):
         for answer in (web.get(link), web.post(link, data={"action": "unsubscribe"})):
             assert answer.status_code == 404 and "read this unsubscribe link" in answer.text
     assert not is_out(db_url, "fiona@example.com", "birthday")
+
+
+def test_a_link_lives_as_long_as_we_hold_the_address_and_an_erased_one_is_never_stored_again(db_url):
+    web = client(db_url)
+    link = path("fiona@example.com", "birthday")
+    assert web.get(link).status_code == 200
+    with db.session(db_url) as s:
+        erase(s, "fiona@example.com")
+    for answer in (web.get(link), web.head(link), web.post(link, data={"action": "unsubscribe"})):
+        assert answer.status_code == 410
+    assert "no longer hold this address" in web.get(link).text
+    with db.session(db_url) as s:
+        assert s.exec(select(MailOptOut)).all() == []  # the erased address was not written down again
+
+
+def test_an_address_we_never_mailed_has_nothing_to_unsubscribe(db_url):
+    answer = client(db_url).post(path("stranger@example.com", "birthday"), data={"action": "unsubscribe"})
+    assert answer.status_code == 410 and "nothing more will be sent" in answer.text
+    assert not is_out(db_url, "stranger@example.com", "birthday")
