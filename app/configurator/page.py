@@ -139,24 +139,45 @@ def save_controls() -> rx.Component:
 
 
 def option_item(option: OptionCard) -> rx.Component:
+    # Each card gets only its own values, so React re-renders just the cards a pick changed (the panel's
+    # loop still runs on every answer, but a card whose values are equal is skipped).
+    return option_card(
+        option_id=option.id,
+        name=option.name,
+        price=option.price,
+        # The custom colour's swatch is the customer's paint once it is chosen.
+        swatch=rx.cond(option.custom & (CHOICES["colour"] == option.id), BuildState.hex, option.swatch),
+        title=rx.cond(is_blocked(option), BLOCKED[option.id], option.description),
+        blocked=is_blocked(option),
+    )
+
+
+@rx.memo
+def option_card(
+    option_id: rx.Var[str],
+    name: rx.Var[str],
+    price: rx.Var[str],
+    swatch: rx.Var[str],
+    title: rx.Var[str],
+    blocked: rx.Var[bool],
+) -> rx.Component:
     return rx.radio_cards.item(
         rx.hstack(
             rx.cond(
-                option.swatch != "",
+                swatch != "",
                 rx.box(
                     width="1.5rem",
                     height="1.5rem",
                     border_radius="999px",
-                    # The custom colour's swatch is the customer's paint once it is chosen.
-                    background=rx.cond(option.custom & (CHOICES["colour"] == option.id), BuildState.hex, option.swatch),
+                    background=swatch,
                     border=f"1px solid {rx.color('gray', 7)}",
                     flex_shrink="0",
                     aria_hidden="true",
                 ),
             ),
             rx.vstack(
-                rx.text(option.name, size="2", weight="medium"),
-                rx.text(option.price, size="1", color=rx.color("gray", 11)),
+                rx.text(name, size="2", weight="medium"),
+                rx.text(price, size="1", color=rx.color("gray", 11)),
                 spacing="0",
                 align="start",
             ),
@@ -164,14 +185,13 @@ def option_item(option: OptionCard) -> rx.Component:
             spacing="2",
             width="100%",
         ),
-        value=option.id,
-        disabled=is_blocked(option),
+        value=option_id,
+        disabled=blocked,
         # The price is part of what a screen reader hears, and a blocked option says why it is blocked.
-        aria_label=f"{option.name}, {option.price}",
-        aria_describedby=rx.cond(is_blocked(option), f"blocked-{option.id}", ""),
-        title=rx.cond(is_blocked(option), BLOCKED[option.id], option.description),
+        aria_label=f"{name}, {price}",
+        aria_describedby=rx.cond(blocked, f"blocked-{option_id}", ""),
         # assets/predict.js draws this option's picture as it is hovered, focused and picked.
-        custom_attrs={"data-predict-option": option.id},
+        custom_attrs={"data-predict-option": option_id, "title": title},
     )
 
 
