@@ -28,12 +28,12 @@ import random
 import shutil
 import statistics
 import sys
-import threading
 from pathlib import Path
 
 from playwright.sync_api import Browser, Page, WebSocket, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # run as a script: the checkout's packages
+from tests.bench.floor_page import serve_page
 from tests.browser import CHROMIUM_ARGS
 
 VIEWPORT = {"width": 1280, "height": 800}
@@ -157,21 +157,7 @@ def replay(browser: Browser, url: str, hex_colour: str, names: list[str]) -> lis
 
 def floor_server(srcsets: list[str], sizes: str) -> tuple[http.server.HTTPServer, str]:
     html = (FLOOR_PAGE % {"sizes": sizes, "first": srcsets[0], "srcsets": json.dumps(srcsets)}).encode()
-
-    class Floor(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(html)))
-            self.end_headers()
-            self.wfile.write(html)
-
-        def log_message(self, *_args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Floor)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+    return serve_page(html)
 
 
 def floor_walk(browser: Browser, floor_url: str, clicks: int) -> list[float]:

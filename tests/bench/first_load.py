@@ -19,7 +19,6 @@ import json
 import statistics
 import sys
 import tempfile
-import threading
 from pathlib import Path
 
 from playwright.sync_api import Browser, sync_playwright
@@ -29,6 +28,7 @@ sys.path.insert(0, str(ROOT))  # run as a script: the project's packages come fr
 
 from app.catalog import load_catalogue  # noqa: E402
 from app.render import CarPictures  # noqa: E402
+from tests.bench.floor_page import serve_page  # noqa: E402
 from tests.browser import CHROMIUM_ARGS  # noqa: E402
 
 QUERY = {"model": "hatch", "colour": "racing-green"}  # one choice from the default: precomputed
@@ -51,21 +51,7 @@ def plain_page_server(app_url: str, path: str) -> tuple[http.server.HTTPServer, 
         "<!doctype html><html><head><meta charset=utf-8><title>plain</title></head><body>"
         f'<img id=car src="{app_url}{path}" width=800 alt="the car"></body></html>'
     ).encode()
-
-    class Plain(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(html)))
-            self.end_headers()
-            self.wfile.write(html)
-
-        def log_message(self, *_args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Plain)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+    return serve_page(html)
 
 
 def timed_load(context, url: str, path: str) -> tuple[float, int]:
