@@ -21,19 +21,15 @@ import pytest
 from sqlmodel import func, select
 
 from app import db
-from app.catalog import load_catalogue
 from app.club.outbox import OutboxMail
-from app.configurator.builds import save_build
 from app.dealer.state import DeskState
 from app.orders.models import Order
 from app.signin.state import StaffState
-from app.staff.accounts import create_user, sign_in
-from app.staff.models import Dealership
+from tests import dealer_desk
 from tests.databases import fresh_schema, postgres_unreachable
 from tests.reflex_socket import ReflexTab
 from tests.servers import BIN, free_port, run_quietly, start_backend
 
-PASSWORD = "a long enough password 1"
 DESK = DeskState.get_full_name()
 HANG_AFTER_AN_ORDER_COMMITS = '''
 """Test hook for tests/e2e/test_order_crash.py: after the commit that places an order, say so, then hang."""
@@ -79,16 +75,8 @@ def database(request, tmp_path):
 
 
 def desk_on(url: str) -> tuple[str, str]:
-    """A migrated database with a dealer and a saved build: (the dealer's staff cookie, the build code)."""
-    db.migrate(url)
-    catalogue = load_catalogue()
-    with db.session(url) as s:
-        s.add(Dealership(name="Motorjoy Leeds", city="Leeds"))
-        s.flush()
-        create_user(s, "dee@example.com", "Dee Dealer", "dealer", PASSWORD, dealership_name="Motorjoy Leeds")
-        code = save_build(s, catalogue, catalogue.build_from("hatch", {}), "McGregor")
-    with db.session(url) as s:
-        cookie = sign_in(s, "dee@example.com", PASSWORD, "test")
+    """The dealer's desk, with the app's pool let go: the server under test opens its own connections."""
+    cookie, code = dealer_desk.desk_on(url)
     db.dispose(url)
     return cookie, code
 

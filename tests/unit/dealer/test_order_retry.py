@@ -11,15 +11,10 @@ from reflex.state import State
 from sqlmodel import func, select
 
 from app import db
-from app.catalog import load_catalogue
 from app.club.outbox import OutboxMail
-from app.configurator.builds import save_build
 from app.dealer.state import DeskState
 from app.orders.models import Order
-from app.staff.accounts import create_user, sign_in
-from app.staff.models import Dealership
-
-PASSWORD = "a long enough password 1"
+from tests.dealer_desk import desk_on
 
 
 @pytest.fixture
@@ -27,15 +22,7 @@ def desk(empty_db_url, tmp_path, monkeypatch):
     """(staff cookie, saved build code) on a migrated database the handlers use."""
     monkeypatch.setenv("REFLEX_DB_URL", empty_db_url)
     monkeypatch.setenv("MOTORJOY_DATA_DIR", str(tmp_path))
-    db.migrate(empty_db_url)
-    catalogue = load_catalogue()
-    with db.session(empty_db_url) as s:
-        s.add(Dealership(name="Motorjoy Leeds", city="Leeds"))
-        s.flush()
-        create_user(s, "dee@example.com", "Dee Dealer", "dealer", PASSWORD, dealership_name="Motorjoy Leeds")
-        code = save_build(s, catalogue, catalogue.build_from("hatch", {}), "McGregor")
-    with db.session(empty_db_url) as s:
-        return sign_in(s, "dee@example.com", PASSWORD, "test"), code
+    return desk_on(empty_db_url)
 
 
 def fresh_state(cookie: str, **session_storage) -> DeskState:
