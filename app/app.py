@@ -47,6 +47,7 @@ from app.tracking.push import tell_open_tabs_soon
 from app.tracking.state import TrackState, redraw_tracker
 from app.ui.errors import handler_failed
 from app.ui.event_guard import EventGuard
+from app.ui.router_on_server import keep_router_on_server
 from app.ui.theme import GLOBAL_STYLE
 from app.visitor_states import VisitorStates
 
@@ -86,6 +87,7 @@ app = rx.App(
     backend_exception_handler=handler_failed,
 )
 app.add_middleware(EventGuard())  # arguments no page of ours sends never reach a handler
+keep_router_on_server()  # a pick's answer carries what changed, not the page's address parsed three ways
 
 
 def _connected(token: str) -> bool:

@@ -43,3 +43,18 @@ def test_the_app_registers_every_page():
     assert {"index", "build", "track", "dealer", "studio", "signin", "compare"} <= {
         route.strip("/").split("/")[0] or "index" for route in app._unevaluated_pages
     }
+
+
+def test_no_page_reads_the_router_in_the_browser_so_its_vars_stay_on_the_server():
+    # app.ui.router_on_server stops sending router vars; a page reading one in the browser would go stale.
+    import reflex as rx
+    from reflex.compiler.compiler import into_component
+    from reflex.state import State
+
+    from app.app import app
+    from app.ui.router_on_server import ROUTER_VARS
+
+    assert not ROUTER_VARS & State._frontend_var_names
+    for route, page in app._unevaluated_pages.items():
+        assert "rx_router" not in json.dumps(into_component(page.component).render(), default=str), route
+    assert "rx_router" in json.dumps(rx.text(State.router.url.path).render())  # the check sees a reader

@@ -13,6 +13,7 @@ from app.configurator.state import BuildState
 from app.content import live
 from app.content.models import ContentVersion
 from app.home.state import HomeState
+from app.ui.router_on_server import keep_router_on_server
 from tests.unit.handlers import state_for
 
 
@@ -134,6 +135,7 @@ def test_the_home_page_counts_cars_on_their_way(demo_site):
 
 
 def test_a_pick_sends_only_what_changed(demo_site):
+    keep_router_on_server()  # as app.app does
     state = loaded()
     root = state._get_root_state()
     opened = root.get_delta()[BuildState.get_full_name()]
@@ -145,6 +147,11 @@ def test_a_pick_sends_only_what_changed(demo_site):
         root._clean()
         assert "choice_ids_rx_state_" in sent and not {"groups_rx_state_", "bill_rx_state_"} & set(sent)
         assert len(json.dumps(sent).encode()) < 1024, sent
+        moved = {"asPath": f"/build?wheels={option}", "pathname": "/build", "query": {"wheels": option}}
+        root.router_data = root._update_router_vars(moved, root.router_data)  # the address follows the build
+        assert dict(root.router.url.query_parameters) == {"wheels": option}  # the server still reads it
+        assert not [var for var in root.get_delta().get(root.get_full_name(), {}) if "router" in var]
+        root._clean()
     BuildState.pick_view.fn(state, "side")  # the spin stopped: the build is the same, so are its values
     assert set(root.get_delta()[BuildState.get_full_name()]) == {
         "view_rx_state_",
