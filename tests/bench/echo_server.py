@@ -93,13 +93,13 @@ async def record(base: str, path: str, pick: tuple[str, dict], wait_for: tuple[s
     await asyncio.sleep(0.5)  # the page load's trailing updates
     hydrate, updates[:] = list(updates), []
     handler, payload = pick
-    delta = await tab.send(handler, wait_for, **payload)
+    await tab.send(handler, wait_for, **payload)
     await asyncio.sleep(0.5)
     await tab.close()
     async with aiohttp.ClientSession() as http_session:
         async with http_session.get(base + path.split("?")[0]) as response:
             html = await response.text()
-        async with http_session.get(base + picture_of(delta)) as response:
+        async with http_session.get(base + picture_of(tab)) as response:
             picture_bytes = await response.read()
     return {
         "page": html,

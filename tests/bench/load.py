@@ -25,6 +25,7 @@ start (production keeps it between releases). Prints a table; the last line is o
 import argparse
 import asyncio
 import contextlib
+import functools
 import json
 import os
 import random
@@ -49,7 +50,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))  # run as a script: the project's packages come from the checkout
 
 from app.catalog import load_catalogue  # noqa: E402
-from app.render import open_pictures  # noqa: E402
+from app.render import CarPictures, open_pictures  # noqa: E402
 from tests.bench import echo_server  # noqa: E402
 from tests.databases import fresh_schema, postgres_unreachable  # noqa: E402
 from tests.reflex_socket import BUILD_STATE, ReflexTab  # noqa: E402
@@ -114,27 +115,26 @@ async def visitor(
         return
     if picks is not None:  # a crowd visitor: a few quick picks, then gone
         for _ in range(picks):
-            await pick_and_look(base, http, tab, rng.choice(options), tally)
+            await pick_and_look(base, http, tab, unchosen(tab, options, rng), tally)
         await tab.close()
         return
     next_pick = time.monotonic() + rng.uniform(0, PICK_EVERY_S)
     while (now := time.monotonic()) < end:
         await asyncio.sleep(next_pick - now)
         next_pick += PICK_EVERY_S
-        await pick_and_look(base, http, tab, rng.choice(options), tally)
+        await pick_and_look(base, http, tab, unchosen(tab, options, rng), tally)
     await tab.close()
 
 
 async def pick_and_look(base: str, http: aiohttp.ClientSession, tab: ReflexTab, option: str, tally: Tally):
     began = time.perf_counter()
-    try:
-        delta = await tab.send(f"{BUILD_STATE}.pick", (BUILD_STATE, "picture_paths"), option_id=option)
+    try:  # the answer to a pick is the update that moves the build's choices
+        await tab.send(f"{BUILD_STATE}.pick", (BUILD_STATE, "choice_ids"), option_id=option)
     except Exception as error:
         tally.errors[f"event: {type(error).__name__}"] += 1
         return
     tally.event_ms.append((time.perf_counter() - began) * 1000)
-    paths = delta[BUILD_STATE]["picture_paths_rx_state_"]
-    path = next((p for p in paths if f"/{PICTURE_WIDTH}/" in p), None)
+    path = picture_on_screen(tab)
     if path is None:  # the server answered with no build (its state for this visitor was lost)
         tally.errors["event: no build"] += 1
         return
@@ -149,6 +149,31 @@ async def pick_and_look(base: str, http: aiohttp.ClientSession, tab: ReflexTab, 
         tally.errors[f"picture: {type(error).__name__}"] += 1
         return
     tally.picture_ms.append((time.perf_counter() - began) * 1000)
+
+
+@functools.cache
+def _pictures() -> CarPictures:
+    return open_pictures(cache_dir=Path(tempfile.gettempdir()) / "motorjoy-load-urls")  # URLs only: draws nothing
+
+
+def picture_on_screen(tab: ReflexTab) -> str | None:
+    """The PICTURE_WIDTH picture of the build the tab now shows, as assets/predict.js works it out from the
+    build the server sent (a pick's answer carries the build, not picture URLs)."""
+    model, choices = tab.value(BUILD_STATE, "model_id"), tab.value(BUILD_STATE, "choice_ids")
+    if not model or not choices:
+        return None
+    pictures = _pictures()
+    catalogue = pictures.catalogue
+    custom = catalogue.option(choices.get("colour", "")).custom if choices.get("colour") else False
+    build = catalogue.build_from(model, choices, tab.value(BUILD_STATE, "hex") if custom else None)
+    paths, _alt = pictures.paths_and_alt(build, tab.value(BUILD_STATE, "view") or catalogue.model(model).views[0])
+    return paths[catalogue.widths.index(PICTURE_WIDTH)]
+
+
+def unchosen(tab: ReflexTab, options: list[str], rng: random.Random) -> str:
+    """An option the tab's build hasn't got: a pick that changes something, as a visitor's click does."""
+    chosen = set((tab.value(BUILD_STATE, "choice_ids") or {}).values())
+    return rng.choice([option for option in options if option not in chosen] or options)
 
 
 async def load(base: str, visitors: int, seconds: float, ramp: float, picks: int | None = None) -> dict:
@@ -267,8 +292,8 @@ async def record_floor(base: str, path: Path) -> None:
         base,
         "/build?model=hatch",
         (f"{BUILD_STATE}.pick", {"option_id": option}),
-        (BUILD_STATE, "picture_paths"),
-        lambda delta: next(p for p in delta[BUILD_STATE]["picture_paths_rx_state_"] if f"/{PICTURE_WIDTH}/" in p),
+        (BUILD_STATE, "choice_ids"),
+        picture_on_screen,
     )
     path.write_text(json.dumps(recording))
 
