@@ -5,6 +5,7 @@ import os
 import reflex as rx
 
 from app import settings
+from app.ui.answers_yield import AnswersYield
 from app.ui.theme import THEME
 
 # The project decides when to upgrade, not a start-up banner; and nothing phones home.
@@ -16,7 +17,7 @@ config = rx.Config(
     db_url=settings.db_url(),
     redis_url=settings.redis_url(),
     show_built_with_reflex=False,
-    plugins=[rx.plugins.RadixThemesPlugin(theme=THEME)],
+    plugins=[rx.plugins.RadixThemesPlugin(theme=THEME), AnswersYield()],
     disable_plugins=[rx.plugins.SitemapPlugin],
     # Reflex answers cross-origin requests with credentials allowed; in production only our own address
     # may make them. Development keeps "*": its front end and the test harness run on other ports.

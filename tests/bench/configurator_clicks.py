@@ -122,6 +122,7 @@ def open_build(browser: Browser, url: str, hex_colour: str) -> tuple[Page, Frame
     frames = Frames(page)
     page.goto(f"{url}/build?model=hatch&colour=custom&hex={hex_colour}")
     page.wait_for_function("() => { const i = document.getElementById('car-picture'); return i && i.complete; }")
+    page.locator(WALKABLE).first.wait_for()  # the option cards come with the state (slow on a busy machine)
     page.wait_for_timeout(500)
     return page, frames
 
