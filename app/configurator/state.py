@@ -91,6 +91,7 @@ class BuildState(rx.State):
     fixes: rx.Field[dict[str, str]] = rx.field({})
     total: str = ""
     description: str = ""
+    custom_colour: bool = False  # the customer's own paint is chosen (its hex is on the bill and the swatch)
 
     def _pictures(self) -> CarPictures:
         if not self.previewing:
@@ -130,7 +131,7 @@ class BuildState(rx.State):
         pictures = self._pictures()
         catalogue = pictures.catalogue
         self._set(model_id=build.model, choice_ids=dict(build.choices), hex=build.hex, notes=notes)
-        self._set(saved_code=saved_code)
+        self._set(saved_code=saved_code, custom_colour=catalogue.option(build.choice("colour")).custom)
         if changes is not None:
             self._set(changes=change_rows(changes))
         if opening:  # a fresh page has none of the fields sent once
@@ -171,10 +172,6 @@ class BuildState(rx.State):
     @rx.var
     def view_count(self) -> int:
         return len(self._catalogue().model(self.model_id).views) if self.model_id else 1
-
-    @rx.var
-    def custom_colour(self) -> bool:
-        return bool(self.model_id) and self._is_custom()
 
     # ---- events
     @event
