@@ -6,6 +6,8 @@
 // selection). The server still decides: its answer (the build in data-model/-choices/-hex) settles the
 // picture, which only ever swaps to a decoded frame, so an agreeing answer changes nothing and a
 // disagreeing one (a rule, a changed catalogue) swaps once, without a blank.
+// The page's address follows the server's answer here too (as app.configurator.builds.address_of writes it),
+// so a pick's answer carries the build and not a script to rewrite the URL with.
 (function (root) {
   "use strict";
 
@@ -177,7 +179,29 @@
     return !!a && !!b && a.model === b.model && a.hex === b.hex && JSON.stringify(a.choices) === JSON.stringify(b.choices);
   }
 
-  const rules = { indexCatalogue, violations, choose, pictureUrl, frames, sameBuild };
+  // One value as Python's urlencode writes it (quote_plus): only letters, digits and "_.-~" stay as they are.
+  function formEncode(text) {
+    return encodeURIComponent(String(text))
+      .replace(/[!'()*]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase())
+      .replace(/%20/g, "+");
+  }
+
+  // builds.query_of: model, one option per slot in slot order, the view, and the custom paint's hex.
+  function queryOf(cat, build, view) {
+    const params = [["model", build.model]];
+    for (const slot of cat.slots) if (slot in build.choices) params.push([slot, build.choices[slot]]);
+    params.push(["view", view]);
+    const colour = cat.byId.get(build.choices.colour);
+    if (colour && colour.custom) params.push(["hex", build.hex.replace(/^#+/, "")]);
+    return params.map(([key, value]) => formEncode(key) + "=" + formEncode(value)).join("&");
+  }
+
+  // The page's address for a build: its code once it is saved (and not changed since), else its choices.
+  function addressOf(cat, build, view, code) {
+    return code ? `/build/${code}` : `/build?${queryOf(cat, build, view)}`;
+  }
+
+  const rules = { indexCatalogue, violations, choose, pictureUrl, frames, sameBuild, formEncode, queryOf, addressOf };
   if (typeof module !== "undefined" && module.exports) module.exports = rules;
   if (typeof document === "undefined") return;
 
@@ -185,7 +209,9 @@
   // No answer this long after a pick (the server refused it, or the answer changed nothing): show the server's.
   const SETTLE_AFTER_MS = 3000;
 
-  function bind(spin) {
+  // `early`: the spin was on the page before this script ran. One that appears later may belong to a page
+  // just navigated to in the browser, still holding the build the tab had before: see follow().
+  function bind(spin, early) {
     spin.dataset.predictBound = "true";
     const pic = spin.querySelector("img");
     let catText = null;
@@ -217,7 +243,20 @@
       if (spin.dataset.frames !== text) spin.dataset.frames = text;
     }
 
-    function sync() {
+    // The address shows the build the server last answered with (replaced, not pushed: a click must not add
+    // a history entry to wade back through), once the page's own on_load has answered (data-hydrated):
+    // until then the build may be the one the tab had on another page, and the on_load handler reads its
+    // query from the address. A spin that appears with the page in the browser follows only from the next
+    // change on, as the state's flag may still be that of the page before. The studio's preview keeps its own.
+    function follow(answer, changed) {
+      if (!(changed || early) || spin.dataset.hydrated !== "true" || spin.dataset.previewing === "true") return;
+      const view = spin.dataset.serverView;
+      if (!view) return;
+      const address = addressOf(cat, answer, view, spin.dataset.code || "");
+      if (location.pathname + location.search !== address) history.replaceState(history.state, "", address);
+    }
+
+    function sync(mutations) {
       if (spin.dataset.catalogue !== catText) {
         catText = spin.dataset.catalogue || null;
         try {
@@ -240,6 +279,7 @@
       } else {
         show(pending[pending.length - 1]);
       }
+      follow(answer, !!mutations);
     }
 
     function predicted(target) {
@@ -277,13 +317,25 @@
     spin.predict = { preload, commit };
     new MutationObserver(sync).observe(spin, {
       attributes: true,
-      attributeFilter: ["data-catalogue", "data-model", "data-choices", "data-hex", "data-description"],
+      attributeFilter: [
+        "data-catalogue",
+        "data-model",
+        "data-choices",
+        "data-hex",
+        "data-description",
+        "data-server-view",
+        "data-code",
+        "data-hydrated",
+        "data-previewing",
+      ],
     });
     sync();
   }
 
-  function start() {
-    document.querySelectorAll("[data-spin][data-catalogue]:not([data-predict-bound])").forEach(bind);
+  function start(early) {
+    document
+      .querySelectorAll("[data-spin][data-catalogue]:not([data-predict-bound])")
+      .forEach((spin) => bind(spin, early === true));
   }
 
   // One set of listeners for the page, handing each option to the picture it belongs with.
@@ -305,6 +357,6 @@
   on("focusin", "preload");
 
   root.motorjoyPredict = { rules, start };
-  new MutationObserver(start).observe(document.documentElement, { childList: true, subtree: true });
-  start();
+  new MutationObserver(() => start(false)).observe(document.documentElement, { childList: true, subtree: true });
+  start(true);
 })(typeof window !== "undefined" ? window : globalThis);

@@ -47,6 +47,14 @@ def query_of(catalogue: Catalogue, build: Build, view: str) -> str:
     return urlencode(params)
 
 
+def address_of(catalogue: Catalogue, build: Build, view: str, saved_code: str = "") -> str:
+    """The page's address for a build: its code while it is the saved one, else its query.
+
+    The browser writes it (assets/predict.js, from the build the server sent); this is the reference the
+    cross-check in tests/unit/configurator/test_prediction.py holds it to."""
+    return f"/build/{saved_code}" if saved_code else "/build?" + query_of(catalogue, build, view)
+
+
 def build_from_query(catalogue: Catalogue, params: Mapping[str, str]) -> tuple[Build, str, list[str]]:
     """The build a URL asks for, or the nearest valid one, with a note for each correction."""
     build, view, changes = link_with_changes(catalogue, params)

@@ -28,6 +28,8 @@ PICTURE_SIZES = "(min-width: 64em) 40rem, 100vw"
 def picture_panel() -> rx.Component:
     # The spin's frames come from assets/predict.js, worked out from the build below: the server sends
     # the build (a few ids) per pick, not 24 picture URLs, and a pick's picture can start before it answers.
+    # predict.js keeps the page's address in step with it too (with the view the spin's data-server-view
+    # names, the saved code, and whether this is the studio's preview), once the page has loaded.
     return rx.box(
         car_spin(
             "",
@@ -45,6 +47,9 @@ def picture_panel() -> rx.Component:
                 "data-choices": CHOICES.to_string(),
                 "data-hex": BuildState.hex,
                 "data-description": BuildState.description,
+                "data-code": BuildState.saved_code,
+                "data-previewing": cast(Var[bool], BuildState.previewing),
+                "data-hydrated": cast(Var[bool], rx.State.is_hydrated),
             },
         ),
         rx.script(src="/predict.js"),

@@ -51,11 +51,6 @@ def _kept_query(kept: str) -> dict[str, str]:
     return dict(parse_qsl(parts.query)) if parts.path.rstrip("/") == "/build" else {}
 
 
-def _replace_url(url: str):
-    # Replace, not push: every click would otherwise add a history entry to wade back through.
-    return rx.call_script(f"window.history.replaceState(null, '', {url!r})")
-
-
 class BuildState(rx.State):
     model_id: str = ""
     choice_ids: dict[str, str] = {}
@@ -124,8 +119,10 @@ class BuildState(rx.State):
         opening: bool = False,
         changes: list[BuildChange] | None = None,
     ):
-        """Make `build` the one on screen, say what changed, and keep the page URL in step.
+        """Make `build` the one on screen and say what changed.
 
+        The page's address follows in the browser (assets/predict.js writes builds.address_of from these
+        values), so nothing here sends a URL.
         `opening`: a page (re)opens, so its picture is drawn from these values before any script runs.
         `changes` (only when a build is opened) replace what is listed as changed since it was saved."""
         pictures = self._pictures()
@@ -146,10 +143,6 @@ class BuildState(rx.State):
         if opening:
             paths, alt = pictures.paths_and_alt(build, self.view)
             self._set(picture_paths=paths, picture_alt=alt)
-        if self.previewing:
-            return None  # the preview's URL stays the preview's
-        url = f"/build/{saved_code}" if saved_code else "/build?" + builds.query_of(self._catalogue(), build, self.view)
-        return _replace_url(url)
 
     # ---- what the page shows
     @rx.var
@@ -189,7 +182,7 @@ class BuildState(rx.State):
                 build, self.nickname, changes = opened
                 self.view = self._catalogue().model(build.model).views[0]
                 self.changes_since = "Since you saved this build"
-                yield self._show(build, [], normalise_code(code) or "", opening=True, changes=changes)
+                self._show(build, [], normalise_code(code) or "", opening=True, changes=changes)
                 return
             params = {}
             first = f"We couldn't find a build with the code {code[:12]!r}, so here is a fresh one to start from."
@@ -199,7 +192,7 @@ class BuildState(rx.State):
             first = ""
         build, self.view, changes = builds.link_with_changes(self._catalogue(), params)
         self.changes_since = "Since this link was made"
-        yield self._show(build, [first] if first else [], opening=True, changes=changes)
+        self._show(build, [first] if first else [], opening=True, changes=changes)
 
     @event
     def pick(self, option_id: str):
@@ -207,7 +200,7 @@ class BuildState(rx.State):
             build, notes = choose(self._catalogue(), self._build(), str(option_id))
         except BuildError as error:  # a forged event for an option this model doesn't have
             return rx.toast.error(str(error))
-        return self._show(build, notes)
+        self._show(build, notes)
 
     @event
     def pick_model(self, model_id: str):
@@ -216,14 +209,15 @@ class BuildState(rx.State):
         )
         if self.view not in self._catalogue().model(build.model).views:
             self.view = self._catalogue().model(build.model).views[0]
-        return self._show(build, notes)
+        self._show(build, notes)
 
     @event
     def pick_view(self, view: str):
-        """The spin stopped at `view` (it turns in the browser): remember it for the share link."""
+        """The spin stopped at `view` (it turns in the browser): remember it for the share link.
+
+        The build is the same, so nothing else changes (the address follows the view in the browser)."""
         if self.model_id and view in self._catalogue().model(self.model_id).views and view != self.view:
             self.view = view
-            return self._show(self._build(), self.notes, self.saved_code)
 
     @event
     def paint_form(self, form: dict):
@@ -241,7 +235,7 @@ class BuildState(rx.State):
         custom = next(o.id for o in self._catalogue().options_for(self.model_id, "colour") if o.custom)
         build, notes = choose(self._catalogue(), self._build(), custom)
         build = self._catalogue().build_from(build.model, dict(build.choices), hex_colour)
-        return self._show(build, notes)
+        self._show(build, notes)
 
     @event
     def set_nickname(self, text: str):
@@ -283,10 +277,10 @@ class BuildState(rx.State):
         except SQLAlchemyError:  # a full disk, a read-only or unreachable database
             log.exception("saving a build failed")
             return rx.toast.error(CANT_SAVE, duration=10_000)
+        # The address becomes /build/<code> in the browser, as after any change of the saved code.
         self.saved_code = code
         self.changes = []  # saved again on today's catalogue: nothing has changed since
         return [
-            _replace_url(f"/build/{code}"),
             rx.toast.success(f"Saved! Your build code is {code}."),
             *(hook(code) for hook in AFTER_SAVE),
         ]

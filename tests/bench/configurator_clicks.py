@@ -114,7 +114,7 @@ def click_and_time(page: Page, name: str) -> float:
 def answered(page: Page, name: str) -> None:
     """Wait for the server's answer to a pick: the card it chose is checked (so its delta has arrived)."""
     page.get_by_role("radio", name=name, exact=True).and_(page.locator("[aria-checked=true]")).wait_for()
-    page.wait_for_timeout(150)  # the URL's replaceState comes in its own frame just after
+    page.wait_for_timeout(150)  # anything the answer sends in a frame of its own comes just after
 
 
 def open_build(browser: Browser, url: str, hex_colour: str) -> tuple[Page, Frames]:

@@ -315,3 +315,23 @@ def test_when_the_server_disagrees_its_answer_wins(page: Page, app_url: str):
     expect(page.get_by_role("radio", name="Red offset stripe")).to_be_checked()
     swaps = page.evaluate("window.__swaps")
     assert len(swaps) == 2 and "chili-red" in swaps[0] and server_path in swaps[1], swaps
+
+
+def test_the_address_follows_the_build_in_the_browser(page: Page, app_url: str, console_errors: list[str]):
+    """Written by assets/predict.js from the server's answer (no script comes with a pick): a reload opens the
+    same car, and a visit to /build from another page opens the build its own address names."""
+    open_build(page, app_url, "?model=convertible&colour=seafoam&roof=roof-gold")
+    expect(page).to_have_url(re.compile(r"/build\?model=convertible&colour=seafoam&roof=softtop-"))  # corrected
+    entries = page.evaluate("history.length")
+    page.get_by_role("radio", name=re.compile("^Tan soft top")).click()
+    expect(page).to_have_url(re.compile(r"&roof=softtop-tan&.*&view=front-left$"))
+    assert page.evaluate("history.length") == entries  # replaced, never pushed
+    alt = picture(page).get_attribute("alt")
+    page.reload()
+    expect(picture(page)).to_have_attribute("alt", alt)
+    page.get_by_role("link", name="Where's My Baby?").first.click()
+    expect(page).to_have_url(re.compile("/track"))
+    page.get_by_role("link", name="Build your own").first.click()  # in the browser: the tab still has the convertible
+    expect(picture(page)).to_have_attribute("alt", re.compile("^Hatch in Chili Red"))
+    expect(page).to_have_url(re.compile(r"/build\?model=hatch&colour=chili-red&"))
+    assert console_errors == []

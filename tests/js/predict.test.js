@@ -56,3 +56,20 @@ describe("the picture", () => {
     expect(rules.sameBuild(build, rules.choose(cat, build, "white"))).toBe(false);
   });
 });
+
+describe("the address", () => {
+  test("model, each choice in slot order, then the view, as builds.query_of writes it", () => {
+    const shuffled = { ...build, choices: { wheels: "spoke", colour: "red", stripes: "no-stripes" } };
+    expect(rules.addressOf(cat, shuffled, "side", "")).toBe("/build?model=hatch&colour=red&stripes=no-stripes&wheels=spoke&view=side");
+  });
+  test("the customer's own paint adds its hex without the '#'", () => {
+    const custom = rules.choose(cat, build, "custom");
+    expect(rules.queryOf(cat, custom, "front")).toBe("model=hatch&colour=custom&stripes=no-stripes&wheels=spoke&view=front&hex=C0392B");
+  });
+  test("a saved build's address is its code", () => {
+    expect(rules.addressOf(cat, build, "front", "ABCD2345")).toBe("/build/ABCD2345");
+  });
+  test("values are encoded as Python's urlencode does", () => {
+    expect(rules.formEncode("a b~*!'()é")).toBe("a+b~%2A%21%27%28%29%C3%A9");
+  });
+});

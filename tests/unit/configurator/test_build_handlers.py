@@ -4,6 +4,9 @@ import asyncio
 import json
 
 import pytest
+from reflex.state import StateUpdate
+from reflex_base.event import Event
+from reflex_base.utils import format
 
 from app import db
 from app.catalog import load_catalogue, price_history
@@ -20,8 +23,7 @@ from tests.unit.handlers import state_for
 def loaded(path: str = "/build", kept: str = "") -> BuildState:
     state = state_for(BuildState, path=path)
     state.kept_build = kept
-    for _ in BuildState.load.fn(state):  # a generator: the URL replacement it yields is the browser's job
-        pass
+    BuildState.load.fn(state)
     return state
 
 
@@ -95,8 +97,11 @@ def test_nicknames_are_checked_and_saving_gives_a_code_to_share(demo_site):
     assert BuildState.save.fn(state) is not None and state.saved_code == ""  # refused until the name is fixed
     BuildState.set_nickname.fn(state, "  Comet ")
     assert (state.nickname, state.nickname_error) == ("Comet", "")
-    BuildState.save.fn(state)
+    saved_answer = answer(state, BuildState.save.fn(state))
     assert len(state.saved_code) == 8
+    # The address becomes /build/<code> in the browser, from the code in the delta: no script says so.
+    assert saved_answer["delta"][BuildState.get_full_name()]["saved_code_rx_state_"] == state.saved_code
+    assert "replaceState" not in json.dumps(saved_answer)
     assert len(BuildState.copy_link.fn(state)) == 2
 
 
@@ -134,29 +139,44 @@ def test_the_home_page_counts_cars_on_their_way(demo_site):
     assert state.on_the_way > 0 and state.announcement == ""
 
 
+def answer(state: BuildState, returned) -> dict:
+    """All the server sends the browser for a handler's call (its state delta and the events it returned),
+    as the update that goes down the websocket, read back; its size on the wire is under "bytes"."""
+    root = state._get_root_state()
+    update = StateUpdate(delta=root.get_delta(), events=Event.from_event_type(returned) if returned else [])
+    root._clean()
+    text = format.json_dumps(update, separators=(",", ":"))  # as the socket sends it
+    return {**json.loads(text), "bytes": len(text.encode())}
+
+
 def test_a_pick_sends_only_what_changed(demo_site):
     keep_router_on_server()  # as app.app does
     state = loaded()
     root = state._get_root_state()
-    opened = root.get_delta()[BuildState.get_full_name()]
-    root._clean()
+    opened = answer(state, None)["delta"][BuildState.get_full_name()]
     assert {"groups_rx_state_", "bill_rx_state_", "catalogue_data_rx_state_"} <= set(opened)  # once per page
-    for option in ("roof-black", "stripes-single-red", "wheels-dish"):  # the stripe moves the paint too
-        BuildState.pick.fn(state, option)
-        sent = root.get_delta()[BuildState.get_full_name()]
-        root._clean()
-        assert "choice_ids_rx_state_" in sent and not {"groups_rx_state_", "bill_rx_state_"} & set(sent)
-        assert len(json.dumps(sent).encode()) < 1024, sent
+    # The stripe moves the paint too (a new hex, blocked options and their fixes); custom paint is a colour.
+    for option in ("roof-black", "stripes-single-red", "wheels-dish", "custom", "badge-enamel"):
+        sent = answer(state, BuildState.pick.fn(state, option))
+        assert set(sent) == {"delta", "bytes"}, sent  # no script: the address follows the build in the browser
+        assert sent["bytes"] < 900, sent  # the whole pick: 440-850 B here (880-1,220 with the URL's script)
+        values = sent["delta"][BuildState.get_full_name()]
+        assert "choice_ids_rx_state_" in values and not {"groups_rx_state_", "bill_rx_state_"} & set(values)
+        assert ("custom_colour_rx_state_" in values) == (option == "custom"), values  # only when it changes
         moved = {"asPath": f"/build?wheels={option}", "pathname": "/build", "query": {"wheels": option}}
         root.router_data = root._update_router_vars(moved, root.router_data)  # the address follows the build
         assert dict(root.router.url.query_parameters) == {"wheels": option}  # the server still reads it
-        assert not root.get_delta().get(root.get_full_name())  # nothing of the root: no router, no route args
-        root._clean()
-    BuildState.pick_view.fn(state, "side")  # the spin stopped: the build is the same, so are its values
-    assert set(root.get_delta()[BuildState.get_full_name()]) == {
-        "view_rx_state_",
-        "view_label_rx_state_",
-        "view_position_rx_state_",
+        assert not answer(state, None).get("delta")  # nothing of the root: no router, no route args
+    # The spin stopped: the build is the same, so are its values, and the address follows in the browser.
+    assert answer(state, BuildState.pick_view.fn(state, "side")) | {"bytes": 0} == {
+        "bytes": 0,
+        "delta": {
+            BuildState.get_full_name(): {
+                "view_rx_state_": "side",
+                "view_label_rx_state_": state.view_label,
+                "view_position_rx_state_": state.view_position,
+            }
+        },
     }
 
 

@@ -1,7 +1,9 @@
-"""The browser's prediction (assets/predict.js) against the server's choose() and picture URLs, on many builds.
+"""The browser's prediction (assets/predict.js) against the server's choose() and picture URLs, on many builds,
+and the page's address the browser writes against builds.address_of.
 
 The page shows a pick's picture before the server answers only if both sides agree; this fails as soon
-as the rules or the URL design change on one side and not the other.
+as the rules or the URL design change on one side and not the other. The address is written in the
+browser alone: a reload or a shared link must open exactly the build on screen.
 """
 
 import dataclasses
@@ -10,11 +12,14 @@ import random
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 
 from app.catalog import Build, BuildError, Catalogue, load_catalogue
 from app.catalog.rules import choose, nearest_valid
+from app.configurator.builds import address_of
+from app.configurator.codes import new_code
 from app.configurator.prediction import build_data, catalogue_data
 from app.render import CarPictures
 from app.render.alt import build_description
@@ -49,14 +54,21 @@ def random_builds(catalogue: Catalogue, rng: random.Random, count: int) -> list[
     return builds
 
 
-def server_answers(catalogue: Catalogue, builds: list[Build]) -> tuple[list[dict], list[dict | None]]:
-    """Every option of the catalogue picked on every build: the cases for the browser and the server's answers."""
+def server_answers(
+    catalogue: Catalogue, builds: list[Build], rng: random.Random
+) -> tuple[list[dict], list[dict | None]]:
+    """Every option of the catalogue picked on every build: the cases for the browser and the server's answers.
+
+    Each case is on one of the model's views, and one in ten is a build just saved (its address is its code)."""
     pictures = CarPictures(catalogue, Path("/nonexistent"))  # URLs and alt texts only: nothing is drawn
     cases, expected = [], []
     for build in builds:
         description = build_description(catalogue, build)
         for option in catalogue.options:
-            cases.append({"build": build_data(build), "option": option.id, "description": description})
+            view = rng.choice(catalogue.model(build.model).views)
+            code = new_code() if rng.random() < 0.1 else ""
+            case = {"build": build_data(build), "option": option.id, "description": description}
+            cases.append({**case, "view": view, "code": code})
             try:
                 after, _notes = choose(catalogue, build, option.id)
             except BuildError:
@@ -66,16 +78,33 @@ def server_answers(catalogue: Catalogue, builds: list[Build]) -> tuple[list[dict
                 {**frame, "alt": f"{description}, seen from the {frame['label']}"}
                 for frame in pictures.spin_frames(after)
             ]
-            expected.append({"build": build_data(after), "frames": frames})
+            address = address_of(catalogue, after, view, code)
+            expected.append({"build": build_data(after), "frames": frames, "address": address})
     return cases, expected
+
+
+# Texts urlencode writes in every way there is: kept, "+" for a space, %XX for the rest (UTF-8).
+TEXTS = ["hatch", "roof-black", "a b", "_.-~", "!'()*", "#1A2B3C", "&=+/?%", "Señor Zoom", "日本", "😀", ""]
+
+
+def run_browser(tmp_path: Path, catalogue: Catalogue, cases: list[dict]) -> dict:
+    path = tmp_path / "cases.json"
+    path.write_text(json.dumps({"catalogue": catalogue_data(catalogue), "cases": cases, "texts": TEXTS}))
+    run = subprocess.run([str(BUN), "tests/js/predict_cases.js", str(path)], cwd=ROOT, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    return json.loads(run.stdout)
 
 
 @pytest.mark.parametrize("more_rules", [False, True], ids=["published catalogue", "with more rules"])
 def test_the_browser_predicts_the_servers_build_and_picture_urls(tmp_path: Path, more_rules: bool):
     catalogue = load_catalogue()
     catalogue = with_more_rules(catalogue) if more_rules else catalogue
-    cases, expected = server_answers(catalogue, random_builds(catalogue, random.Random(16), 60))
+    rng = random.Random(16)
+    cases, expected = server_answers(catalogue, random_builds(catalogue, rng, 60), rng)
     assert sum(e is None for e in expected) and sum(e is not None for e in expected) > 1000  # both kinds occur
+    addresses = [e["address"] for e in expected if e]
+    assert {a.startswith("/build/") for a in addresses} == {True, False}  # saved codes and queries
+    assert {"hex=" in a for a in addresses} == {True, False}  # the custom paint and the catalogue's
     swaps = [
         e
         for c, e in zip(cases, expected, strict=True)
@@ -83,11 +112,7 @@ def test_the_browser_predicts_the_servers_build_and_picture_urls(tmp_path: Path,
         and sum(a != b for a, b in zip(e["build"]["choices"].values(), c["build"]["choices"].values(), strict=True)) > 1
     ]
     assert swaps, "no pick here needed a fix: the cases don't test the rules"
-    path = tmp_path / "cases.json"
-    path.write_text(json.dumps({"catalogue": catalogue_data(catalogue), "cases": cases}))
-    run = subprocess.run([str(BUN), "tests/js/predict_cases.js", str(path)], cwd=ROOT, capture_output=True, text=True)
-    assert run.returncode == 0, run.stderr
-    predicted = json.loads(run.stdout)
+    predicted = run_browser(tmp_path, catalogue, cases)["results"]
     wrong = [(c["build"], c["option"], p, e) for c, p, e in zip(cases, predicted, expected, strict=True) if p != e]
     assert not wrong, f"{len(wrong)} of {len(cases)} predictions differ; the first: {wrong[0]}"
 
@@ -98,3 +123,8 @@ def test_the_server_sends_one_description_the_browser_adds_each_angle_to():
     build = catalogue.build_from("hatch", {"colour": "custom"}, "#2A9D8F")
     for frame in pictures.spin_frames(build):
         assert frame["alt"] == f"{build_description(catalogue, build)}, seen from the {frame['label']}"
+
+
+def test_the_browser_encodes_an_address_as_urlencode_does(tmp_path: Path):
+    encoded = run_browser(tmp_path, load_catalogue(), [])["texts"]
+    assert encoded == [urlencode({"x": text})[2:] for text in TEXTS]

@@ -13,7 +13,7 @@ from app.configurator.state import CANT_SAVE, BuildState
 def page_state() -> BuildState:
     root = State(_reflex_internal_init=True)
     state = root.get_substate(BuildState.get_full_name().split(".")[1:])
-    list(BuildState.load.fn(state))  # the page's on_load: the default build
+    BuildState.load.fn(state)  # the page's on_load: the default build
     return state
 
 
