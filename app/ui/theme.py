@@ -6,6 +6,9 @@ import reflex as rx
 
 # Chili red accent on warm sand greys: a car club, not a bank.
 THEME = rx.theme(accent_color="tomato", gray_color="sand", radius="large", scaling="100%")
+# Every Radix colour scale a page names (color_scheme, rx.color, var(--<scale>-N) in styles and assets):
+# the others' values are left out of the stylesheet (app.ui.radix_css). A test reads the code for new ones.
+COLOUR_SCALES = ("tomato", "sand", "gray", "grass", "amber", "red", "iris", "blue", "pink")
 
 CONTENT_WIDTH = "72rem"
 
