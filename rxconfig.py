@@ -7,7 +7,7 @@ import reflex as rx
 from app import settings
 from app.ui.answers_yield import AnswersYield
 from app.ui.radix_css import LeanRadixThemesPlugin
-from app.ui.theme import COLOUR_SCALES, THEME
+from app.ui.theme import BREAKPOINTS, COLOUR_SCALES, THEME
 
 # The project decides when to upgrade, not a start-up banner; and nothing phones home.
 os.environ.setdefault("REFLEX_CHECK_LATEST_VERSION", "false")
@@ -18,8 +18,11 @@ config = rx.Config(
     db_url=settings.db_url(),
     redis_url=settings.redis_url(),
     show_built_with_reflex=False,
-    # Radix Themes with only the colour scales and components the pages use: the first paint waits for its CSS.
-    plugins=[LeanRadixThemesPlugin(theme=THEME, scales=frozenset(COLOUR_SCALES)), AnswersYield()],
+    # Radix Themes with only the colours, components and breakpoints the pages use: the first paint waits for its CSS.
+    plugins=[
+        LeanRadixThemesPlugin(theme=THEME, scales=frozenset(COLOUR_SCALES), breakpoints=frozenset(BREAKPOINTS)),
+        AnswersYield(),
+    ],
     disable_plugins=[rx.plugins.SitemapPlugin],
     # Reflex answers cross-origin requests with credentials allowed; in production only our own address
     # may make them. Development keeps "*": its front end and the test harness run on other ports.

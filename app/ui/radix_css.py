@@ -4,11 +4,11 @@ Radix ships one `styles.css` (812 KB, 699 KB minified) with every colour scale i
 wide-gamut variants and the rules of every component. The browser parses all of it, and works out
 the page's styles against all of it, before it paints anything: on /build that was most of the time
 between the HTML arriving and the car showing. What is cut, rule by rule, is only what no page can
-match: the colour scales no page names (`app.ui.theme.COLOUR_SCALES`), and the rules of Radix components no page
-draws (their `rt-<Component>` classes; the classes each component sets come from Radix's own
-modules, following their imports, so a component drawn inside another one keeps its rules). The
-utility classes (`rt-r-*`, set from props) and everything else stay as they are. On this site: 699 →
-418 KB minified, 83 → 46 KB gzipped, and every page's pixels the same.
+match: the colour scales no page names (`app.ui.theme.COLOUR_SCALES`), the rules of Radix components no
+page draws (their `rt-<Component>` classes; the classes each component sets come from Radix's own
+modules, following their imports, so a component drawn inside another one keeps its rules), and the
+responsive classes of breakpoints no prop is given for (`xl:rt-r-mt-2`; `app.ui.theme.BREAKPOINTS`).
+The utility classes (`rt-r-*`, set from props) and everything else stay as they are.
 """
 
 from __future__ import annotations
@@ -36,6 +36,8 @@ RADIX_SCALES = frozenset({
     "iris", "jade", "lime", "mauve", "mint", "olive", "orange", "pink", "plum", "purple", "red", "ruby",
     "sage", "sand", "sky", "slate", "teal", "tomato", "violet", "yellow",
 })  # fmt: skip
+# Radix's responsive prop breakpoints: a prop given per breakpoint sets classes such as `md:rt-r-size-2`.
+BREAKPOINTS = ("xs", "sm", "md", "lg", "xl")
 COMPONENT_CLASS = re.compile(r"\brt-[A-Z][A-Za-z]*")
 _SCALE_VARIABLE = re.compile(r"^\s*--([a-z]+)-(?:a?\d+|contrast|surface|indicator|track)\s*:", re.MULTILINE)
 _SCALE_SELECTOR = re.compile(r"\[data-(?:accent|gray)-color=['\"]?([a-z]+)['\"]?\]")
@@ -69,35 +71,56 @@ def rules(css: str) -> Iterator[tuple[str, str | None]]:
         i = k
 
 
-def lean_stylesheet(css: str, keep_scales: Iterable[str], keep_classes: Iterable[str] | None) -> str:
-    """`css` without the rules of colour scales outside `keep_scales` and of components whose `rt-` classes
-    are outside `keep_classes` (None: every component kept)."""
-    scales = frozenset(keep_scales)
-    classes = None if keep_classes is None else frozenset(keep_classes)
-    return "".join(_kept(css, scales, classes))
+def lean_stylesheet(
+    css: str,
+    keep_scales: Iterable[str],
+    keep_classes: Iterable[str] | None,
+    keep_breakpoints: Iterable[str] = BREAKPOINTS,
+) -> str:
+    """`css` without the rules of colour scales outside `keep_scales`, of components whose `rt-` classes are
+    outside `keep_classes` (None: every component kept) and of responsive classes (`.xl:rt-r-mt-2`) for
+    breakpoints outside `keep_breakpoints`."""
+    unused = frozenset(BREAKPOINTS) - frozenset(keep_breakpoints)
+    keep = _Keep(
+        frozenset(keep_scales),
+        None if keep_classes is None else frozenset(keep_classes),
+        re.compile(rf"\.(?:{'|'.join(sorted(unused))})\\?:") if unused else None,
+    )
+    return "".join(_kept(css, keep))
 
 
-def _kept(css: str, scales: frozenset[str], classes: frozenset[str] | None) -> Iterator[str]:
+@dataclasses.dataclass(frozen=True)
+class _Keep:
+    scales: frozenset[str]
+    classes: frozenset[str] | None
+    unused_breakpoint: re.Pattern[str] | None
+
+
+def _kept(css: str, keep: _Keep) -> Iterator[str]:
     for prelude, body in rules(css):
         if body is None:
             yield prelude + ";"
         elif prelude.startswith(("@media", "@supports", "@layer", "@container")):
-            inner = "".join(_kept(body, scales, classes))
+            inner = "".join(_kept(body, keep))
             if inner.strip():
                 yield f"{prelude}{{{inner}}}"
         elif prelude.startswith("@"):  # @keyframes, @font-face, @property: kept whole
             yield f"{prelude}{{{body}}}"
-        elif _wanted(prelude, scales, classes) and (kept := _without_scales(body, scales)).strip():
+        elif _wanted(prelude, keep) and (kept := _without_scales(body, keep.scales)).strip():
             yield f"{prelude}{{{kept}}}"
 
 
-def _wanted(selectors: str, scales: frozenset[str], classes: frozenset[str] | None) -> bool:
+def _wanted(selectors: str, keep: _Keep) -> bool:
     named = set(_SCALE_SELECTOR.findall(selectors))
-    if named and not named & scales:
+    if named and not named & keep.scales:
         return False  # [data-accent-color='cyan'] and the like
-    if classes is None:
-        return True
-    return any(set(COMPONENT_CLASS.findall(one)) <= classes for one in _split_selectors(selectors))
+    return any(_can_match(selector, keep) for selector in _split_selectors(selectors))
+
+
+def _can_match(selector: str, keep: _Keep) -> bool:
+    if keep.unused_breakpoint is not None and keep.unused_breakpoint.search(selector):
+        return False
+    return keep.classes is None or set(COMPONENT_CLASS.findall(selector)) <= keep.classes
 
 
 def _without_scales(body: str, scales: frozenset[str]) -> str:
@@ -172,9 +195,11 @@ def radix_themes_dir() -> Path:
 @dataclasses.dataclass
 class LeanRadixThemesPlugin(RadixThemesPlugin):
     """Reflex's Radix Themes plugin, importing `styles/radix-themes.css`: Radix's stylesheet without the colour
-    scales outside `scales` and the rules of components no page draws (noted as the compiler walks the pages)."""
+    scales outside `scales`, the rules of components no page draws (noted as the compiler walks the pages) and
+    the responsive classes of breakpoints outside `breakpoints`."""
 
     scales: frozenset[str] = frozenset()
+    breakpoints: frozenset[str] = frozenset(BREAKPOINTS)
     drawn: set[str] = dataclasses.field(default_factory=set, init=False, repr=False)
 
     def enter_component(
@@ -209,4 +234,4 @@ class LeanRadixThemesPlugin(RadixThemesPlugin):
         except LookupError:  # a component this code can't trace: every component's rules stay
             log.warning("Radix Themes' stylesheet keeps every component", exc_info=True)
             classes = None
-        return lean_stylesheet(source.read_text(), self.scales, classes)
+        return lean_stylesheet(source.read_text(), self.scales, classes, self.breakpoints)

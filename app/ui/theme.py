@@ -9,6 +9,9 @@ THEME = rx.theme(accent_color="tomato", gray_color="sand", radius="large", scali
 # Every Radix colour scale a page names (color_scheme, rx.color, var(--<scale>-N) in styles and assets):
 # the others' values are left out of the stylesheet (app.ui.radix_css). A test reads the code for new ones.
 COLOUR_SCALES = ("tomato", "sand", "gray", "grass", "amber", "red", "iris", "blue", "pink")
+# The Radix breakpoints props are given for (rx.breakpoints(initial=..., md=...)); the others' responsive
+# classes are left out of the stylesheet too. Radix's are xs (520px), sm, md, lg and xl (1640px).
+BREAKPOINTS = ("sm", "md", "lg")
 
 CONTENT_WIDTH = "72rem"
 

@@ -5,8 +5,9 @@ from pathlib import Path
 
 import reflex as rx
 
+from app.ui import radix_css
 from app.ui.radix_css import RADIX_SCALES, LeanRadixThemesPlugin, component_classes, lean_stylesheet
-from app.ui.theme import COLOUR_SCALES, THEME
+from app.ui.theme import BREAKPOINTS, COLOUR_SCALES, THEME
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -61,6 +62,12 @@ def test_utilities_keyframes_and_everything_else_stay():
     css = lean()
     assert ".xs\\:rt-r-m-1{ margin: 1px; }" in css
     assert "@keyframes rt-fade-in" in css and ".rt-r-m-1{ margin: var(--space-1); }" in css
+
+
+def test_responsive_classes_of_breakpoints_no_prop_uses_are_left_out():
+    css = lean_stylesheet(RADIX_LIKE, ["tomato"], None, keep_breakpoints=["sm", "md", "lg"])
+    assert "margin: 1px" not in css and "height: 2px" not in css and "min-width: 520px" not in css
+    assert "margin: 1px" in lean_stylesheet(RADIX_LIKE, ["tomato"], None, keep_breakpoints=["xs"])
 
 
 def test_without_a_component_list_every_component_stays():
@@ -130,3 +137,15 @@ def test_every_colour_scale_the_code_names_is_kept():
     missing = {scale: sorted(files) for scale, files in named.items() if scale not in COLOUR_SCALES}
     assert not missing, f"add these to COLOUR_SCALES in app/ui/theme.py: {missing}"
     assert {"tomato", "sand", "gray"} <= set(COLOUR_SCALES)  # the theme's accent and gray, and Radix's own gray
+
+
+def test_no_prop_is_given_for_a_breakpoint_left_out():
+    """A prop given for a breakpoint outside BREAKPOINTS (rx.breakpoints(xl=...)) would never take effect."""
+    unused = set(radix_css.BREAKPOINTS) - set(BREAKPOINTS)
+    pattern = re.compile(rf"""\b({"|".join(unused)})\s*=|["']({"|".join(unused)})["']""")
+    used = {
+        str(source.relative_to(ROOT)): pattern.findall(source.read_text())
+        for source in (ROOT / "app").rglob("*.py")
+        if source.name != "radix_css.py"
+    }
+    assert not {path: found for path, found in used.items() if found}, "add the breakpoint to BREAKPOINTS"
