@@ -1,6 +1,7 @@
 """A first visit like a plain page: hashed scripts cached for good, /build's car preloaded with the HTML."""
 
 import asyncio
+import json
 
 import pytest
 from starlette.applications import Starlette
@@ -13,9 +14,11 @@ from app.catalog import load_catalogue
 from app.configurator import builds
 from app.configurator.first_load import (
     KEPT_BUILD_GUARD,
+    SCRIPTS_WAIT_AT_MOST_MS,
     FirstLoadMiddleware,
     build_page_routes,
     picture_preload,
+    scripts_after_first_paint,
     with_car,
 )
 from app.render import CarPictures
@@ -161,3 +164,37 @@ def test_a_car_that_cant_be_worked_out_leaves_the_page_as_built(pictures):
     assert (
         TestClient(Starlette(routes=build_page_routes(lambda: None, lambda: pictures))).get("/build").status_code == 404
     )
+
+
+# The head and tail of a page as React Router prerenders it: modules preloaded at once, an inline module script.
+WITH_SCRIPTS = (
+    '<html><head><link rel="modulepreload" href="/assets/manifest-1.js"/>'
+    '<link rel="modulepreload" href="/assets/root-2.js"/></head><body><img id="car-picture"/>'
+    '<script type="module" async="">import "/assets/manifest-1.js";\nimport("/assets/entry-3.js");</script>'
+    "</body></html>"
+)
+
+
+def test_build_starts_its_scripts_once_the_page_and_its_car_are_painted():
+    page = scripts_after_first_paint(WITH_SCRIPTS)
+    assert "modulepreload" not in page[: page.index("<body>")] and 'type="module"' not in page
+    starter = page[page.index("<script>") : page.index("</script>") + len("</script>")]
+    assert '["/assets/manifest-1.js", "/assets/root-2.js"]' in starter  # preloaded all at once when started
+    assert json.dumps('import "/assets/manifest-1.js";\nimport("/assets/entry-3.js");') in starter
+    assert "addEventListener('load'" in starter and "requestAnimationFrame" in starter
+    assert f"setTimeout(start, {SCRIPTS_WAIT_AT_MOST_MS})" in starter  # a slow picture can't hold them for long
+
+
+def test_a_closing_tag_in_the_module_script_is_escaped_in_the_starter():
+    page = scripts_after_first_paint(WITH_SCRIPTS.replace("import(", "'</div>';import("))
+    assert "'</div>';" not in page and "'<\\/div>';" in page  # "</" could otherwise end the inline script
+
+
+def test_a_page_without_one_module_script_is_left_as_it_is():
+    assert scripts_after_first_paint(PRERENDERED) == PRERENDERED
+
+
+def test_build_is_answered_with_its_scripts_started_after_the_first_paint(pictures):
+    client = TestClient(Starlette(routes=build_page_routes(lambda: WITH_SCRIPTS, lambda: pictures)))
+    text = client.get("/build?model=hatch").text
+    assert 'type="module"' not in text and "addEventListener('load'" in text and 'src="/car/' in text
