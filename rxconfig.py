@@ -5,7 +5,6 @@ import os
 import reflex as rx
 
 from app import settings
-from app.ui.answers_yield import AnswersYield
 from app.ui.radix_css import LeanRadixThemesPlugin
 from app.ui.theme import BREAKPOINTS, COLOUR_SCALES, THEME
 
@@ -21,7 +20,6 @@ config = rx.Config(
     # Radix Themes with only the colours, components and breakpoints the pages use: the first paint waits for its CSS.
     plugins=[
         LeanRadixThemesPlugin(theme=THEME, scales=frozenset(COLOUR_SCALES), breakpoints=frozenset(BREAKPOINTS)),
-        AnswersYield(),
     ],
     disable_plugins=[rx.plugins.SitemapPlugin],
     # Reflex answers cross-origin requests with credentials allowed; in production only our own address
