@@ -73,7 +73,17 @@
     }));
   }
 
-  const rules = { wrap, keyTarget, stepPixels, dragTarget, preloadOrder, parseFrames };
+  // A callback handed out for one build can outlive it (a load listener on the picture fires after a newer
+  // build arrived): `latest(fn)` wraps fn so that it does nothing once a newer callback has been handed out.
+  function latestOnly() {
+    let handedOut = 0;
+    return (fn) => {
+      const mine = ++handedOut;
+      return (...args) => (mine === handedOut ? fn(...args) : undefined);
+    };
+  }
+
+  const rules = { wrap, keyTarget, stepPixels, dragTarget, preloadOrder, parseFrames, latestOnly };
   if (typeof module !== "undefined" && module.exports) module.exports = rules;
   if (typeof document === "undefined") return;
 
@@ -157,6 +167,7 @@
     }
 
     let othersTimer = 0;
+    const forLatestBuild = latestOnly();
     let othersFor = null; // the frames whose other angles are loading or loaded
 
     function preloadOthers() {
@@ -206,7 +217,12 @@
       delete spin.dataset.preloaded;
       show(index);
       clearTimeout(othersTimer);
-      const later = () => (othersTimer = setTimeout(preloadOthers, OTHERS_AFTER_MS));
+      // Only the newest build may start the other angles: an older build's load listener would otherwise
+      // set a timer no later pick clears, and fetch a build long gone in the middle of the next picks.
+      const later = forLatestBuild(() => {
+        clearTimeout(othersTimer);
+        othersTimer = setTimeout(preloadOthers, OTHERS_AFTER_MS);
+      });
       if (pic.complete) later();
       else onceLoaded(pic, later);
     }

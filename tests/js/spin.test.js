@@ -50,3 +50,16 @@ describe("frames", () => {
     expect(rules.parseFrames("not json", [1600], "")).toEqual([]);
   });
 });
+
+describe("callbacks of a build that was replaced", () => {
+  test("only the newest one handed out runs, however late the older ones fire", () => {
+    const latest = rules.latestOnly();
+    const ran = [];
+    const first = latest(() => ran.push("first build"));
+    const second = latest((x) => ran.push(`second build ${x}`));
+    second("loaded");
+    first();
+    second("again");
+    expect(ran).toEqual(["second build loaded", "second build again"]);
+  });
+});
