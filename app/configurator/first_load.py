@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import functools
 import gzip
 import html
 import json
@@ -111,8 +112,11 @@ _MODULE_SCRIPT = re.compile(r'<script type="module"[^>]*>(.*?)</script>', re.DOT
 SCRIPTS_WAIT_AT_MOST_MS = 3000
 
 
+@functools.lru_cache(maxsize=4)
 def scripts_after_first_paint(page: str) -> str:
-    """The prerendered `page` with its module scripts started after its load event and the next frame."""
+    """The prerendered `page` with its module scripts started after its load event and the next frame.
+
+    The same for every request until a new front-end build replaces the page, so worked out once per page."""
     modules = _MODULE_SCRIPT.findall(page)
     if len(modules) != 1:  # not the page React Router builds: left as it is
         return page
@@ -151,12 +155,12 @@ def build_page_routes(page: Callable[[], str | None], live: Callable[[], CarPict
         except Exception:  # the page matters more than its head start
             log.exception("drawing /build's car into its HTML failed")
             picture = None
-        text = page()
-        if text is None:  # dev mode: the front end's own server has the page
+        prerendered = page()
+        if prerendered is None:  # dev mode: the front end's own server has the page
             return PlainTextResponse("/build is served by the front end in development.", status_code=404)
+        text = scripts_after_first_paint(prerendered)
         if picture is not None:
             text = with_car(text, picture[0], pictures.catalogue.widths, picture[1], kept_guard=not query)
-        text = scripts_after_first_paint(text)
         # Revalidated each time: the HTML names this release's scripts, and the car depends on the query.
         headers = {"Cache-Control": "no-cache", "Vary": "Accept-Encoding"}
         if "gzip" in request.headers.get("accept-encoding", ""):  # as the static pages come: a third the bytes

@@ -37,7 +37,7 @@ RADIX_SCALES = frozenset({
     "sage", "sand", "sky", "slate", "teal", "tomato", "violet", "yellow",
 })  # fmt: skip
 # Radix's responsive prop breakpoints: a prop given per breakpoint sets classes such as `md:rt-r-size-2`.
-BREAKPOINTS = ("xs", "sm", "md", "lg", "xl")
+RADIX_BREAKPOINTS = ("xs", "sm", "md", "lg", "xl")
 COMPONENT_CLASS = re.compile(r"\brt-[A-Z][A-Za-z]*")
 _SCALE_VARIABLE = re.compile(r"^\s*--([a-z]+)-(?:a?\d+|contrast|surface|indicator|track)\s*:", re.MULTILINE)
 _SCALE_SELECTOR = re.compile(r"\[data-(?:accent|gray)-color=['\"]?([a-z]+)['\"]?\]")
@@ -75,12 +75,12 @@ def lean_stylesheet(
     css: str,
     keep_scales: Iterable[str],
     keep_classes: Iterable[str] | None,
-    keep_breakpoints: Iterable[str] = BREAKPOINTS,
+    keep_breakpoints: Iterable[str] = RADIX_BREAKPOINTS,
 ) -> str:
     """`css` without the rules of colour scales outside `keep_scales`, of components whose `rt-` classes are
     outside `keep_classes` (None: every component kept) and of responsive classes (`.xl:rt-r-mt-2`) for
     breakpoints outside `keep_breakpoints`."""
-    unused = frozenset(BREAKPOINTS) - frozenset(keep_breakpoints)
+    unused = frozenset(RADIX_BREAKPOINTS) - frozenset(keep_breakpoints)
     keep = _Keep(
         frozenset(keep_scales),
         None if keep_classes is None else frozenset(keep_classes),
@@ -199,7 +199,7 @@ class LeanRadixThemesPlugin(RadixThemesPlugin):
     the responsive classes of breakpoints outside `breakpoints`."""
 
     scales: frozenset[str] = frozenset()
-    breakpoints: frozenset[str] = frozenset(BREAKPOINTS)
+    breakpoints: frozenset[str] = frozenset(RADIX_BREAKPOINTS)
     drawn: set[str] = dataclasses.field(default_factory=set, init=False, repr=False)
 
     def enter_component(

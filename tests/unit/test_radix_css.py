@@ -141,7 +141,7 @@ def test_every_colour_scale_the_code_names_is_kept():
 
 def test_no_prop_is_given_for_a_breakpoint_left_out():
     """A prop given for a breakpoint outside BREAKPOINTS (rx.breakpoints(xl=...)) would never take effect."""
-    unused = set(radix_css.BREAKPOINTS) - set(BREAKPOINTS)
+    unused = set(radix_css.RADIX_BREAKPOINTS) - set(BREAKPOINTS)
     pattern = re.compile(rf"""\b({"|".join(unused)})\s*=|["']({"|".join(unused)})["']""")
     used = {
         str(source.relative_to(ROOT)): pattern.findall(source.read_text())
