@@ -153,16 +153,19 @@
       spin.dataset.view = frames[i].view;
     }
 
+    function point(frame) {
+      if (pic.getAttribute("srcset") !== frame.srcset) {
+        pic.srcset = frame.srcset;
+        pic.src = frame.src;
+      }
+      pic.alt = frame.alt;
+    }
+
     // Swap the picture only to a decoded frame, and only if it is still the one wanted.
     function show(i) {
       const frame = frames[i];
       return decodeFrame(frame, pic.sizes).then((img) => {
-        if (!img || frames[index] !== frame) return;
-        if (pic.getAttribute("srcset") !== frame.srcset) {
-          pic.srcset = frame.srcset;
-          pic.src = frame.src;
-        }
-        pic.alt = frame.alt;
+        if (img && frames[index] === frame) point(frame);
       });
     }
 
@@ -215,7 +218,10 @@
       }
       // The angle on screen now; the rest once the visitor pauses, or as soon as they reach for the spin.
       delete spin.dataset.preloaded;
-      show(index);
+      // A new build (a pick) goes straight to the picture, as a plain <img> would: the browser keeps the old
+      // one on screen until the new one has loaded, and waiting for a decoded copy first only adds main-thread
+      // hops (behind the render of the server's answer) before the swap. Turning keeps to decoded frames.
+      point(frames[index]);
       clearTimeout(othersTimer);
       // Only the newest build may start the other angles: an older build's load listener would otherwise
       // set a timer no later pick clears, and fetch a build long gone in the middle of the next picks.
