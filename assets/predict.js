@@ -208,6 +208,8 @@
   // ---- the page
   // No answer this long after a pick (the server refused it, or the answer changed nothing): show the server's.
   const SETTLE_AFTER_MS = 3000;
+  const whenIdle = root.requestIdleCallback ? (fn) => root.requestIdleCallback(fn, { timeout: 300 }) : (fn) => setTimeout(fn, 50);
+  const cancelIdle = root.cancelIdleCallback ? (id) => root.cancelIdleCallback(id) : clearTimeout;
 
   // `early`: the spin was on the page before this script ran. One that appears later may belong to a page
   // just navigated to in the browser, still holding the build the tab had before: see follow().
@@ -248,12 +250,20 @@
     // until then the build may be the one the tab had on another page, and the on_load handler reads its
     // query from the address. A spin that appears with the page in the browser follows only from the next
     // change on, as the state's flag may still be that of the page before. The studio's preview keeps its own.
+    // Rewriting the address takes the main thread for a few milliseconds, and the answer it follows arrives
+    // while the new picture is loading: it waits until the page is idle (the newest answer's address only),
+    // and is dropped if the visitor has left the page by then.
+    let addressLater = 0;
     function follow(answer, changed) {
       if (!(changed || early) || spin.dataset.hydrated !== "true" || spin.dataset.previewing === "true") return;
       const view = spin.dataset.serverView;
       if (!view) return;
       const address = addressOf(cat, answer, view, spin.dataset.code || "");
-      if (location.pathname + location.search !== address) history.replaceState(history.state, "", address);
+      cancelIdle(addressLater);
+      addressLater = whenIdle(() => {
+        const stillHere = spin.isConnected && location.pathname.startsWith("/build");
+        if (stillHere && location.pathname + location.search !== address) history.replaceState(history.state, "", address);
+      });
     }
 
     function sync(mutations) {

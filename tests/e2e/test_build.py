@@ -334,4 +334,10 @@ def test_the_address_follows_the_build_in_the_browser(page: Page, app_url: str, 
     page.get_by_role("link", name="Build your own").first.click()  # in the browser: the tab still has the convertible
     expect(picture(page)).to_have_attribute("alt", re.compile("^Hatch in Chili Red"))
     expect(page).to_have_url(re.compile(r"/build\?model=hatch&colour=chili-red&"))
+    # The address is written once the page is idle after an answer, and never over the page gone on to.
+    page.get_by_role("radio", name=re.compile("^Racing Green")).click()
+    page.get_by_role("link", name="Where's My Baby?").first.click()
+    expect(page).to_have_url(re.compile("/track"))
+    page.wait_for_timeout(600)  # longer than predict.js waits for an idle moment
+    expect(page).to_have_url(re.compile("/track$"))
     assert console_errors == []
