@@ -143,17 +143,19 @@ def save_controls() -> rx.Component:
     )
 
 
-def option_item(option: OptionCard) -> rx.Component:
-    # Each card gets only its own values, so React re-renders just the cards a pick changed (the panel's
-    # loop still runs on every answer, but a card whose values are equal is skipped).
+def option_item(
+    option: OptionCard, chosen: Var[str], blocked: ObjectVar[dict[str, str]], paint: Var[str]
+) -> rx.Component:
+    # Each card gets only its own values, so React re-renders just the cards a pick changed.
+    is_blocked = blocked.contains(option.id)
     return option_card(
         option_id=option.id,
         name=option.name,
         price=option.price,
         # The custom colour's swatch is the customer's paint once it is chosen.
-        swatch=rx.cond(option.custom & (CHOICES["colour"] == option.id), BuildState.hex, option.swatch),
-        title=rx.cond(is_blocked(option), BLOCKED[option.id], option.description),
-        blocked=is_blocked(option),
+        swatch=rx.cond(option.custom & (chosen == option.id), paint, option.swatch),
+        title=rx.cond(is_blocked, blocked[option.id], option.description),
+        blocked=is_blocked,
     )
 
 
@@ -200,24 +202,22 @@ def option_card(
     )
 
 
-def is_blocked(option: OptionCard):
-    return BLOCKED.contains(option.id)
-
-
-def blocked_note(option: OptionCard) -> rx.Component:
-    fix = FIXES[option.id].to(str)
+def blocked_note(
+    option: OptionCard, blocked: ObjectVar[dict[str, str]], fixes: ObjectVar[dict[str, str]]
+) -> rx.Component:
+    fix = fixes[option.id].to(str)
     return rx.cond(
-        is_blocked(option),
+        blocked.contains(option.id),
         rx.flex(
             rx.text(
                 rx.text.strong(option.name),
-                f": {BLOCKED[option.id]}",
+                f": {blocked[option.id]}",
                 size="2",
                 color=rx.color("gray", 11),
                 id=f"blocked-{option.id}",
             ),
             rx.cond(
-                FIXES.contains(option.id),
+                fixes.contains(option.id),
                 rx.button(
                     fix,
                     on_click=BuildState.pick(option.id),
@@ -271,26 +271,61 @@ def custom_colour_form() -> rx.Component:
 
 
 def option_group(group: OptionGroup) -> rx.Component:
+    # The cards and the notes are memoised components given only their values (the paint only to the
+    # colours), so an answer re-renders the groups it changed. Re-rendering every group's Radix radio
+    # machinery was most of the main thread's work when an answer landed, and the picked picture's load
+    # waited behind it. The paint form reads the state itself, so it stays outside them.
+    chosen = CHOICES[group.slot].to(str)
     return rx.el.section(
-        rx.heading(group.label, as_="h2", size="4", id=f"slot-{group.slot}"),
+        option_choices(
+            group=group,
+            chosen=chosen,
+            detail=DETAILS[chosen].to(str),
+            blocked=BLOCKED,
+            paint=rx.cond(group.slot == "colour", BuildState.hex, ""),
+        ),
+        rx.cond(group.slot == "colour", rx.box(custom_colour_form(), padding_top="0.5rem")),
+        option_notes(group=group, blocked=BLOCKED, fixes=FIXES),
+        padding_bottom="1.25rem",
+    )
+
+
+@rx.memo
+def option_choices(
+    group: rx.Var[OptionGroup],
+    chosen: rx.Var[str],
+    detail: rx.Var[str],
+    blocked: rx.Var[dict[str, str]],
+    paint: rx.Var[str],
+) -> rx.Component:
+    slot = cast(ObjectVar[OptionGroup], group)
+    blocked_ids = cast(ObjectVar[dict[str, str]], blocked)
+    return rx.fragment(
+        rx.heading(slot.label, as_="h2", size="4", id=f"slot-{slot.slot}"),
         rx.radio_cards.root(
-            rx.foreach(group.options, option_item),
-            value=CHOICES[group.slot].to(str),
+            rx.foreach(slot.options, lambda option: option_item(option, chosen, blocked_ids, paint)),
+            value=chosen,
             on_value_change=BuildState.pick,
             columns=rx.breakpoints(initial="2", sm="3"),
             gap="0.5rem",
             size="1",
-            aria_labelledby=f"slot-{group.slot}",
+            aria_labelledby=f"slot-{slot.slot}",
         ),
-        rx.text(
-            DETAILS[CHOICES[group.slot]].to(str),
-            size="2",
-            color=rx.color("gray", 11),
-            padding_top="0.5rem",
-        ),
-        rx.cond(group.slot == "colour", rx.box(custom_colour_form(), padding_top="0.5rem")),
-        rx.vstack(rx.foreach(group.options, blocked_note), spacing="1", padding_top="0.5rem"),
-        padding_bottom="1.25rem",
+        rx.text(detail, size="2", color=rx.color("gray", 11), padding_top="0.5rem"),
+    )
+
+
+@rx.memo
+def option_notes(
+    group: rx.Var[OptionGroup], blocked: rx.Var[dict[str, str]], fixes: rx.Var[dict[str, str]]
+) -> rx.Component:
+    slot = cast(ObjectVar[OptionGroup], group)
+    blocked_ids = cast(ObjectVar[dict[str, str]], blocked)
+    fix_for = cast(ObjectVar[dict[str, str]], fixes)
+    return rx.vstack(
+        rx.foreach(slot.options, lambda option: blocked_note(option, blocked_ids, fix_for)),
+        spacing="1",
+        padding_top="0.5rem",
     )
 
 
