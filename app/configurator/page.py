@@ -298,18 +298,18 @@ def option_choices(
     blocked: rx.Var[dict[str, str]],
     paint: rx.Var[str],
 ) -> rx.Component:
-    slot = cast(ObjectVar[OptionGroup], group)
+    this_group = cast(ObjectVar[OptionGroup], group)
     blocked_ids = cast(ObjectVar[dict[str, str]], blocked)
     return rx.fragment(
-        rx.heading(slot.label, as_="h2", size="4", id=f"slot-{slot.slot}"),
+        rx.heading(this_group.label, as_="h2", size="4", id=f"slot-{this_group.slot}"),
         rx.radio_cards.root(
-            rx.foreach(slot.options, lambda option: option_item(option, chosen, blocked_ids, paint)),
+            rx.foreach(this_group.options, lambda option: option_item(option, chosen, blocked_ids, paint)),
             value=chosen,
             on_value_change=BuildState.pick,
             columns=rx.breakpoints(initial="2", sm="3"),
             gap="0.5rem",
             size="1",
-            aria_labelledby=f"slot-{slot.slot}",
+            aria_labelledby=f"slot-{this_group.slot}",
         ),
         rx.text(detail, size="2", color=rx.color("gray", 11), padding_top="0.5rem"),
     )
@@ -319,11 +319,11 @@ def option_choices(
 def option_notes(
     group: rx.Var[OptionGroup], blocked: rx.Var[dict[str, str]], fixes: rx.Var[dict[str, str]]
 ) -> rx.Component:
-    slot = cast(ObjectVar[OptionGroup], group)
+    this_group = cast(ObjectVar[OptionGroup], group)
     blocked_ids = cast(ObjectVar[dict[str, str]], blocked)
     fix_for = cast(ObjectVar[dict[str, str]], fixes)
     return rx.vstack(
-        rx.foreach(slot.options, lambda option: blocked_note(option, blocked_ids, fix_for)),
+        rx.foreach(this_group.options, lambda option: blocked_note(option, blocked_ids, fix_for)),
         spacing="1",
         padding_top="0.5rem",
     )
