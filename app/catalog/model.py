@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copyreg
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -10,6 +11,15 @@ from types import MappingProxyType
 
 # Accepts what a customer might type; the manifest itself is stricter (see manifest.py).
 _LOOSE_HEX = re.compile(r"#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
+
+
+def _read_only(values: dict) -> MappingProxyType:
+    return MappingProxyType(values)
+
+
+# A catalogue is pickled to hand it to the drawing process (app.render.drawing): its read-only
+# mappings travel as plain dicts and come back read-only.
+copyreg.pickle(MappingProxyType, lambda proxy: (_read_only, (dict(proxy),)))
 
 
 class BuildError(ValueError):

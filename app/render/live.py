@@ -14,6 +14,7 @@ from app import db, settings
 from app.catalog import Catalogue
 from app.catalog.published import catalogue_from
 from app.content import live, overlay, store
+from app.render.drawing import DrawingProcess
 from app.render.pictures import CarPictures
 
 KEEP_SERVICES = 3  # the live catalogue, the one before it (pages open during a publish) and a preview
@@ -21,6 +22,8 @@ KEEP_SERVICES = 3  # the live catalogue, the one before it (pages open during a 
 _lock = threading.Lock()
 _services: OrderedDict[str, CarPictures] = OrderedDict()
 _last_version: tuple = (None, "")  # (the values object, its catalogue version)
+# This worker's drawing process (started on the first picture drawn), shared by every catalogue's service.
+_drawer = DrawingProcess()
 
 
 def live_pictures() -> CarPictures:
@@ -84,7 +87,7 @@ def _service_for(current: Mapping[str, Mapping], version: str) -> CarPictures:
         if version in _services:
             return _services[version]
         shared = next((s.layers for s in _services.values() if _layers_key(s.catalogue) == layers_key), None)
-        service = CarPictures(catalogue, settings.data_dir() / "render-cache", layers=shared)
+        service = CarPictures(catalogue, settings.data_dir() / "render-cache", layers=shared, drawer=_drawer)
         _services[version] = service
         while len(_services) > KEEP_SERVICES:
             _services.popitem(last=False)

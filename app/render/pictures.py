@@ -15,6 +15,7 @@ from app.catalog import Build, Catalogue, load_catalogue
 from app.render.alt import alt_text
 from app.render.cache import DEFAULT_MEMORY_BYTES, PictureCache
 from app.render.composite import compose
+from app.render.drawing import DrawingProcess, DrawingStopped, pickled
 from app.render.encode import LIVE_METHOD, PRECOMPUTE_METHOD, encode
 from app.render.key import RenderKey, render_key
 from app.render.layers import LayerLibrary
@@ -52,12 +53,15 @@ class CarPictures:
         max_memory_bytes: int = DEFAULT_MEMORY_BYTES,
         layers: LazyLayers | None = None,
         max_disk_bytes: int | None = None,
+        drawer: DrawingProcess | None = None,
     ) -> None:
         self.catalogue = catalogue
         disk_bytes = settings.picture_cache_bytes() if max_disk_bytes is None else max_disk_bytes
         self.cache = PictureCache(self.render, cache_dir, max_memory_bytes, disk_bytes)
         # Catalogues that differ only in prices or colours draw with the same layers, so they may share them.
         self.layers = layers or LazyLayers(catalogue)
+        # The server's services draw in a drawing process (see app.render.drawing); scripts and tests here.
+        self.drawer = drawer
 
     @property
     def library(self) -> LayerLibrary:
@@ -65,7 +69,13 @@ class CarPictures:
 
     def render(self, key: RenderKey, method: int = LIVE_METHOD) -> bytes:
         """Compose and encode without any cache."""
+        if self.drawer is not None:
+            return self.drawer.draw(self._pickled_catalogue, key, method)
         return encode(compose(self.library, key), key.format, method)
+
+    @functools.cached_property
+    def _pickled_catalogue(self) -> bytes:
+        return pickled(self.catalogue)
 
     def picture(self, key: RenderKey) -> bytes:
         """The picture's bytes through the cache."""
@@ -135,12 +145,18 @@ class CarPictures:
     def _warm_up(self, precompute: bool, pause: float) -> None:
         try:
             started = time.perf_counter()
-            self.library.load_all()
-            log.info("car layers decoded: %.1f MB in %.1f s", self.library.nbytes / 1e6, time.perf_counter() - started)
+            # With a drawing process, the layers are decoded there, view by view as the precompute goes.
+            if self.drawer is None:
+                self.library.load_all()
+                log.info(
+                    "car layers decoded: %.1f MB in %.1f s", self.library.nbytes / 1e6, time.perf_counter() - started
+                )
             if precompute:
                 started = time.perf_counter()
                 count = self.precompute(pause=pause)
                 log.info("car picture precompute: %d rendered in %.1f s", count, time.perf_counter() - started)
+        except DrawingStopped:
+            pass  # the server is stopping (its log may already be closed): the rest waits for the next start
         except Exception:
             log.exception("car picture warm-up failed")
 

@@ -27,11 +27,11 @@ def no_miss_limit(_request: Request) -> float:
 
 
 def renders_at_once() -> int:
-    """How many pictures a worker draws at the same time: one core fewer than the machine has (at least one).
+    """How many never-seen pictures a worker has in hand at once: one core fewer than the machine has (at least one).
 
-    Each render is tens of milliseconds of Python and C work in a thread; dozens of them at once (a crowd picking new
-    builds) take the interpreter lock from the event loop in turn, and every visitor's clicks wait behind
-    them. Queued, they are drawn as fast as the cores allow and the loop keeps a core for the clicks.
+    The drawing itself happens in the worker's drawing process (app.render.drawing), one at a time;
+    this bounds the request threads waiting on it, so a crowd picking new builds queues here instead
+    of tying up every thread in the pool.
     """
     return max(1, (os.cpu_count() or 2) - 1)
 
