@@ -7,10 +7,11 @@ at 400 visitors answered picks in 192-273 ms at the median). In a separate, nice
 loop keeps its interpreter lock, and the OS gives the clicks the CPU first when both want it; on a
 quiet machine the drawing process still gets a whole core at once.
 
-Each web worker has one drawing process, started on its first drawing (at start-up, the precompute's).
-The catalogue goes along pickled with every request (about 10 KB, pickled once per catalogue); the
-process decodes each view's layers on first use and keeps a few catalogues, so a studio preview and
-a publish can be drawn side by side.
+Each web worker has one drawing process, started when the server starts (it decodes the layers then,
+as the worker itself did before). The start-up precompute, when the store lacks pictures, draws in a
+second one that ends when it is done, so a visitor's picture never queues behind it. The catalogue
+goes along pickled with every request (about 10 KB, pickled once per catalogue); the process keeps
+the layers of a few catalogues, so a studio preview and a publish can be drawn side by side.
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ from __future__ import annotations
 import hashlib
 import logging
 import multiprocessing
+import multiprocessing.util
 import os
 import pickle
 import threading
+import time
 from collections import OrderedDict
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -49,10 +52,7 @@ class DrawingProcess:
         self._pool: ProcessPoolExecutor | None = None
 
     def draw(self, catalogue: bytes, key: RenderKey, method: int) -> bytes:
-        """The encoded picture; blocks the calling thread (never the event loop) until it is drawn.
-
-        The process decodes a view's layers on its first picture of that view, so the first picture
-        after a start waits for one view, not all of them."""
+        """The encoded picture; blocks the calling thread (never the event loop) until it is drawn."""
         try:
             return self._submit(catalogue, key, method).result()
         except BrokenProcessPool:
@@ -60,6 +60,14 @@ class DrawingProcess:
             log.warning("the drawing process stopped; starting a new one")
             self._discard()
             return self._submit(catalogue, key, method).result()
+
+    def load_layers(self, catalogue: bytes) -> int:
+        """Decode every layer of the catalogue there (at start-up, before visitors come); their bytes."""
+        try:
+            future = self._executor().submit(_load_all, catalogue)
+        except RuntimeError as stopped:
+            raise DrawingStopped(str(stopped)) from stopped
+        return future.result()
 
     def close(self) -> None:
         self._discard()
@@ -76,9 +84,19 @@ class DrawingProcess:
                 # spawn, not fork: the web worker has threads (and an event loop) that a fork would copy mid-step.
                 context = multiprocessing.get_context("spawn")
                 self._pool = ProcessPoolExecutor(
-                    1, mp_context=context, initializer=_lower_priority, initargs=(self.niceness,)
+                    1, mp_context=context, initializer=_settle_in, initargs=(self.niceness, os.getpid())
                 )
+                # A web worker is itself a multiprocessing child: on its way out it joins its children
+                # before the pool's own exit hook runs, so without this it would wait on the drawing
+                # process forever. Finalizers run by priority, before those joins and the pool's queues'.
+                multiprocessing.util.Finalize(None, self._stop, exitpriority=100)
             return self._pool
+
+    def _stop(self) -> None:
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)  # at most the drawing in hand
 
     def _discard(self) -> None:
         with self._lock:
@@ -95,8 +113,16 @@ def pickled(catalogue: Catalogue) -> bytes:
 _libraries: OrderedDict[str, LayerLibrary] = OrderedDict()
 
 
-def _lower_priority(niceness: int) -> None:
+def _settle_in(niceness: int, worker: int) -> None:
     os.nice(niceness)
+    # A worker killed outright (SIGKILL, out of memory) can't stop its drawing process: leave with it.
+    threading.Thread(target=_leave_with, args=(worker,), name="leave-with-worker", daemon=True).start()
+
+
+def _leave_with(worker: int) -> None:
+    while os.getppid() == worker:
+        time.sleep(1)
+    os._exit(0)
 
 
 def _library(catalogue: bytes) -> LayerLibrary:
@@ -113,3 +139,9 @@ def _library(catalogue: bytes) -> LayerLibrary:
 
 def _draw(catalogue: bytes, key: RenderKey, method: int) -> bytes:
     return encode(compose(_library(catalogue), key), key.format, method)
+
+
+def _load_all(catalogue: bytes) -> int:
+    library = _library(catalogue)
+    library.load_all()
+    return library.nbytes

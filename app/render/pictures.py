@@ -67,10 +67,11 @@ class CarPictures:
     def library(self) -> LayerLibrary:
         return self.layers.get()
 
-    def render(self, key: RenderKey, method: int = LIVE_METHOD) -> bytes:
-        """Compose and encode without any cache."""
-        if self.drawer is not None:
-            return self.drawer.draw(self._pickled_catalogue, key, method)
+    def render(self, key: RenderKey, method: int = LIVE_METHOD, drawer: DrawingProcess | None = None) -> bytes:
+        """Compose and encode without any cache (in `drawer`, else this service's drawing process, else here)."""
+        drawer = drawer or self.drawer
+        if drawer is not None:
+            return drawer.draw(self._pickled_catalogue, key, method)
         return encode(compose(self.library, key), key.format, method)
 
     @functools.cached_property
@@ -126,11 +127,11 @@ class CarPictures:
                         for width in catalogue.widths:
                             yield self.key(build, model.views[position], width, format)
 
-    def precompute(self, format: str = "webp", pause: float = 0.0) -> int:
+    def precompute(self, format: str = "webp", pause: float = 0.0, drawer: DrawingProcess | None = None) -> int:
         """Render every precompute key missing from disk, with the slower smaller WebP; returns how many."""
         rendered = 0
         for key in self.precompute_keys(format):
-            if self.cache.ensure_on_disk(key, lambda k: self.render(k, PRECOMPUTE_METHOD)):
+            if self.cache.ensure_on_disk(key, lambda k: self.render(k, PRECOMPUTE_METHOD, drawer)):
                 rendered += 1
                 # Let waiting requests have the CPU between renders on a small machine.
                 time.sleep(pause)
@@ -142,18 +143,30 @@ class CarPictures:
         thread.start()
         return thread
 
+    def _precompute_aside(self, pause: float) -> int:
+        """Precompute in a drawing process of its own, ended when done, so no visitor's picture queues
+        behind it (one a visitor waits for could otherwise wait for a whole view's layers to decode).
+        It only starts if a picture is missing: a store kept between releases costs nothing."""
+        if self.drawer is None:
+            return self.precompute(pause=pause)
+        aside = DrawingProcess(self.drawer.niceness)
+        try:
+            return self.precompute(pause=pause, drawer=aside)
+        finally:
+            aside.close()
+
     def _warm_up(self, precompute: bool, pause: float) -> None:
         try:
             started = time.perf_counter()
-            # With a drawing process, the layers are decoded there, view by view as the precompute goes.
-            if self.drawer is None:
+            if self.drawer is not None:  # the layers are decoded where the drawing happens
+                layer_bytes = self.drawer.load_layers(self._pickled_catalogue)
+            else:
                 self.library.load_all()
-                log.info(
-                    "car layers decoded: %.1f MB in %.1f s", self.library.nbytes / 1e6, time.perf_counter() - started
-                )
+                layer_bytes = self.library.nbytes
+            log.info("car layers decoded: %.1f MB in %.1f s", layer_bytes / 1e6, time.perf_counter() - started)
             if precompute:
                 started = time.perf_counter()
-                count = self.precompute(pause=pause)
+                count = self._precompute_aside(pause)
                 log.info("car picture precompute: %d rendered in %.1f s", count, time.perf_counter() - started)
         except DrawingStopped:
             pass  # the server is stopping (its log may already be closed): the rest waits for the next start

@@ -1,8 +1,10 @@
 """The drawing process: the same pictures as drawing in-process, at a lower priority, and back after a crash."""
 
+import multiprocessing
 import os
 import pickle
 import signal
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -68,11 +70,65 @@ def test_a_killed_drawing_process_is_replaced_for_the_next_picture(catalogue: Ca
         drawer.close()
 
 
-def test_layers_are_decoded_only_in_the_drawing_process(catalogue: Catalogue, tmp_path: Path, drawer):
+def test_the_precompute_draws_aside_and_only_the_drawing_process_decodes(
+    catalogue, tmp_path: Path, drawer, monkeypatch
+):
     pictures = CarPictures(catalogue, tmp_path / "cache", drawer=drawer)
+    live_pid = _child_pid(drawer)
+    drawn_by = []
+    original = DrawingProcess.draw
+
+    def spy(self, catalogue_bytes, key, method):
+        drawn_by.append(self is drawer)
+        return original(self, catalogue_bytes, key, method)
+
+    monkeypatch.setattr(DrawingProcess, "draw", spy)
     pictures.start(pause=0).join(timeout=300)
-    assert pictures.cache.on_disk(next(pictures.precompute_keys()))  # the precompute drew there
+    assert pictures.cache.on_disk(next(pictures.precompute_keys()))
+    assert drawn_by and not any(drawn_by)  # every precompute picture was drawn by the process aside
+    assert _child_pid(drawer) == live_pid  # the visitors' drawing process carried on throughout
     assert pictures.layers._library is None  # and nothing was decoded in the web worker
+
+
+def _draw_once_and_leave(catalogue_bytes: bytes, key) -> None:
+    DrawingProcess().draw(catalogue_bytes, key, LIVE_METHOD)
+
+
+def test_a_web_worker_with_a_drawing_process_still_stops(catalogue: Catalogue):
+    # Granian's workers are multiprocessing children, which join their own children on the way out.
+    worker = multiprocessing.get_context("fork").Process(
+        target=_draw_once_and_leave, args=(pickled(catalogue), _custom(catalogue, "#404040"))
+    )
+    worker.start()
+    worker.join(timeout=60)
+    stuck = worker.is_alive()
+    if stuck:
+        worker.kill()
+    assert not stuck and worker.exitcode == 0
+
+
+def _draw_then_die(catalogue_bytes: bytes, key, drawing_pid) -> None:
+    drawer = DrawingProcess()
+    drawer.draw(catalogue_bytes, key, LIVE_METHOD)
+    drawing_pid.value = _child_pid(drawer)
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_the_drawing_process_leaves_with_a_killed_worker(catalogue: Catalogue):
+    fork = multiprocessing.get_context("fork")
+    drawing_pid = fork.Value("i", 0)
+    worker = fork.Process(target=_draw_then_die, args=(pickled(catalogue), _custom(catalogue, "#505050"), drawing_pid))
+    worker.start()
+    worker.join(timeout=60)
+    assert worker.exitcode == -signal.SIGKILL and drawing_pid.value
+    for _ in range(100):  # it notices within a second or two
+        try:
+            os.kill(drawing_pid.value, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    os.kill(drawing_pid.value, signal.SIGKILL)
+    pytest.fail("the drawing process outlived its killed worker")
 
 
 def test_a_drawing_after_shutdown_says_so(catalogue: Catalogue):
