@@ -7,11 +7,12 @@ at 400 visitors answered picks in 192-273 ms at the median). In a separate, nice
 loop keeps its interpreter lock, and the OS gives the clicks the CPU first when both want it; on a
 quiet machine the drawing process still gets a whole core at once.
 
-Each web worker has one drawing process, started when the server starts (it decodes the layers then,
-as the worker itself did before). The start-up precompute, when the store lacks pictures, draws in a
-second one that ends when it is done, so a visitor's picture never queues behind it. The catalogue
-goes along pickled with every request (about 10 KB, pickled once per catalogue); the process keeps
-the layers of a few catalogues, so a studio preview and a publish can be drawn side by side.
+Each web worker has one drawing process, started when the server starts. It decodes the layers
+then, view by view, as the worker itself did before, so a picture asked for meanwhile waits for one
+view at most. The start-up precompute, when the store lacks pictures, draws in a second process that
+ends when it is done, so a visitor's picture never queues behind it. The catalogue goes along
+pickled with every request (about 10 KB, pickled once per catalogue); the process keeps the layers
+of a few catalogues, so a studio preview and a publish can be drawn side by side.
 """
 
 from __future__ import annotations
@@ -25,8 +26,10 @@ import pickle
 import threading
 import time
 from collections import OrderedDict
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from typing import TypeVar
 
 from app.catalog import Catalogue
 from app.render.composite import compose
@@ -35,6 +38,7 @@ from app.render.key import RenderKey
 from app.render.layers import LayerLibrary
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 NICENESS = 10  # the clicks first, yet a picture is never starved outright (nice 19 would be)
 KEEP_LIBRARIES = 3  # as app.render.live keeps services: the live catalogue, the one before, a preview
 
@@ -54,29 +58,29 @@ class DrawingProcess:
     def draw(self, catalogue: bytes, key: RenderKey, method: int) -> bytes:
         """The encoded picture; blocks the calling thread (never the event loop) until it is drawn."""
         try:
-            return self._submit(catalogue, key, method).result()
+            return self._run(_draw, catalogue, key, method)
         except BrokenProcessPool:
             # Killed (out of memory, an operator's kill): start a fresh one for this and later drawings.
             log.warning("the drawing process stopped; starting a new one")
             self._discard()
-            return self._submit(catalogue, key, method).result()
+            return self._run(_draw, catalogue, key, method)
 
-    def load_layers(self, catalogue: bytes) -> int:
-        """Decode every layer of the catalogue there (at start-up, before visitors come); their bytes."""
-        try:
-            future = self._executor().submit(_load_all, catalogue)
-        except RuntimeError as stopped:
-            raise DrawingStopped(str(stopped)) from stopped
-        return future.result()
+    def load_layers(self, catalogue: bytes, views: list[tuple[str, str]]) -> int:
+        """Decode these (model, view) layers there, in order; the bytes they take.
+
+        One view at a time, each its own job: a visitor's picture asked for meanwhile waits for one
+        view (about a second), not for all of them."""
+        return max([self._run(_load_view, catalogue, model, view) for model, view in views], default=0)
 
     def close(self) -> None:
         self._discard()
 
-    def _submit(self, catalogue: bytes, key: RenderKey, method: int) -> Future[bytes]:
+    def _run(self, job: Callable[..., T], *args: object) -> T:
         try:
-            return self._executor().submit(_draw, catalogue, key, method)
+            future = self._executor().submit(job, *args)
         except RuntimeError as stopped:  # "cannot schedule new futures after (interpreter) shutdown"
             raise DrawingStopped(str(stopped)) from stopped
+        return future.result()
 
     def _executor(self) -> ProcessPoolExecutor:
         with self._lock:
@@ -141,7 +145,7 @@ def _draw(catalogue: bytes, key: RenderKey, method: int) -> bytes:
     return encode(compose(_library(catalogue), key), key.format, method)
 
 
-def _load_all(catalogue: bytes) -> int:
+def _load_view(catalogue: bytes, model: str, view: str) -> int:
     library = _library(catalogue)
-    library.load_all()
+    library.load_view(model, view)
     return library.nbytes

@@ -112,11 +112,11 @@ class LayerLibrary:
 
     def load_all(self) -> None:
         """Decode every view not decoded yet: each model's hero angle first, as pages ask for it most."""
-        models = self.catalogue.models
-        for position in range(max(len(m.views) for m in models)):
-            for model in models:
-                if position < len(model.views):
-                    self._ensure(model.id, model.views[position])
+        for model, view in views_hero_first(self.catalogue):
+            self._ensure(model, view)
+
+    def load_view(self, model: str, view: str) -> None:
+        self._ensure(model, view)
 
     def backdrop(self, model: str, view: str, width: int) -> Layer:
         self._ensure(model, view)
@@ -203,6 +203,17 @@ class LayerLibrary:
             bodies[width], base = _body_layers(*passes)
             pieces_by_name[(width, "backdrop")] = (Layer(base, (0, 0)),)
         return pieces_by_name, bodies
+
+
+def views_hero_first(catalogue: Catalogue) -> list[tuple[str, str]]:
+    """Every (model, view) drawn: each model's hero angle first, then the next angle of each, and so on."""
+    models = catalogue.models
+    return [
+        (model.id, model.views[position])
+        for position in range(max(len(m.views) for m in models))
+        for model in models
+        if position < len(model.views)
+    ]
 
 
 def _decode(path, mode: str) -> Image.Image:

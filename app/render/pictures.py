@@ -18,7 +18,7 @@ from app.render.composite import compose
 from app.render.drawing import DrawingProcess, DrawingStopped, pickled
 from app.render.encode import LIVE_METHOD, PRECOMPUTE_METHOD, encode
 from app.render.key import RenderKey, render_key
-from app.render.layers import LayerLibrary
+from app.render.layers import LayerLibrary, views_hero_first
 
 log = logging.getLogger(__name__)
 
@@ -159,7 +159,7 @@ class CarPictures:
         try:
             started = time.perf_counter()
             if self.drawer is not None:  # the layers are decoded where the drawing happens
-                layer_bytes = self.drawer.load_layers(self._pickled_catalogue)
+                layer_bytes = self.drawer.load_layers(self._pickled_catalogue, views_hero_first(self.catalogue))
             else:
                 self.library.load_all()
                 layer_bytes = self.library.nbytes
