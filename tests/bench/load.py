@@ -276,12 +276,16 @@ def serving(
 
 
 def worker_rss_mb(process: subprocess.Popen) -> float:
-    """The resident memory of the biggest process in the server's tree (the worker holding the states)."""
+    """The resident memory of the biggest web process in the server's tree (the worker holding the states).
+
+    The workers' drawing processes (app/render/drawing.py: the decoded layers, a fixed ~500 MB) are
+    left out: they hold no visitor's state."""
     parent = psutil.Process(process.pid)
     sizes = []
     for member in [parent, *parent.children(recursive=True)]:
         with contextlib.suppress(psutil.Error):
-            sizes.append(member.memory_info().rss)
+            if not any("multiprocessing" in part for part in member.cmdline()):
+                sizes.append(member.memory_info().rss)
     return round(max(sizes) / 1e6, 1)
 
 
