@@ -93,20 +93,15 @@ class DrawingProcess:
                 # A web worker is itself a multiprocessing child: on its way out it joins its children
                 # before the pool's own exit hook runs, so without this it would wait on the drawing
                 # process forever. Finalizers run by priority, before those joins and the pool's queues'.
-                multiprocessing.util.Finalize(None, self._stop, exitpriority=100)
+                multiprocessing.util.Finalize(None, self._discard, kwargs={"wait": True}, exitpriority=100)
             return self._pool
 
-    def _stop(self) -> None:
+    def _discard(self, wait: bool = False) -> None:
+        """Let the process go (`wait`: until it has finished the drawing in hand and left)."""
         with self._lock:
             pool, self._pool = self._pool, None
         if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)  # at most the drawing in hand
-
-    def _discard(self) -> None:
-        with self._lock:
-            pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+            pool.shutdown(wait=wait, cancel_futures=True)
 
 
 def pickled(catalogue: Catalogue) -> bytes:
