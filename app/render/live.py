@@ -22,7 +22,7 @@ KEEP_SERVICES = 3  # the live catalogue, the one before it (pages open during a 
 _lock = threading.Lock()
 _services: OrderedDict[str, CarPictures] = OrderedDict()
 _last_version: tuple = (None, "")  # (the values object, its catalogue version)
-# This worker's drawing process (started on the first picture drawn), shared by every catalogue's service.
+# This worker's drawing process (started by the warm-up at server start), shared by every catalogue's service.
 _drawer = DrawingProcess()
 
 

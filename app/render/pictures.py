@@ -120,12 +120,10 @@ class CarPictures:
                 for option in catalogue.options_for(model.id, slot):
                     if option.id != model.defaults[slot] and not option.custom:
                         builds[model.id].append(catalogue.build_from(model.id, {slot: option.id}))
-        for position in range(max(len(m.views) for m in catalogue.models)):
-            for model in catalogue.models:
-                if position < len(model.views):
-                    for build in builds[model.id]:
-                        for width in catalogue.widths:
-                            yield self.key(build, model.views[position], width, format)
+        for model_id, view in views_hero_first(catalogue):
+            for build in builds[model_id]:
+                for width in catalogue.widths:
+                    yield self.key(build, view, width, format)
 
     def precompute(self, format: str = "webp", pause: float = 0.0, drawer: DrawingProcess | None = None) -> int:
         """Render every precompute key missing from disk, with the slower smaller WebP; returns how many."""
