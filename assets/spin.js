@@ -149,7 +149,7 @@
     function announce(i) {
       stage.setAttribute("aria-valuenow", String(i + 1));
       stage.setAttribute("aria-valuetext", frames[i].label);
-      if (label) label.textContent = frames[i].label;
+      if (label) label.dataset.spinLabel = frames[i].label; // an attribute: React owns the span's children
       spin.dataset.view = frames[i].view;
     }
 

@@ -77,7 +77,10 @@ def car_spin(
         ),
         rx.el.div(
             turn_button("Turn left", "rotate-ccw", -1),
-            rx.el.span(label, class_name="spin-label", aria_hidden="true", custom_attrs={"data-spin-label": ""}),
+            # The label is an attribute the stylesheet shows, not text: spin.js rewrites it as the car turns,
+            # and a text node the script replaced made React's next update of it throw (removeChild),
+            # which took the whole page down.
+            rx.el.span(class_name="spin-label", aria_hidden="true", custom_attrs={"data-spin-label": label}),
             turn_button("Turn right", "rotate-cw", 1),
             class_name="spin-controls no-print",
         ),

@@ -103,6 +103,7 @@ GLOBAL_STYLE: dict[Any, Any] = {  # Reflex keys styles by name, component or sel
         "font_size": "var(--font-size-2)",
         "color": "var(--gray-11)",
     },
+    ".spin-label::after": {"content": "attr(data-spin-label)"},  # see app/ui/spin.py
     ".spin-help": {"font_size": "var(--font-size-1)", "color": "var(--gray-11)", "margin": "0"},
     # A printed build summary: the picture, the price and the options, none of the page's controls.
     "@media print": {

@@ -27,6 +27,7 @@ def test_tracking_link_shows_the_car_its_stage_and_window(page: Page, app_url: s
     next_angle = catalogue.view(catalogue.model("hatch").views[1]).label
     page.get_by_role("button", name="Turn right").click()
     expect(car).to_have_attribute("alt", re.compile(f"seen from the {re.escape(next_angle)}$"))
+    expect(page.locator("[data-spin-label]")).to_have_attribute("data-spin-label", next_angle)  # shown by CSS
     page.wait_for_function("document.querySelector('#tracked-car').complete")
     assert page.evaluate("document.querySelector('#tracked-car').naturalWidth") > 0
     assert console_errors == []
