@@ -23,11 +23,12 @@ import multiprocessing
 import multiprocessing.util
 import os
 import pickle
+import signal
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import CancelledError, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
@@ -54,6 +55,7 @@ class DrawingProcess:
         self.niceness = niceness
         self._lock = threading.Lock()
         self._pool: ProcessPoolExecutor | None = None
+        self._closed = False
 
     def draw(self, catalogue: bytes, key: RenderKey, method: int) -> bytes:
         """The encoded picture; blocks the calling thread (never the event loop) until it is drawn."""
@@ -72,18 +74,30 @@ class DrawingProcess:
         view (about a second), not for all of them."""
         return max([self._run(_load_view, catalogue, model, view) for model, view in views], default=0)
 
-    def close(self) -> None:
-        self._discard()
+    def close(self, wait: bool = False) -> None:
+        """Let the process go for good: a drawing asked for afterwards raises DrawingStopped.
+
+        For good, because a thread still drawing (the warm-up's next angle, a late picture) would
+        otherwise start a new process while the worker is on its way out, and the worker would then
+        wait for that process for ever."""
+        with self._lock:
+            self._closed = True
+        self._discard(wait)
 
     def _run(self, job: Callable[..., T], *args: object) -> T:
         try:
             future = self._executor().submit(job, *args)
         except RuntimeError as stopped:  # "cannot schedule new futures after (interpreter) shutdown"
             raise DrawingStopped(str(stopped)) from stopped
-        return future.result()
+        try:
+            return future.result()
+        except CancelledError as cancelled:  # still queued when the process was closed
+            raise DrawingStopped("the drawing process was closed first") from cancelled
 
     def _executor(self) -> ProcessPoolExecutor:
         with self._lock:
+            if self._closed:
+                raise DrawingStopped("the drawing process has been closed")
             if self._pool is None:
                 # spawn, not fork: the web worker has threads (and an event loop) that a fork would copy mid-step.
                 context = multiprocessing.get_context("spawn")
@@ -93,7 +107,7 @@ class DrawingProcess:
                 # A web worker is itself a multiprocessing child: on its way out it joins its children
                 # before the pool's own exit hook runs, so without this it would wait on the drawing
                 # process forever. Finalizers run by priority, before those joins and the pool's queues'.
-                multiprocessing.util.Finalize(None, self._discard, kwargs={"wait": True}, exitpriority=100)
+                multiprocessing.util.Finalize(None, self.close, kwargs={"wait": True}, exitpriority=100)
             return self._pool
 
     def _discard(self, wait: bool = False) -> None:
@@ -114,6 +128,11 @@ _libraries: OrderedDict[str, LayerLibrary] = OrderedDict()
 
 def _settle_in(niceness: int, worker: int) -> None:
     os.nice(niceness)
+    # Ctrl-C in the terminal and a stop's SIGTERM reach the whole process group. The worker lets this
+    # process go itself (its finaliser, above); dying first printed a KeyboardInterrupt traceback on
+    # every Ctrl-C and broke the drawing in hand, which the worker then restarted on its way out.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     # A worker killed outright (SIGKILL, out of memory) can't stop its drawing process: leave with it.
     threading.Thread(target=_leave_with, args=(worker,), name="leave-with-worker", daemon=True).start()
 

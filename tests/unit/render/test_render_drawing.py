@@ -1,9 +1,11 @@
 """The drawing process: the same pictures as drawing in-process, at a lower priority, and back after a crash."""
 
+import contextlib
 import multiprocessing
 import os
 import pickle
 import signal
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -70,6 +72,18 @@ def test_a_killed_drawing_process_is_replaced_for_the_next_picture(catalogue: Ca
         drawer.close()
 
 
+def test_ctrl_c_and_a_stop_reach_the_worker_not_the_drawing_in_hand(catalogue: Catalogue, drawer):
+    # Both go to the whole process group; the worker then lets the drawing process go itself.
+    key = _custom(catalogue, "#606060")
+    first = drawer.draw(pickled(catalogue), key, LIVE_METHOD)
+    pid = _child_pid(drawer)
+    for stop in (signal.SIGINT, signal.SIGTERM):
+        os.kill(pid, stop)
+    time.sleep(0.5)  # long enough for a signal to be handled; a process killed by it would be gone by now
+    assert drawer.draw(pickled(catalogue), key, LIVE_METHOD) == first
+    assert _child_pid(drawer) == pid
+
+
 def test_the_precompute_draws_aside_and_only_the_drawing_process_decodes(
     catalogue, tmp_path: Path, drawer, monkeypatch
 ):
@@ -105,6 +119,40 @@ def test_a_web_worker_with_a_drawing_process_still_stops(catalogue: Catalogue):
     if stuck:
         worker.kill()
     assert not stuck and worker.exitcode == 0
+
+
+def _leave_while_the_warm_up_decodes(catalogue_bytes: bytes, views: list[tuple[str, str]]) -> None:
+    drawer = DrawingProcess()
+
+    def warm_up() -> None:  # as CarPictures' warm-up thread decodes angle after angle
+        with contextlib.suppress(DrawingStopped):
+            drawer.load_layers(catalogue_bytes, views)
+
+    threading.Thread(target=warm_up, daemon=True).start()
+    time.sleep(0.5)  # the worker leaves with an angle being decoded and more to come
+
+
+def test_a_web_worker_stops_while_its_warm_up_is_still_decoding(catalogue: Catalogue):
+    # The warm-up's next angle must not start a new drawing process that the leaving worker then waits on.
+    views = [("hatch", view) for view in catalogue.model("hatch").views]
+    worker = multiprocessing.get_context("fork").Process(
+        target=_leave_while_the_warm_up_decodes, args=(pickled(catalogue), views)
+    )
+    worker.start()
+    worker.join(timeout=60)
+    stuck = worker.is_alive()
+    if stuck:
+        worker.kill()
+    assert not stuck and worker.exitcode == 0
+
+
+def test_a_closed_drawing_process_stays_closed(catalogue: Catalogue):
+    drawer = DrawingProcess()
+    drawer.draw(pickled(catalogue), _custom(catalogue, "#353535"), LIVE_METHOD)
+    drawer.close()
+    with pytest.raises(DrawingStopped):
+        drawer.draw(pickled(catalogue), _custom(catalogue, "#353535"), LIVE_METHOD)
+    assert drawer._pool is None  # and no new process was started for it
 
 
 def _draw_then_die(catalogue_bytes: bytes, key, drawing_pid) -> None:
