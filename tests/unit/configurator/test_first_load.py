@@ -17,6 +17,7 @@ from app.configurator.first_load import (
     SCRIPTS_WAIT_AT_MOST_MS,
     FirstLoadMiddleware,
     build_page_routes,
+    page_bytes,
     picture_preload,
     scripts_after_first_paint,
     with_car,
@@ -153,6 +154,18 @@ def test_build_is_answered_with_the_prerendered_page_showing_the_car_of_its_quer
     assert KEPT_BUILD_GUARD in default.text
     zipped = client.get("/build", headers={"Accept-Encoding": "gzip"})  # httpx unzips it again
     assert zipped.headers["content-encoding"] == "gzip" and zipped.text == default.text
+
+
+def test_visitors_to_the_same_build_share_one_made_page(pictures):
+    client = TestClient(Starlette(routes=build_page_routes(lambda: PRERENDERED, lambda: pictures)))
+    gzipped = {"Accept-Encoding": "gzip"}
+    first = client.get("/build?model=hatch&colour=seafoam", headers=gzipped)
+    made = page_bytes.cache_info()
+    again = client.get("/build?model=hatch&colour=seafoam", headers=gzipped)
+    assert page_bytes.cache_info().hits == made.hits + 1 and page_bytes.cache_info().misses == made.misses
+    assert again.content == first.content and again.headers["content-encoding"] == "gzip"
+    other = client.get("/build?model=hatch&colour=racing-green", headers=gzipped)
+    assert page_bytes.cache_info().misses == made.misses + 1 and other.content != first.content
 
 
 def test_a_car_that_cant_be_worked_out_leaves_the_page_as_built(pictures):
