@@ -27,6 +27,10 @@ class InviteState(rx.State):
     @event
     def load(self):
         given = self.router.url.query_parameters.get("invite", "")
+        if not (given or self.token):
+            # Most visitors: no invite to look up, and nothing on the page to change. Assigning nothing
+            # keeps this load out of the database and off the socket (one message less per arrival).
+            return
         with db.session() as s:
             found = find_invite(s, given or self.token)
         if found is None:
