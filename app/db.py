@@ -58,9 +58,17 @@ def _new_engine(url: str) -> sa.Engine:
         sa.event.listen(eng, "connect", _sqlite_pragmas)
         # pysqlite only opens transactions before data changes, so a failed migration would leave half
         # its tables behind. We take over: the driver autocommits, and SQLAlchemy's begin says BEGIN.
-        sa.event.listen(eng, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+        sa.event.listen(eng, "begin", _begin_sqlite)
         return eng
     return create_engine(url, pool_pre_ping=True)
+
+
+# An execution option of the sessions that read and then write (see `session`).
+_TAKES_WRITE_LOCK = "motorjoy_takes_write_lock"
+
+
+def _begin_sqlite(conn: sa.Connection) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(_TAKES_WRITE_LOCK) else "BEGIN")
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -73,10 +81,18 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 @contextmanager
-def session(url: str | None = None) -> Iterator[Session]:
-    """A session that commits when the block ends cleanly and rolls back everything otherwise."""
+def session(url: str | None = None, *, reads_then_writes: bool = False) -> Iterator[Session]:
+    """A session that commits when the block ends cleanly and rolls back everything otherwise.
+
+    `reads_then_writes`: on SQLite, take the write lock when the block starts. A transaction that has
+    read can't start writing once another connection has committed since: SQLite then fails at once
+    ("database is locked") instead of waiting its timeout, as the stage feed did while a tracker's
+    pictures were being counted. Only for blocks that open no other session inside (that one would
+    wait for this lock). PostgreSQL needs nothing: its row locks wait."""
     # Rows stay readable after the block commits: state handlers copy plain values out of them.
     with Session(engine(url), expire_on_commit=False) as s:
+        if reads_then_writes:
+            s.connection(execution_options={_TAKES_WRITE_LOCK: True})
         try:
             yield s
             s.commit()

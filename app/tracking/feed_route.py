@@ -66,7 +66,7 @@ def _check_token(token: str) -> None:
 
 def _ingest(token: str, payload: object) -> IngestResult:
     try:
-        with db.session() as s:
+        with db.session(reads_then_writes=True) as s:  # it reads the orders and their timelines first
             return ingest(s, token, payload)
     except FeedAuthError as error:
         raise Refusal(401, str(error)) from None
