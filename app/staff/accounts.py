@@ -14,7 +14,7 @@ import secrets
 from datetime import UTC, datetime, timedelta
 from functools import cache
 
-from sqlmodel import Session, col, delete, select
+from sqlmodel import Session, col, delete, select, update
 
 from app import db, limits, settings
 from app.staff.models import ROLES, Dealership, StaffSession, StaffUser
@@ -210,7 +210,12 @@ def current_user(session: Session, token: str | None, now: datetime | None = Non
     if not token:
         return None
     now = _now(now)
-    staff_session = session.exec(select(StaffSession).where(StaffSession.token_hash == token_hash(token))).first()
+    hashed = token_hash(token)
+    # Noted first, before any read: every staff action reads, then writes, in this session. On SQLite a
+    # transaction that has read can't start writing once another connection has committed since (it
+    # fails at once: "database is locked"); writing first takes the lock, or waits for it.
+    session.exec(update(StaffSession).where(col(StaffSession.token_hash) == hashed).values(last_seen_at=now))
+    staff_session = session.exec(select(StaffSession).where(StaffSession.token_hash == hashed)).first()
     if staff_session is None:
         return None
     if _as_utc(staff_session.expires_at) <= now:
@@ -219,8 +224,6 @@ def current_user(session: Session, token: str | None, now: datetime | None = Non
     user = session.get(StaffUser, staff_session.user_id)
     if user is None or not user.active:
         return None
-    staff_session.last_seen_at = now
-    session.add(staff_session)
     return user
 
 

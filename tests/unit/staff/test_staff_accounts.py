@@ -1,9 +1,11 @@
 """Creating staff accounts, signing in and out, throttling, sessions and permissions."""
 
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
-from sqlmodel import select
+from sqlmodel import SQLModel, select
 
 from app import db
 from app.limits import RateLimit
@@ -334,3 +336,29 @@ def test_an_email_longer_than_the_column_is_throttled_per_client_and_costs_no_ha
     with pytest.raises(SignInError, match="Too many tries"):  # the same client can't switch to a real account
         sign_in(s, "dana@motorjoy.example", PW, "attacker", now=T0)
     assert sign_in(s, "dana@motorjoy.example", PW, "dana-laptop", now=T0)
+
+
+def test_a_staff_action_waits_for_another_writer_instead_of_failing(tmp_path):
+    # SQLite: a transaction that has read can't start writing once another connection has committed
+    # since. Every staff action reads who is signed in, then writes; it must wait, not fail.
+    url = f"sqlite:///{tmp_path / 'staff.db'}"
+    SQLModel.metadata.create_all(db.engine(url))
+    try:
+        with db.session(url) as setup:
+            token = sign_in(setup, make(setup, role="marketing").email, PW, "c")
+        with ThreadPoolExecutor(max_workers=1) as thread, db.session(url) as s:
+            assert current_user(s, token) is not None
+            other = thread.submit(_add_dealership, url, "Motorjoy Leeds")  # e.g. the club mail's thread
+            time.sleep(0.3)
+            s.add(Dealership(name="Motorjoy Glasgow", city="Glasgow"))  # the action itself
+            s.flush()
+        other.result(timeout=30)
+        with db.session(url) as s:
+            assert {d.name for d in s.exec(select(Dealership))} == {"Motorjoy Glasgow", "Motorjoy Leeds"}
+    finally:
+        db.dispose(url)
+
+
+def _add_dealership(url: str, name: str) -> None:
+    with db.session(url) as s:
+        s.add(Dealership(name=name, city="Leeds"))
