@@ -60,7 +60,7 @@ def _is_out(url: str | None, email: str, topic: str) -> bool:
 
 
 def _record(url: str | None, email: str, topic: str, back_in: bool) -> None:
-    with db.session(url) as s:
+    with db.session(url, reads_then_writes=True) as s:  # looks for the opt-out, then adds or removes it
         (opt_back_in if back_in else opt_out)(s, email, topic)
 
 

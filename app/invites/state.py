@@ -45,7 +45,7 @@ class InviteState(rx.State):
         """Called when the build is saved: the friend's saved build remembers who invited them."""
         if not self.token:
             return
-        with db.session() as s:
+        with db.session(reads_then_writes=True) as s:  # finds the invite, then notes the build
             remember_build(s, self.token, str(build_code))
 
     @event

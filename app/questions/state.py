@@ -68,7 +68,7 @@ class AskState(rx.State):
 
     @event
     def ask(self, form: dict):
-        with db.session() as s:
+        with db.session(reads_then_writes=True) as s:  # reads the thread (its limits), then adds to it
             order = self._order(s)
             if order is None:
                 self.error, self.sent = BROKEN_LINK, ""
