@@ -54,7 +54,9 @@ class StaffState(rx.State):
     def sign_in(self, form: dict):
         client = self.router.session.client_ip or self.router.session.client_token
         try:
-            with db.session() as s:
+            # It reads the limits and the account, checks the password (a tenth of a second or more), then
+            # writes: on SQLite any commit meanwhile would refuse that write, so the lock is taken first.
+            with db.session(reads_then_writes=True) as s:
                 email = str(form.get("email", ""))
                 self.token = sign_in(s, email, str(form.get("password", "")), client, device=self.device)
                 user = current_user(s, self.token)

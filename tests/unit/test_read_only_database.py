@@ -1,11 +1,17 @@
-"""With the disk full or the database read-only, signing in and looking up an order say so (and log it)."""
+"""With the disk full or the database read-only, signing in and looking up an order say so (and log it);
+with another connection writing meanwhile, signing in waits for it."""
+
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import pytest
 from reflex.state import State
 
 from app import db
 from app.signin.state import CANT_SIGN_IN, StaffState
+from app.staff import accounts
 from app.staff.accounts import create_user
+from app.staff.models import Dealership
 from app.tracking.state import CANT_LOOK_UP, TrackState
 
 
@@ -36,3 +42,34 @@ def test_looking_up_an_order_says_so_too(read_only, caplog):
     state = state_of(TrackState)
     TrackState.lookup.fn(state, {"number": "MJ4K7QX2", "name": "MacLeod"})
     assert state.lookup_error == CANT_LOOK_UP and "tracker look-up failed on the database" in caplog.text
+
+
+def test_signing_in_waits_for_another_writer_instead_of_failing(tmp_path, monkeypatch):
+    # SQLite refuses a write after a read once another connection has committed in between; the
+    # password check between them is slow on purpose, and the club mail's thread writes any time.
+    url = f"sqlite:///{tmp_path / 'motorjoy.db'}"
+    db.migrate(url)
+    with db.session(url) as s:
+        create_user(s, "dee@example.com", "Dee", "marketing", "a long enough password 1")
+    monkeypatch.setenv("MOTORJOY_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("REFLEX_DB_URL", url)
+    checked = accounts.verify_password
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        other: list[Future] = []
+
+        def verify_while_another_commits(hashed: str, password: str) -> bool:
+            other.append(thread.submit(_add_dealership, url))
+            time.sleep(0.3)
+            return checked(hashed, password)
+
+        monkeypatch.setattr(accounts, "verify_password", verify_while_another_commits)
+        state = state_of(StaffState)
+        StaffState.sign_in.fn(state, {"email": "dee@example.com", "password": "a long enough password 1"})
+        other[0].result(timeout=30)
+    assert state.signin_error == "" and state.token
+    db.dispose(url)
+
+
+def _add_dealership(url: str) -> None:
+    with db.session(url) as s:
+        s.add(Dealership(name="Motorjoy Leeds", city="Leeds"))
