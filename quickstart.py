@@ -12,9 +12,11 @@ before anything is installed.
 """
 
 import argparse
+import contextlib
 import hashlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tomllib
@@ -165,7 +167,46 @@ def serve(_args: argparse.Namespace) -> int:
     # Reflex serves with Granian; its worker count is read from GRANIAN_WORKERS.
     env = dict(project_env(), REFLEX_USE_GRANIAN="true", GRANIAN_WORKERS=str(workers))
     os.chdir(ROOT)
-    os.execve(cmd[0], cmd, env)
+    return run_server(cmd, env, STOP_GRACE_SECONDS)
+
+
+# Ctrl+C (or a stop's SIGTERM) asks the server to stop; past this many seconds it is stopped outright.
+STOP_GRACE_SECONDS = 15
+
+
+class _Stop(Exception):
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def run_server(cmd: list[str], env: dict[str, str], grace: float) -> int:
+    """Run the server until it ends. On Ctrl+C or SIGTERM, pass the signal on; past `grace` seconds, kill it.
+
+    A Granian worker can deadlock in its own signal handler (py-spy: its main thread waiting in
+    WorkerSignal.set), and Reflex gives Granian no kill timeout: without this, the server and port
+    3000 sometimes outlived Ctrl+C. The server runs in a session of its own so that this process
+    alone decides when it goes."""
+    server = subprocess.Popen(cmd, env=env, start_new_session=True)
+
+    def stop(signum: int, _frame: object) -> None:
+        raise _Stop(signum)
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, stop)
+    try:
+        return server.wait()
+    except _Stop as asked:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl+C mustn't cut the stopping short
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, asked.signum)
+        try:
+            return server.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            print(f"\nThe server didn't stop within {grace:g} s, so it was stopped outright.", flush=True)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(server.pid, signal.SIGKILL)
+            return server.wait()
 
 
 def ensure_chromium() -> None:
