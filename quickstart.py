@@ -174,6 +174,15 @@ def serve(_args: argparse.Namespace) -> int:
 STOP_GRACE_SECONDS = 15
 
 
+def _leave_with_parent() -> None:
+    # In the server's process before it starts (Linux): SIGTERM when this process dies first, say
+    # killed outright, so a server in a session of its own is never left behind.
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+
+
 class _Stop(Exception):
     def __init__(self, signum: int) -> None:
         super().__init__(signum)
@@ -187,7 +196,7 @@ def run_server(cmd: list[str], env: dict[str, str], grace: float) -> int:
     WorkerSignal.set), and Reflex gives Granian no kill timeout: without this, the server and port
     3000 sometimes outlived Ctrl+C. The server runs in a session of its own so that this process
     alone decides when it goes."""
-    server = subprocess.Popen(cmd, env=env, start_new_session=True)
+    server = subprocess.Popen(cmd, env=env, start_new_session=True, preexec_fn=_leave_with_parent)
 
     def stop(signum: int, _frame: object) -> None:
         raise _Stop(signum)

@@ -7,6 +7,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 # A stand-in server: writes its pid, then waits; "stubborn" ignores Ctrl+C, as a deadlocked worker does.
 SERVER = """
@@ -53,3 +55,14 @@ def test_ctrl_c_stops_a_stuck_server_outright_after_its_grace(tmp_path):
     quickstart.send_signal(signal.SIGINT)
     out, _ = quickstart.communicate(timeout=30)
     assert _gone(server) and "didn't stop within 1 s, so it was stopped outright" in out
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the server learns of its parent's death on Linux")
+def test_a_server_doesnt_outlive_a_killed_quickstart(tmp_path):
+    quickstart, server = _serve(tmp_path, "willing", grace=30)
+    quickstart.kill()
+    quickstart.wait(timeout=10)
+    deadline = time.monotonic() + 20
+    while not _gone(server):
+        assert time.monotonic() < deadline, "the server outlived its killed quickstart"
+        time.sleep(0.1)
