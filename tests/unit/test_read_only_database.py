@@ -14,14 +14,22 @@ from app.staff.accounts import create_user
 from app.staff.models import Dealership
 from app.tracking.state import CANT_LOOK_UP, TrackState
 
+DEE = {"email": "dee@example.com", "password": "a long enough password 1"}
+
 
 @pytest.fixture
-def read_only(tmp_path, monkeypatch):
+def with_dee(tmp_path, monkeypatch) -> str:
+    """The URL of an SQLite database holding one marketing account, Dee's."""
     url = f"sqlite:///{tmp_path / 'motorjoy.db'}"
     db.migrate(url)
     with db.session(url) as s:
-        create_user(s, "dee@example.com", "Dee", "marketing", "a long enough password 1")
+        create_user(s, DEE["email"], "Dee", "marketing", DEE["password"])
     monkeypatch.setenv("MOTORJOY_DATA_DIR", str(tmp_path))
+    return url
+
+
+@pytest.fixture
+def read_only(with_dee, tmp_path, monkeypatch):
     # A read-only SQLite file stands in for a full disk or a server gone read-only: reads work, writes fail.
     monkeypatch.setenv("REFLEX_DB_URL", f"sqlite:///file:{tmp_path / 'motorjoy.db'}?mode=ro&uri=true")
 
@@ -33,7 +41,7 @@ def state_of(state_class):
 
 def test_signing_in_says_the_database_is_the_problem(read_only, caplog):
     state = state_of(StaffState)
-    StaffState.sign_in.fn(state, {"email": "dee@example.com", "password": "a long enough password 1"})
+    StaffState.sign_in.fn(state, DEE)
     assert state.signin_error == CANT_SIGN_IN and state.token == ""
     assert "sign-in failed on the database" in caplog.text
 
@@ -44,14 +52,10 @@ def test_looking_up_an_order_says_so_too(read_only, caplog):
     assert state.lookup_error == CANT_LOOK_UP and "tracker look-up failed on the database" in caplog.text
 
 
-def test_signing_in_waits_for_another_writer_instead_of_failing(tmp_path, monkeypatch):
+def test_signing_in_waits_for_another_writer_instead_of_failing(with_dee, monkeypatch):
     # SQLite refuses a write after a read once another connection has committed in between; the
     # password check between them is slow on purpose, and the club mail's thread writes any time.
-    url = f"sqlite:///{tmp_path / 'motorjoy.db'}"
-    db.migrate(url)
-    with db.session(url) as s:
-        create_user(s, "dee@example.com", "Dee", "marketing", "a long enough password 1")
-    monkeypatch.setenv("MOTORJOY_DATA_DIR", str(tmp_path))
+    url = with_dee
     monkeypatch.setenv("REFLEX_DB_URL", url)
     checked = accounts.verify_password
     with ThreadPoolExecutor(max_workers=1) as thread:
@@ -64,7 +68,7 @@ def test_signing_in_waits_for_another_writer_instead_of_failing(tmp_path, monkey
 
         monkeypatch.setattr(accounts, "verify_password", verify_while_another_commits)
         state = state_of(StaffState)
-        StaffState.sign_in.fn(state, {"email": "dee@example.com", "password": "a long enough password 1"})
+        StaffState.sign_in.fn(state, DEE)
         other[0].result(timeout=30)
     assert state.signin_error == "" and state.token
     db.dispose(url)

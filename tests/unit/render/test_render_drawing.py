@@ -110,15 +110,20 @@ def _draw_once_and_leave(catalogue_bytes: bytes, key) -> None:
 
 def test_a_web_worker_with_a_drawing_process_still_stops(catalogue: Catalogue):
     # Granian's workers are multiprocessing children, which join their own children on the way out.
-    worker = multiprocessing.get_context("fork").Process(
-        target=_draw_once_and_leave, args=(pickled(catalogue), _custom(catalogue, "#404040"))
-    )
+    stuck, exitcode = _as_a_worker(_draw_once_and_leave, pickled(catalogue), _custom(catalogue, "#404040"))
+    assert not stuck and exitcode == 0
+
+
+def _as_a_worker(target, *args) -> tuple[bool, int | None]:
+    """Run `target` in a forked child as Granian runs a worker: whether it was stuck (then killed), its exit code."""
+    worker = multiprocessing.get_context("fork").Process(target=target, args=args)
     worker.start()
     worker.join(timeout=60)
     stuck = worker.is_alive()
     if stuck:
         worker.kill()
-    assert not stuck and worker.exitcode == 0
+        worker.join()
+    return stuck, worker.exitcode
 
 
 def _leave_while_the_warm_up_decodes(catalogue_bytes: bytes, views: list[tuple[str, str]]) -> None:
@@ -135,15 +140,8 @@ def _leave_while_the_warm_up_decodes(catalogue_bytes: bytes, views: list[tuple[s
 def test_a_web_worker_stops_while_its_warm_up_is_still_decoding(catalogue: Catalogue):
     # The warm-up's next angle must not start a new drawing process that the leaving worker then waits on.
     views = [("hatch", view) for view in catalogue.model("hatch").views]
-    worker = multiprocessing.get_context("fork").Process(
-        target=_leave_while_the_warm_up_decodes, args=(pickled(catalogue), views)
-    )
-    worker.start()
-    worker.join(timeout=60)
-    stuck = worker.is_alive()
-    if stuck:
-        worker.kill()
-    assert not stuck and worker.exitcode == 0
+    stuck, exitcode = _as_a_worker(_leave_while_the_warm_up_decodes, pickled(catalogue), views)
+    assert not stuck and exitcode == 0
 
 
 def test_a_closed_drawing_process_stays_closed(catalogue: Catalogue):
