@@ -165,8 +165,22 @@
     return `/car/${cat.version}/${build.model}/${view}/${width}/${build.hex.slice(1)}/${ids}.${cat.format}`;
   }
 
-  // CarPictures.spin_frames(), with each angle's alt text from the build's description (render.alt).
-  function frames(cat, build, description) {
+  // render.alt's build_description: "Hatch in Chili Red with a black roof and 17-inch dish wheels".
+  // `paintWord` names the build's paint code ("teal"), for the customer's own paint: the server sends it.
+  function describe(cat, build, paintWord) {
+    const options = cat.slots.map((s) => cat.byId.get(build.choices[s])).filter(Boolean);
+    const colour = options.find((o) => o.slot === "colour");
+    const paint = colour && colour.custom ? `a custom ${paintWord}` : (colour && colour.alt) || "";
+    const extras = options.filter((o) => o.slot !== "colour" && o.alt).map((o) => o.alt);
+    let text = `${cat.names[build.model]} in ${paint}`;
+    if (extras.length === 1) text += ` with ${extras[0]}`;
+    if (extras.length > 1) text += ` with ${extras.slice(0, -1).join(", ")} and ${extras[extras.length - 1]}`;
+    return text.replace(/,+$/, "");
+  }
+
+  // CarPictures.spin_frames(), with each angle's alt text (render.alt.with_angle).
+  function frames(cat, build, paintWord) {
+    const description = describe(cat, build, paintWord);
     return (cat.models[build.model] || []).map((view) => ({
       view,
       label: cat.views[view],
@@ -201,7 +215,7 @@
     return code ? `/build/${code}` : `/build?${queryOf(cat, build, view)}`;
   }
 
-  const rules = { indexCatalogue, violations, choose, pictureUrl, frames, sameBuild, formEncode, queryOf, addressOf };
+  const rules = { indexCatalogue, violations, choose, pictureUrl, describe, frames, sameBuild, formEncode, queryOf, addressOf };
   if (typeof module !== "undefined" && module.exports) module.exports = rules;
   if (typeof document === "undefined") return;
 
@@ -241,7 +255,7 @@
 
     // The spin follows data-frames (keeping the angle on screen) and swaps only to decoded pictures.
     function show(build) {
-      const text = JSON.stringify(frames(cat, build, spin.dataset.description || ""));
+      const text = JSON.stringify(frames(cat, build, spin.dataset.paintWord || ""));
       if (spin.dataset.frames !== text) spin.dataset.frames = text;
     }
 
@@ -332,7 +346,7 @@
         "data-model",
         "data-choices",
         "data-hex",
-        "data-description",
+        "data-paint-word",
         "data-server-view",
         "data-code",
         "data-hydrated",

@@ -46,7 +46,7 @@ def picture_panel() -> rx.Component:
                 "data-model": BuildState.model_id,
                 "data-choices": CHOICES.to_string(),
                 "data-hex": BuildState.hex,
-                "data-description": BuildState.description,
+                "data-paint-word": BuildState.paint_word,
                 "data-code": BuildState.saved_code,
                 "data-previewing": cast(Var[bool], BuildState.previewing),
                 "data-hydrated": cast(Var[bool], rx.State.is_hydrated),

@@ -1,15 +1,18 @@
 """What /build's browser needs to work out a pick's picture before the server answers (assets/predict.js).
 
 Sent once per page (and again only if the catalogue changes): the URL parts of every option, the rules
-(`requires`/`excludes`) and prices the smallest fix is chosen by, and the asset version. The browser
-runs the same `choose` and `RenderKey.url` as app.catalog.rules and app.render.key; the server's answer
-still decides, and tests/unit/configurator/test_prediction.py fails if the two ever disagree.
+(`requires`/`excludes`) and prices the smallest fix is chosen by, the words the picture's alt text is
+made of, and the asset version. The browser runs the same `choose`, `RenderKey.url` and
+`build_description` as app.catalog.rules, app.render.key and app.render.alt, so a pick need not send
+any of them; the server's answer still decides, and tests/unit/configurator/test_prediction.py fails if
+the two ever disagree.
 """
 
 import json
 from typing import Any
 
 from app.catalog import Build, Catalogue
+from app.render.alt import alt_words
 
 FORMAT = "webp"  # the format the page's pictures are served in (RenderKey's default)
 
@@ -25,6 +28,8 @@ def catalogue_data(catalogue: Catalogue) -> dict[str, Any]:
             entry["custom"] = True
         elif option.hex:
             entry["hex"] = option.hex
+        if alt := alt_words(option):
+            entry["alt"] = alt
         if option.models is not None:
             entry["models"] = list(option.models)
         if option.requires:
@@ -39,6 +44,7 @@ def catalogue_data(catalogue: Catalogue) -> dict[str, Any]:
         "slots": list(catalogue.choice_slots),
         "views": {view_id: view.label for view_id, view in catalogue.views.items()},
         "models": {model.id: list(model.views) for model in catalogue.models},
+        "names": {model.id: model.name for model in catalogue.models},
         "options": options,
     }
 

@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from app import db, limits
 from app.catalog import Build, BuildError, Catalogue, normalise_hex
 from app.catalog.changes import BuildChange
+from app.catalog.colour_names import colour_name
 from app.catalog.rules import choose, nearest_valid
 from app.configurator import builds
 from app.configurator.codes import normalise_code
@@ -29,7 +30,6 @@ from app.configurator.panel import (
 from app.configurator.prediction import catalogue_json
 from app.content.live import preview_values, previewing
 from app.render import CarPictures
-from app.render.alt import build_description
 from app.render.live import live_pictures
 from app.signin.state import NotAllowed, StaffState
 from app.ui.handlers import event
@@ -81,11 +81,13 @@ class BuildState(rx.State):
     # The picture the page opens with; the spin (assets/spin.js) and predict.js draw every one after it.
     picture_paths: rx.Field[list[str]] = rx.field([])
     picture_alt: str = ""
-    # Per pick, and only when changed: why cards are blocked and their fixes, the total, the words for the car.
+    # Per pick, and only when changed: why cards are blocked and their fixes, and the total.
     blocked: rx.Field[dict[str, str]] = rx.field({})
     fixes: rx.Field[dict[str, str]] = rx.field({})
     total: str = ""
-    description: str = ""
+    # The everyday name of the build's paint code ("teal"): predict.js words the picture's alt text from
+    # the build and the catalogue, and can't name a customer's own paint without it. Sent when the paint changes.
+    paint_word: str = ""
     custom_colour: bool = False  # the customer's own paint is chosen (its hex is on the bill and the swatch)
 
     def _pictures(self) -> CarPictures:
@@ -139,7 +141,7 @@ class BuildState(rx.State):
             self._set(bill=bill_lines(catalogue, build.model), catalogue_data=catalogue_json(catalogue))
         cards = card_states(catalogue, build)
         self._set(blocked=cards.blocked, fixes=cards.fix, total=price_rows(catalogue, build)[1])
-        self._set(description=build_description(catalogue, build))
+        self._set(paint_word=colour_name(build.hex))
         if opening:
             paths, alt = pictures.paths_and_alt(build, self.view)
             self._set(picture_paths=paths, picture_alt=alt)

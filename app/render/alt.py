@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from app.catalog import Build, Catalogue
+from app.catalog import Build, Catalogue, Option
 from app.catalog.colour_names import colour_name
 from app.render.key import RenderKey
 
@@ -33,12 +33,17 @@ def _describe(catalogue: Catalogue, model_id: str, option_ids: Sequence[str], he
     options = [catalogue.known_option(option_id) for option_id in option_ids]
     colour = next(o for o in options if o.slot == "colour")
     # A customer's own paint is read out as a colour word, never as hex digits.
-    paint = f"a custom {colour_name(hex_colour)}" if colour.custom else (colour.alt or colour.name)
+    paint = f"a custom {colour_name(hex_colour)}" if colour.custom else alt_words(colour)
     extras = [o.alt for o in options if o.slot != "colour" and o.alt]
     text = f"{model.name} in {paint}"
     if extras:
         text += " with " + _join(extras)
     return text.rstrip(",")
+
+
+def alt_words(option: Option) -> str:
+    """What an option adds to the description ("a black roof"); a colour always names itself."""
+    return (option.alt or option.name) if option.slot == "colour" else option.alt
 
 
 def _join(phrases: list[str]) -> str:

@@ -11,14 +11,15 @@ const cat = rules.indexCatalogue({
   slots: ["colour", "stripes", "wheels"],
   views: { front: "front", side: "left side" },
   models: { hatch: ["front", "side"], coupe: ["front"] },
+  names: { hatch: "Hatch", coupe: "Coupé" },
   options: [
-    { id: "red", slot: "colour", price: 0, hex: "#C0392B" },
-    { id: "white", slot: "colour", price: 0, hex: "#F4F4F4" },
-    { id: "gold", slot: "colour", price: 900, hex: "#D4AF37" },
-    { id: "custom", slot: "colour", price: 1200, custom: true },
+    { id: "red", slot: "colour", price: 0, hex: "#C0392B", alt: "Chili Red" },
+    { id: "white", slot: "colour", price: 0, hex: "#F4F4F4", alt: "White" },
+    { id: "gold", slot: "colour", price: 900, hex: "#D4AF37", alt: "Gold" },
+    { id: "custom", slot: "colour", price: 1200, custom: true, alt: "a custom colour" },
     { id: "no-stripes", slot: "stripes", price: 0 },
-    { id: "red-stripe", slot: "stripes", price: 250, excludes: ["red"] },
-    { id: "spoke", slot: "wheels", price: 0 },
+    { id: "red-stripe", slot: "stripes", price: 250, excludes: ["red"], alt: "a red stripe" },
+    { id: "spoke", slot: "wheels", price: 0, alt: "spoke wheels" },
     { id: "turbine", slot: "wheels", price: 600, models: ["coupe"] },
   ],
 });
@@ -45,11 +46,16 @@ describe("the picture", () => {
   test("URLs name version, model, view, width, paint and one option per slot in slot order", () => {
     expect(rules.pictureUrl(cat, build, "side", 400)).toBe("/car/v1/hatch/side/400/C0392B/red+no-stripes+spoke.webp");
   });
+  test("the alt text names the model, the paint and what else shows, the customer's paint by its word", () => {
+    expect(rules.describe(cat, build, "red")).toBe("Hatch in Chili Red with spoke wheels");
+    const striped = { ...build, choices: { colour: "custom", stripes: "red-stripe", wheels: "spoke" } };
+    expect(rules.describe(cat, striped, "teal")).toBe("Hatch in a custom teal with a red stripe and spoke wheels");
+  });
   test("frames list the model's angles with their labels, paths per width and alt text", () => {
-    const frames = rules.frames(cat, build, "Hatch in Chili Red");
+    const frames = rules.frames(cat, build, "red");
     expect(frames.map((f) => f.view)).toEqual(["front", "side"]);
     expect(frames[1].paths).toHaveLength(2);
-    expect(frames[1].alt).toBe("Hatch in Chili Red, seen from the left side");
+    expect(frames[1].alt).toBe("Hatch in Chili Red with spoke wheels, seen from the left side");
   });
   test("builds compare by model, paint and choices", () => {
     expect(rules.sameBuild(build, { ...build, choices: { ...build.choices } })).toBe(true);

@@ -7,12 +7,12 @@ const rules = require("../../assets/predict.js");
 
 const { catalogue, cases, texts } = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
 const cat = rules.indexCatalogue(catalogue);
-const results = cases.map(({ build, option, description, view, code }) => {
+const results = cases.map(({ build, option, paintWord, view, code }) => {
   const next = rules.choose(cat, build, option);
   return (
     next && {
       build: next,
-      frames: rules.frames(cat, next, description),
+      frames: rules.frames(cat, next, paintWord),
       address: rules.addressOf(cat, next, view, code),
     }
   );

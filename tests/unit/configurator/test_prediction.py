@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 import pytest
 
 from app.catalog import Build, BuildError, Catalogue, load_catalogue
+from app.catalog.colour_names import colour_name
 from app.catalog.rules import choose, nearest_valid
 from app.configurator.builds import address_of
 from app.configurator.codes import new_code
@@ -63,21 +64,17 @@ def server_answers(
     pictures = CarPictures(catalogue, Path("/nonexistent"))  # URLs and alt texts only: nothing is drawn
     cases, expected = [], []
     for build in builds:
-        description = build_description(catalogue, build)
         for option in catalogue.options:
             view = rng.choice(catalogue.model(build.model).views)
             code = new_code() if rng.random() < 0.1 else ""
-            case = {"build": build_data(build), "option": option.id, "description": description}
+            case = {"build": build_data(build), "option": option.id, "paintWord": colour_name(build.hex)}
             cases.append({**case, "view": view, "code": code})
             try:
                 after, _notes = choose(catalogue, build, option.id)
             except BuildError:
                 expected.append(None)
                 continue
-            frames = [
-                {**frame, "alt": f"{description}, seen from the {frame['label']}"}
-                for frame in pictures.spin_frames(after)
-            ]
+            frames = pictures.spin_frames(after)
             address = address_of(catalogue, after, view, code)
             expected.append({"build": build_data(after), "frames": frames, "address": address})
     return cases, expected
@@ -117,12 +114,13 @@ def test_the_browser_predicts_the_servers_build_and_picture_urls(tmp_path: Path,
     assert not wrong, f"{len(wrong)} of {len(cases)} predictions differ; the first: {wrong[0]}"
 
 
-def test_the_server_sends_one_description_the_browser_adds_each_angle_to():
+def test_the_cases_describe_the_customers_own_paint_and_cars_with_many_extras():
+    # The browser words every frame's alt text from the build (render.alt): the cases above hold them
+    # to the server's only if they include a custom paint's word and long lists of extras (bun tests the short).
     catalogue = load_catalogue()
-    pictures = CarPictures(catalogue, Path("/nonexistent"))
-    build = catalogue.build_from("hatch", {"colour": "custom"}, "#2A9D8F")
-    for frame in pictures.spin_frames(build):
-        assert frame["alt"] == f"{build_description(catalogue, build)}, seen from the {frame['label']}"
+    descriptions = [build_description(catalogue, b) for b in random_builds(catalogue, random.Random(16), 60)]
+    assert any("a custom " in d for d in descriptions)
+    assert any(d.count(", ") >= 2 and " and " in d for d in descriptions)
 
 
 def test_the_browser_encodes_an_address_as_urlencode_does(tmp_path: Path):
