@@ -52,9 +52,21 @@ class Fix:
 
     def describe(self) -> str:
         """'Switch Chili Red to Pepper White (total +£400)': the extra changes and what the total moves by."""
+        return self.wording(self.switches(), self.total_change())
+
+    def switches(self) -> str:
+        """'Chili Red to Pepper White': the changes the customer didn't ask for (all of them when repairing)."""
+        return _and([c.describe() for c in self.other_changes or self.changes])
+
+    def total_change(self) -> str:
+        """'+£400', '-£50', '+£0'."""
         sign = "+" if self.price_delta >= 0 else ""
-        changes = _and([c.describe() for c in self.other_changes or self.changes])
-        return f"Switch {changes} (total {sign}{money(self.price_delta, self.currency)})"
+        return f"{sign}{money(self.price_delta, self.currency)}"
+
+    @staticmethod
+    def wording(switches: str, total_change: str) -> str:
+        # /build puts a fix together from its parts in the browser (app.configurator.panel.CardStates).
+        return f"Switch {switches} (total {total_change})"
 
 
 @dataclass(frozen=True)

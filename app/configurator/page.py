@@ -3,8 +3,9 @@
 from typing import cast
 
 import reflex as rx
-from reflex.vars import ObjectVar, Var
+from reflex.vars import ArrayVar, ObjectVar, Var
 
+from app.catalog.rules import Fix
 from app.configurator.panel import BASE_LINE, DESTINATION_LINE, ChangeRow, OptionCard, OptionGroup, PriceRow
 from app.configurator.state import BuildState
 from app.render import car_pictures
@@ -16,8 +17,8 @@ from app.ui.spin import car_spin
 # The state's dicts as the page reads them, keyed by slot or option id (typed for mypy: Reflex's own
 # overloads see a dict field as an array).
 CHOICES = cast(ObjectVar[dict[str, str]], BuildState.choice_ids)
-BLOCKED = cast(ObjectVar[dict[str, str]], BuildState.blocked)
-FIXES = cast(ObjectVar[dict[str, str]], BuildState.fixes)
+BLOCKED = cast(ObjectVar[dict[str, list[int | str]]], BuildState.blocked)
+WORDS = cast(ArrayVar[list[str]], BuildState.words)
 DETAILS = cast(ObjectVar[dict[str, str]], BuildState.details)
 BILL = cast(ObjectVar[dict[str, PriceRow]], BuildState.bill)
 
@@ -143,19 +144,46 @@ def save_controls() -> rx.Component:
     )
 
 
-def option_item(
-    option: OptionCard, chosen: Var[str], blocked: ObjectVar[dict[str, str]], paint: Var[str]
-) -> rx.Component:
+class Blocked:
+    """One option's card state as the page reads it from BuildState.words and .blocked (see panel.CardStates)."""
+
+    def __init__(self, option_id: Var[str], blocked: Var, words: Var) -> None:
+        self.cards = cast(ObjectVar[dict[str, list[int | str]]], blocked)
+        self.words = cast(ArrayVar[list[str]], words)
+        self.option_id = option_id
+
+    @property
+    def now(self) -> Var[bool]:
+        return self.cards.contains(self.option_id)
+
+    @property
+    def _card(self) -> ArrayVar[list[int | str]]:
+        return cast(ArrayVar[list[int | str]], self.cards[self.option_id])
+
+    @property
+    def reason(self) -> Var[str]:
+        return self.words[self._card[0].to(int)].to(str)
+
+    @property
+    def has_fix(self) -> Var[bool]:
+        return self._card.length() == 3
+
+    @property
+    def fix(self) -> str:
+        """The fix's words with the page's values in (a str Reflex reads as a template)."""
+        return Fix.wording(f"{self.words[self._card[1].to(int)].to(str)}", f"{self._card[2].to(str)}")
+
+
+def option_item(option: OptionCard, chosen: Var[str], blocked: Blocked, paint: Var[str]) -> rx.Component:
     # Each card gets only its own values, so React re-renders just the cards a pick changed.
-    is_blocked = blocked.contains(option.id)
     return option_card(
         option_id=option.id,
         name=option.name,
         price=option.price,
         # The custom colour's swatch is the customer's paint once it is chosen.
         swatch=rx.cond(option.custom & (chosen == option.id), paint, option.swatch),
-        title=rx.cond(is_blocked, blocked[option.id], option.description),
-        blocked=is_blocked,
+        title=rx.cond(blocked.now, blocked.reason, option.description),
+        blocked=blocked.now,
     )
 
 
@@ -202,22 +230,20 @@ def option_card(
     )
 
 
-def blocked_note(
-    option: OptionCard, blocked: ObjectVar[dict[str, str]], fixes: ObjectVar[dict[str, str]]
-) -> rx.Component:
-    fix = fixes[option.id].to(str)
+def blocked_note(option: OptionCard, blocked: Blocked) -> rx.Component:
+    fix = blocked.fix
     return rx.cond(
-        blocked.contains(option.id),
+        blocked.now,
         rx.flex(
             rx.text(
                 rx.text.strong(option.name),
-                f": {blocked[option.id]}",
+                f": {blocked.reason}",
                 size="2",
                 color=rx.color("gray", 11),
                 id=f"blocked-{option.id}",
             ),
             rx.cond(
-                fixes.contains(option.id),
+                blocked.has_fix,
                 rx.button(
                     fix,
                     on_click=BuildState.pick(option.id),
@@ -282,10 +308,11 @@ def option_group(group: OptionGroup) -> rx.Component:
             chosen=chosen,
             detail=DETAILS[chosen].to(str),
             blocked=BLOCKED,
+            words=WORDS,
             paint=rx.cond(group.slot == "colour", BuildState.hex, ""),
         ),
         rx.cond(group.slot == "colour", rx.box(custom_colour_form(), padding_top="0.5rem")),
-        option_notes(group=group, blocked=BLOCKED, fixes=FIXES),
+        option_notes(group=group, blocked=BLOCKED, words=WORDS),
         padding_bottom="1.25rem",
     )
 
@@ -295,15 +322,18 @@ def option_choices(
     group: rx.Var[OptionGroup],
     chosen: rx.Var[str],
     detail: rx.Var[str],
-    blocked: rx.Var[dict[str, str]],
+    blocked: rx.Var[dict[str, list[int | str]]],
+    words: rx.Var[list[str]],
     paint: rx.Var[str],
 ) -> rx.Component:
     this_group = cast(ObjectVar[OptionGroup], group)
-    blocked_ids = cast(ObjectVar[dict[str, str]], blocked)
     return rx.fragment(
         rx.heading(this_group.label, as_="h2", size="4", id=f"slot-{this_group.slot}"),
         rx.radio_cards.root(
-            rx.foreach(this_group.options, lambda option: option_item(option, chosen, blocked_ids, paint)),
+            rx.foreach(
+                this_group.options,
+                lambda option: option_item(option, chosen, Blocked(option.id, blocked, words), paint),
+            ),
             value=chosen,
             on_value_change=BuildState.pick,
             columns=rx.breakpoints(initial="2", sm="3"),
@@ -317,13 +347,11 @@ def option_choices(
 
 @rx.memo
 def option_notes(
-    group: rx.Var[OptionGroup], blocked: rx.Var[dict[str, str]], fixes: rx.Var[dict[str, str]]
+    group: rx.Var[OptionGroup], blocked: rx.Var[dict[str, list[int | str]]], words: rx.Var[list[str]]
 ) -> rx.Component:
     this_group = cast(ObjectVar[OptionGroup], group)
-    blocked_ids = cast(ObjectVar[dict[str, str]], blocked)
-    fix_for = cast(ObjectVar[dict[str, str]], fixes)
     return rx.vstack(
-        rx.foreach(this_group.options, lambda option: blocked_note(option, blocked_ids, fix_for)),
+        rx.foreach(this_group.options, lambda option: blocked_note(option, Blocked(option.id, blocked, words))),
         spacing="1",
         padding_top="0.5rem",
     )

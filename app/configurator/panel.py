@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from app.catalog import Build, Catalogue
 from app.catalog.changes import BuildChange
 from app.catalog.pricing import PriceLine, money, quote
-from app.catalog.rules import why_not
+from app.catalog.rules import Fix, why_not
 from app.render import CarPictures
 
 
@@ -36,14 +36,32 @@ class PriceRow:
 
 @dataclass
 class CardStates:
-    """What changes on the cards with each pick, by option id: only the blocked ones are listed.
+    """What changes on the cards with each pick: why the blocked options can't be picked, and their fixes.
 
-    `blocked` says why an option can't be picked right now; `fix` is the one-click change that makes it
-    possible, e.g. "Switch Chili Red to Pepper White (total +£0)" (absent when there is none).
+    Sent on every pick that changes them, and Reflex sends a changed value whole, so it is kept small:
+    each sentence once in `words` ("Needs the Chequered roof.", "Chili Red to Pepper White"), and by
+    blocked option id, [why (an index into `words`)] or, when a one-click fix makes it possible,
+    [why, the fix's switches (an index), the fix's total change ("+£400")]. One reason often blocks a
+    whole group (every other roof "can't go without the Chequered roof"), and the switches repeat too.
     """
 
-    blocked: dict[str, str] = field(default_factory=dict)
-    fix: dict[str, str] = field(default_factory=dict)
+    words: list[str] = field(default_factory=list)
+    blocked: dict[str, list[int | str]] = field(default_factory=dict)
+
+    def word(self, text: str) -> int:
+        if text not in self.words:
+            self.words.append(text)
+        return self.words.index(text)
+
+    def reason(self, option_id: str) -> str:
+        """Why the option can't be picked now ("" if it can)."""
+        card = self.blocked.get(option_id)
+        return self.words[int(card[0])] if card else ""
+
+    def fix(self, option_id: str) -> str:
+        """The fix's button, e.g. "Switch Chili Red to Pepper White (total +£0)" ("" if there is none)."""
+        card = self.blocked.get(option_id, [])
+        return Fix.wording(self.words[int(card[1])], str(card[2])) if len(card) == 3 else ""
 
 
 @dataclass
@@ -99,9 +117,10 @@ def card_states(catalogue: Catalogue, build: Build) -> CardStates:
         for option in catalogue.options_for(build.model, slot):
             blocked = why_not(catalogue, build, option.id)
             if blocked:
-                states.blocked[option.id] = blocked.reason
+                card: list[int | str] = [states.word(blocked.reason)]
                 if blocked.fix:
-                    states.fix[option.id] = blocked.fix.describe()
+                    card += [states.word(blocked.fix.switches()), blocked.fix.total_change()]
+                states.blocked[option.id] = card
     return states
 
 

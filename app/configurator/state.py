@@ -81,9 +81,9 @@ class BuildState(rx.State):
     # The picture the page opens with; the spin (assets/spin.js) and predict.js draw every one after it.
     picture_paths: rx.Field[list[str]] = rx.field([])
     picture_alt: str = ""
-    # Per pick, and only when changed: why cards are blocked and their fixes, and the total.
-    blocked: rx.Field[dict[str, str]] = rx.field({})
-    fixes: rx.Field[dict[str, str]] = rx.field({})
+    # Per pick, and only when changed: why cards are blocked and their fixes (see panel.CardStates), the total.
+    words: rx.Field[list[str]] = rx.field([])
+    blocked: rx.Field[dict[str, list[int | str]]] = rx.field({})
     total: str = ""
     # The everyday name of the build's paint code ("teal"): predict.js words the picture's alt text from
     # the build and the catalogue, and can't name a customer's own paint without it. Sent when the paint changes.
@@ -140,7 +140,7 @@ class BuildState(rx.State):
             self._set(groups=option_groups(catalogue, build.model), details=option_details(catalogue, build.model))
             self._set(bill=bill_lines(catalogue, build.model), catalogue_data=catalogue_json(catalogue))
         cards = card_states(catalogue, build)
-        self._set(blocked=cards.blocked, fixes=cards.fix, total=price_rows(catalogue, build)[1])
+        self._set(words=cards.words, blocked=cards.blocked, total=price_rows(catalogue, build)[1])
         self._set(paint_word=colour_name(build.hex))
         if opening:
             paths, alt = pictures.paths_and_alt(build, self.view)

@@ -8,6 +8,7 @@ from sqlmodel import select
 from app import db
 from app.catalog import load_catalogue
 from app.catalog.pricing import quote
+from app.catalog.rules import why_not
 from app.configurator import builds
 from app.configurator.models import SavedBuild
 from app.configurator.panel import BASE_LINE, DESTINATION_LINE, bill_lines, card_states, option_groups, price_rows
@@ -139,9 +140,23 @@ def test_blocked_options_say_why_and_offer_a_fix(catalogue):
     build = catalogue.build_from("hatch", {"colour": "chili-red"})
     stripes = next(g for g in option_groups(catalogue, "hatch") if g.slot == "stripes")
     cards = card_states(catalogue, build)
-    assert "Chili Red" in cards.blocked["stripes-single-red"]
-    assert cards.fix["stripes-single-red"].startswith("Switch Chili Red to")
+    assert cards.reason("stripes-single-red") == "Not with Chili Red."
+    assert cards.fix("stripes-single-red").startswith("Switch Chili Red to")
+    assert cards.fix("stripes-single-red") == why_not(catalogue, build, "stripes-single-red").fix.describe()
     assert not {o.id for o in stripes.options} & set(cards.blocked) - {"stripes-single-red"}
+    assert cards.reason("stripes-none") == cards.fix("stripes-none") == ""
+
+
+def test_each_reason_and_switch_is_sent_once_however_many_cards_it_blocks(catalogue):
+    build = catalogue.build_from("hatch", {"mirrors": "mirrors-chequer", "roof": "roof-union"})
+    cards = card_states(catalogue, build)
+    roofs = [o.id for o in catalogue.options_for("hatch", "roof") if o.id != "roof-union"]
+    why = "Chequered mirror caps can't go without the Chequered roof."
+    assert len(roofs) > 1 and all(cards.reason(r) == why for r in roofs)
+    assert len(cards.words) == len(set(cards.words))
+    for option_id in cards.blocked:
+        fix = why_not(catalogue, build, option_id).fix
+        assert cards.fix(option_id) == (fix.describe() if fix else "")
 
 
 def test_the_bill_sent_once_has_every_line_a_build_of_the_model_can_have(catalogue):
