@@ -166,7 +166,7 @@
   }
 
   // render.alt's build_description: "Hatch in Chili Red with a black roof and 17-inch dish wheels".
-  // `paintWord` names the build's paint code ("teal"), for the customer's own paint: the server sends it.
+  // `paintWord` names the build's paint code ("dark grey"), for the customer's own paint: the server sends it.
   function describe(cat, build, paintWord) {
     const options = cat.slots.map((s) => cat.byId.get(build.choices[s])).filter(Boolean);
     const colour = options.find((o) => o.slot === "colour");

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 # Words people use for car paint, each at a typical shade. Our own short list: a screen reader should say
 # "a custom teal", not "two A nine D eight F".
 NAMED_COLOURS: dict[str, str] = {
@@ -65,6 +67,7 @@ def _lab(hex_code: str) -> tuple[float, float, float]:
 _LABS = {name: _lab(hex_code) for name, hex_code in NAMED_COLOURS.items()}
 
 
+@functools.lru_cache(maxsize=4096)  # /build names the paint on every pick (~90 µs); it rarely changes
 def colour_name(hex_code: str) -> str:
     """The everyday name nearest to `hex_code` ('#RRGGBB'), e.g. '#2A9D8F' → 'teal'."""
     target = _lab(hex_code)

@@ -85,7 +85,7 @@ class BuildState(rx.State):
     words: rx.Field[list[str]] = rx.field([])
     blocked: rx.Field[dict[str, list[int | str]]] = rx.field({})
     total: str = ""
-    # The everyday name of the build's paint code ("teal"): predict.js words the picture's alt text from
+    # The everyday name of the build's paint code ("dark grey"): predict.js words the picture's alt text from
     # the build and the catalogue, and can't name a customer's own paint without it. Sent when the paint changes.
     paint_word: str = ""
     custom_colour: bool = False  # the customer's own paint is chosen (its hex is on the bill and the swatch)
