@@ -97,7 +97,8 @@ class TrackState(rx.State):
             if order is None:
                 self.found, self.message = False, RETIRED_LINK if opened.expired else BROKEN_LINK
                 return
-            self._show(s, order)
+            overdue = self._show(s, order)
+        tell_the_club(overdue)
         # No timer in the page: the feed tells this tab when the order moves (app.tracking.push).
         self._watching = order.number
         order_watchers().watch(order.number, self.router.session.client_token)
@@ -110,7 +111,8 @@ class TrackState(rx.State):
             order = s.exec(select(Order).where(Order.number == number)).first()
             if order is None:
                 return False
-            self._show(s, order)
+            overdue = self._show(s, order)
+        tell_the_club(overdue)
         return True
 
     @event
@@ -129,7 +131,7 @@ class TrackState(rx.State):
                 self.message = f"There is no demo order at the stage {stage!r}; run `motorjoy demo` to add them."
                 return
             with previewing(preview_values(s)):
-                self._show(s, order, notify=False)
+                self._show(s, order)  # a demo car in the studio's preview: the club hears nothing of it
         self.preview = stage
 
     @event
@@ -152,15 +154,14 @@ class TrackState(rx.State):
             return
         return rx.redirect(tracking_link(number))
 
-    def _show(self, s, order: Order, notify: bool = True) -> None:
+    def _show(self, s, order: Order) -> StageOverdue | None:
+        """Show the order's story; returns the news for the club when its current stage is overdue."""
         events = s.exec(select(StageEvent).where(StageEvent.order_id == order.id)).all()
         trip = journey()
         state = progress([(e.stage, e.reached_at) for e in events], order.nickname, order.number, trip=trip)
         today = datetime.now(UTC).date()
         # The same learnt window /build promised, from the stage the car is in now.
         state = with_learnt_window(state, current_model(trip, today), order.model_id, today)
-        if notify and state.status == "overdue":  # tell them before they have to ask (the club apologises once)
-            announce(s, StageOverdue(order_id=order.id or 0, stage=state.current, at=datetime.now(UTC)))
         self.found, self.message = True, ""
         self.narrative = render_inline(state.narrative)
         self.status, self.status_text = state.status, state.status_text
@@ -179,6 +180,9 @@ class TrackState(rx.State):
         spec = json.loads(order.spec or "{}")
         self.spec = spec_lines(live_pictures().catalogue, spec)
         self._show_car(live_pictures(), spec)
+        if state.status == "overdue":  # tell them before they have to ask (the club apologises once)
+            return StageOverdue(order_id=order.id or 0, stage=state.current, at=datetime.now(UTC))
+        return None
 
     def _show_car(self, pictures, spec: dict) -> None:
         self.paths, self.alt = spec_picture(pictures, spec)
@@ -189,6 +193,18 @@ class TrackState(rx.State):
         views = pictures.catalogue.model(build.model).views
         self.spin_frames = pictures.spin_json(build)
         self.view, self.view_label, self.view_count = views[0], pictures.catalogue.view(views[0]).label, len(views)
+
+
+def tell_the_club(overdue: StageOverdue | None) -> None:
+    """Announce an overdue stage in a session of its own, which takes SQLite's write lock first.
+
+    Not in the session that read the order: on SQLite a transaction that has read can't start writing
+    once another connection has committed since (it fails at once: "database is locked"), and the
+    tracker's own pictures are being counted meanwhile. Nor with the lock taken for every visit: only
+    the first visit after a stage runs late writes anything (the apology), the rest only read."""
+    if overdue is not None:
+        with db.session(reads_then_writes=True) as s:
+            announce(s, overdue)
 
 
 def shows_order(tracker: TrackState, number: str) -> bool:

@@ -1,16 +1,20 @@
 """Every /track handler, called directly: the private link, the look-up form, a redraw and the studio preview."""
 
 import asyncio
+from datetime import timedelta
 
 import reflex as rx
-from sqlmodel import select
+from sqlmodel import col, select
 
-from app import db
+from app import db, settings
 from app.club.outbox import OutboxMail
+from app.orders.models import Order, StageEvent
 from app.orders.numbers import tracking_link
+from app.tracking import state as track_state
 from app.tracking.lookup import LOOKUPS
 from app.tracking.state import NO_VESSEL, TrackState
 from tests.unit.handlers import state_for
+from tests.unit.meanwhile import another_writer, run_before
 
 PENA = "MJ4K7QX2"  # the demo's McGregor, at sea
 
@@ -56,23 +60,46 @@ def test_the_look_up_form_stops_a_client_that_keeps_guessing(demo_site):
     assert "try again in 10 minutes" in state.lookup_error
 
 
-def test_an_overdue_car_gets_its_apology_when_the_tracker_opens(demo_site):
-    # The demo's cars are on time; make McGregor's stage run long by moving its events back a year.
-    from datetime import timedelta
-
-    from app.orders.models import Order, StageEvent
-
+def run_late(number: str) -> None:
+    """The demo's cars are on time; make this one's stage run long by moving its events back a year."""
     with db.session() as s:
-        order = s.exec(select(Order).where(Order.number == PENA)).one()
+        order = s.exec(select(Order).where(Order.number == number)).one()
         for event in s.exec(select(StageEvent).where(StageEvent.order_id == order.id)):
             event.reached_at -= timedelta(days=365)
             s.add(event)
+
+
+def apologies() -> list[str]:
+    with db.session() as s:
+        return [m.kind for m in s.exec(select(OutboxMail).where(col(OutboxMail.dedupe_key).startswith("delay:")))]
+
+
+def test_an_overdue_car_gets_its_apology_when_the_tracker_opens(demo_site):
+    run_late(PENA)
     state = opened(tracking_link(PENA))
     assert state.status == "overdue"
     opened(tracking_link(PENA))  # a second visit: still one apology
-    with db.session() as s:
-        kinds = [m.kind for m in s.exec(select(OutboxMail).where(OutboxMail.dedupe_key.startswith("delay:")))]
-    assert kinds == ["delay_notice"]
+    assert apologies() == ["delay_notice"]
+
+
+def test_the_apology_is_queued_though_another_connection_writes_while_the_tracker_reads(demo_site, monkeypatch):
+    # SQLite refuses a write after a read once another connection has committed in between, and the
+    # tracker's own pictures are being counted while it opens.
+    run_late(PENA)
+    with another_writer(settings.db_url()) as meanwhile:
+        run_before(monkeypatch, track_state, "current_model", meanwhile)  # after the order's reads
+        state = opened(tracking_link(PENA))
+    assert state.status == "overdue" and apologies() == ["delay_notice"]
+
+
+def test_a_redraw_queues_the_apology_though_another_connection_writes_meanwhile(demo_site, monkeypatch):
+    state = opened(tracking_link(PENA))
+    assert state.status != "overdue"
+    run_late(PENA)
+    with another_writer(settings.db_url()) as meanwhile:
+        run_before(monkeypatch, track_state, "current_model", meanwhile)
+        assert state._redraw(PENA) is True
+    assert state.status == "overdue" and apologies() == ["delay_notice"]
 
 
 def test_news_from_the_feed_redraws_only_the_tracker_showing_that_car(demo_site):
