@@ -66,9 +66,14 @@ class Friend:
     home: bool = False
 
 
+def invite_of(session: Session, order: Order) -> Invite | None:
+    """The order's invite, if it has been made yet (only reads; `invite_for` makes it)."""
+    return session.exec(select(Invite).where(Invite.order_id == order.id)).first()
+
+
 def invite_for(session: Session, order: Order) -> Invite:
     """The order's invite, made on first use."""
-    invite = session.exec(select(Invite).where(Invite.order_id == order.id)).first()
+    invite = invite_of(session, order)
     if invite is not None:
         return invite
     invite = Invite(token=secrets.token_urlsafe(16), order_id=order.id or 0)

@@ -9,6 +9,7 @@ from app.club.referrals import (
     find_invite,
     friends_of,
     invite_for,
+    invite_of,
     invite_path,
     remember_build,
     warm_note,
@@ -68,8 +69,15 @@ class InviterState(rx.State):
             if order is None:
                 self.path, self.friends, self.driving = "", [], ""
                 return
-            self.path = invite_path(invite_for(s, order))
+            invite = invite_of(s, order)
             self.friends = friends_of(s, order)
+        if invite is None:
+            # The buyer's first visit makes the invite, in a session that takes SQLite's write lock first: a
+            # write after the reads above would fail at once had another connection committed meanwhile (the
+            # tracker's pictures are being counted). Later visits only read, so they don't queue for the lock.
+            with db.session(reads_then_writes=True) as s:
+                invite = invite_for(s, order)
+        self.path = invite_path(invite)
         self.driving = driving_line(self.friends)
 
     @event
