@@ -17,7 +17,7 @@ class ShareState(rx.State):
     @event
     def share_milestone(self):
         parts = self.router.url.path.strip("/").split("/")
-        with db.session() as s:
+        with db.session(reads_then_writes=True) as s:  # reads the order and its stage, then makes the link
             order = order_from_link(s, parts[1], parts[2]) if len(parts) == 3 and parts[0] == "track" else None
             if order is None:
                 return rx.toast.error("Only the car's own tracker can share it.")
