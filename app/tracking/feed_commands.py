@@ -57,7 +57,7 @@ def add_feed_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_check_delays(_args: argparse.Namespace) -> int:
-    with db.session() as s:
+    with db.session(reads_then_writes=True) as s:  # from cron while the app serves: reads every car, then writes
         overdue = announce_overdue(s, journey())
     # The club apologises once per car and stage, so announcing a car it already wrote to is harmless.
     print(f"{len(overdue)} overdue cars announced to the club" + (f": {', '.join(overdue)}." if overdue else "."))
