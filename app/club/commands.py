@@ -48,12 +48,14 @@ def queue_due(url: str | None, now: datetime, pictures: CarPictures | None = Non
     """Queue every mail that is due now: (birthday cards, stage news, delay notices) queued.
 
     Another sender queuing the same mail at the same moment makes our transaction fail (a taken
-    dedupe key, or SQLite's busy snapshot); everything here is idempotent, so we simply try again.
+    dedupe key); everything here is idempotent, so we simply try again. Each try reads what is due,
+    then writes: it takes SQLite's write lock first, as any commit in between (a visitor's save, the
+    pictures being counted) would make SQLite refuse the write at once, try after try.
     """
     attempt = 1
     while True:
         try:
-            with db.session(url) as s:
+            with db.session(url, reads_then_writes=True) as s:
                 birthdays = queue_birthday_cards(s, now, pictures)
                 news = queue_stage_news(s, now)
                 delays = queue_due_delay_notices(s, now)

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import select
 
 from app import db, events
+from app.club import commands
 from app.club.order_mail import queue_due_delay_notices
 from app.club.outbox import OutboxMail
 from app.content import live
@@ -44,8 +45,18 @@ def test_only_overdue_cars_get_one_notice(db_url, tmp_path, monkeypatch):
         assert [(m.kind, m.dedupe_key) for m in mails] == [("delay_notice", "delay:MJ2222AA:at_sea")]
 
 
-# SQLite refuses a write after a read once another connection has committed in between; check-delays
-# runs from cron while the app serves and writes.
+# SQLite refuses a write after a read once another connection has committed in between; the mailer
+# runs in every app process and check-delays from cron, while the app serves and writes.
+
+
+def test_the_mailer_queues_the_apology_though_another_connection_writes(db_url, tmp_path, monkeypatch, caplog):
+    monkeypatch.setenv("MOTORJOY_DATA_DIR", str(tmp_path))
+    one_late_one_on_time(db_url)
+    with another_writer(db_url) as meanwhile:
+        run_before(monkeypatch, commands, "queue_due_delay_notices", meanwhile)  # birthdays and news read by then
+        assert commands.queue_due(db_url, NOW) == (0, 0, 1)
+    assert notices(db_url) == [("delay_notice", "delay:MJ2222AA:at_sea")]
+    assert "trying again" not in caplog.text  # the first try did it
 
 
 def test_check_delays_announces_though_another_connection_writes_meanwhile(db_url, tmp_path, monkeypatch):
