@@ -266,7 +266,9 @@ def publish_due(url: str | None = None, at: datetime | None = None) -> list[str]
     """Publish every scheduled release whose time has come (the app runs this every half minute)."""
     at = at or content.now()
     outcomes = []
-    with db.session(url) as s:
+    # It reads the due releases, then claims each: the write lock first, or a commit by anyone in between
+    # (another app process running this too, a visitor's save) would make SQLite refuse the claim at once.
+    with db.session(url, reads_then_writes=True) as s:
         for release in content.due_releases(s, at):
             if outcome := content.publish_due_release(s, release, check, at):
                 outcomes.append(outcome)

@@ -13,6 +13,7 @@ from app.studio import content, desk
 from app.studio.content import EditConflict, StudioError
 from app.studio.models import AuditEntry, Release
 from app.studio.uploads import UploadRefused
+from tests.unit.meanwhile import another_writer, run_before
 
 ALICE, BOB = "Alice Marketing", "Bob Admin"
 
@@ -176,6 +177,19 @@ def test_a_scheduled_release_goes_live_together_once(db_session, db_url):
         notes = {v.key: v.note for v in s.exec(select(ContentVersion))}
     assert notes == {"announcement": "release Launch", "model:hatch": "release Launch"}
     assert live_value("model:hatch") == {"base_price": 21500}
+
+
+def test_a_due_release_goes_live_though_another_connection_writes_meanwhile(db_session, db_url, monkeypatch):
+    # SQLite refuses a write after a read once another connection has committed in between; every app
+    # process looks for due releases twice a minute, while the app serves and writes.
+    save(db_session, "announcement", text="Launch day!")
+    at = content.now() + timedelta(hours=1)
+    desk.schedule(db_session, ALICE, ["announcement"], "Launch", at)
+    db_session.commit()
+    with another_writer(db_url) as meanwhile:
+        run_before(monkeypatch, content, "publish_due_release", meanwhile)  # the due releases read by then
+        assert desk.publish_due(db_url, at) == ["Launch: 1 items went live at " + content._clock(at) + "."]
+    assert live_value("announcement") == {"text": "Launch day!"}
 
 
 def test_a_release_needs_a_future_time_a_name_and_drafts(db_session):
