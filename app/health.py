@@ -35,7 +35,9 @@ class HealthBeat(SQLModel, table=True):
 def database_writable(url: str | None = None) -> bool:
     """Whether a real write commits right now; a failure is logged with its reason."""
     try:
-        with db.session(url) as s:
+        # merge reads the beat, then writes it: with the write lock taken first, a commit by another
+        # connection in between makes this wait, not fail (a 503 would take a healthy server out).
+        with db.session(url, reads_then_writes=True) as s:
             s.merge(HealthBeat(server=socket.gethostname()[:255], beat_at=datetime.now(UTC)))
     except SQLAlchemyError as error:
         log.error("health: the database can't write (%s)", str(error).splitlines()[0])

@@ -1,11 +1,13 @@
 """/_health notices a database that answers but can't write (a full disk, a read-only file)."""
 
 import pytest
+from sqlmodel import Session
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from app import db
 from app.health import HealthBeat, health_routes
+from tests.unit.meanwhile import another_writer
 
 
 @pytest.fixture
@@ -35,3 +37,19 @@ def test_a_read_only_database_is_reported_with_a_503(url, monkeypatch, caplog):
     status, body = check()
     assert status == 503 and body["db_writable"] is False and body["status"] is False
     assert "health: the database can't write" in caplog.text
+
+
+def test_another_connection_writing_meanwhile_is_waited_for_not_reported(url, monkeypatch):
+    # SQLite refuses a write after a read once another connection has committed in between; a 503
+    # would take a healthy server out of the load balancer.
+    merge = Session.merge
+    with another_writer(url) as meanwhile:
+
+        def merge_then_meanwhile(self, instance, **options):
+            merged = merge(self, instance, **options)  # it has read the beat (none yet) by now
+            meanwhile()
+            return merged
+
+        monkeypatch.setattr(Session, "merge", merge_then_meanwhile)
+        status, body = check()
+    assert status == 200 and body["db_writable"] is True
