@@ -27,7 +27,7 @@ def cmd_demo(_args: argparse.Namespace) -> int:
     from app.staff.demo import seed_demo_staff
 
     db.migrate()
-    with db.session() as s:
+    with db.session(reads_then_writes=True) as s:
         created = seed_demo_staff(s)
         added = seed_demo_orders(s, load_catalogue())
         seed_demo_nudges(s)
@@ -51,7 +51,7 @@ def cmd_create_user(args: argparse.Namespace) -> int:
             print("The two passwords don't match; nothing was changed.", file=sys.stderr)
             return 2
     try:
-        with db.session() as s:
+        with db.session(reads_then_writes=True) as s:
             user = create_user(s, args.email, args.name, args.role, password, dealership_name=args.dealership)
             summary = f"Created {user.role} account for {user.email}"
     except AccountError as error:
@@ -91,7 +91,7 @@ def cmd_customer(args: argparse.Namespace) -> int:
 
     from app.customers import erase, export
 
-    with db.session() as s:
+    with db.session(reads_then_writes=True) as s:
         if args.action == "export":
             print(json.dumps(export(s, args.email), indent=2, ensure_ascii=False))
             return 0
@@ -146,7 +146,7 @@ def cmd_remove_demo_staff(_args: argparse.Namespace) -> int:
     """Switch off the demo sign-ins (their password is in the README); production refuses to run with them."""
     from app.staff.demo import remove_demo_staff
 
-    with db.session() as s:
+    with db.session(reads_then_writes=True) as s:
         removed = remove_demo_staff(s)
     print(f"Switched off {len(removed)} demo staff account(s){': ' + ', '.join(removed) if removed else ''}.")
     return 0

@@ -66,7 +66,7 @@ def run_check_delays(_args: argparse.Namespace) -> int:
 
 def run_add_source(args: argparse.Namespace) -> int:
     try:
-        with db.session() as s:
+        with db.session(reads_then_writes=True) as s:
             token = create_feed_source(s, args.name)
     except FeedError as error:
         print(f"{error} Nothing was changed.", file=sys.stderr)
@@ -80,7 +80,7 @@ def run_import(args: argparse.Namespace) -> int:
     """Import as the trusted operator: the same checks as the feed, without its per-request cap."""
     try:
         payload = read_events_file(args.file)
-        with db.session() as s:
+        with db.session(reads_then_writes=True) as s:
             result = ingest_as(s, IMPORT_SOURCE, payload)
     except FeedError as error:
         print(f"{args.file}: {error} Nothing was written.", file=sys.stderr)
@@ -122,7 +122,7 @@ def _csv_events(text: str) -> list[dict]:
 
 
 def run_simulate(_args: argparse.Namespace) -> int:
-    with db.session() as s:
+    with db.session(reads_then_writes=True) as s:
         moved = simulate_step(s, [order[0] for order in DEMO_ORDERS])
     print("\n".join(moved) if moved else "Nothing to move: every demo order is delivered (or not seeded yet).")
     return 0

@@ -13,6 +13,7 @@ from starlette.testclient import TestClient
 from app import cli, db
 from app.orders.demo import DEMO_ORDERS
 from app.orders.models import StageEvent
+from app.tracking import feed
 from app.tracking.feed import (
     FeedAuthError,
     FeedError,
@@ -23,6 +24,7 @@ from app.tracking.feed import (
     simulate_step,
 )
 from app.tracking.feed_route import MAX_BODY_BYTES, feed_routes
+from tests.unit.meanwhile import another_writer, run_before
 from tests.unit.tracking.tracking_data import NOW, add_order
 
 NUMBER = "MJ4K7QX2"
@@ -281,6 +283,17 @@ def test_cli_imports_json(cli_db, tmp_path, capsys):
     assert cli.main(["feed", "import", str(path)]) == 0
     assert "2 accepted, 0 duplicates, 0 flagged" in capsys.readouterr().out
     assert [row.source for row in rows_in(cli_db)] == ["import", "import"]
+
+
+def test_cli_import_waits_for_the_app_writing_meanwhile_instead_of_failing(cli_db, tmp_path, monkeypatch, capsys):
+    # An operator imports while the app serves: its workers commit between the import's reads and its write.
+    path = tmp_path / "events.json"
+    path.write_text(json.dumps({"events": [event(1)]}))
+    with another_writer(cli_db) as meanwhile:
+        run_before(monkeypatch, feed, "backwards_reason", meanwhile)  # the orders and timelines read by then
+        assert cli.main(["feed", "import", str(path)]) == 0
+    assert "1 accepted, 0 duplicates, 0 flagged" in capsys.readouterr().out
+    assert [row.event_id for row in rows_in(cli_db)] == ["e-1"]
 
 
 def test_cli_imports_csv(cli_db, tmp_path, capsys):
