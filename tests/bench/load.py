@@ -216,6 +216,18 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 300) -> 
     raise SystemExit(f"{url} did not come up in {timeout} s")
 
 
+def wait_until_warm(log: Path, workers: int, process: subprocess.Popen, timeout: float = 300) -> None:
+    """Until every worker has logged its car layers decoded (app.render.pictures)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"the server exited with {process.returncode}; see {log}")
+        if log.read_text(errors="replace").count("car layers decoded") >= workers:
+            return
+        time.sleep(0.5)
+    raise SystemExit(f"the server's layers weren't decoded within {timeout} s; see {log}")
+
+
 @dataclass
 class Server:
     url: str
@@ -265,6 +277,10 @@ def serving(
         try:
             url = f"http://127.0.0.1:{port}"
             wait_until_up(f"{url}/ping", server)
+            if setup != "floor":
+                # Each worker's drawing process decodes the layers once it is up: ~20 s of a core each,
+                # which starves the workers on this 2-core machine. Measure the steady state after it.
+                wait_until_warm(data_dir / f"serve-{setup}.log", int(env.get("MOTORJOY_WORKERS", "1")), server)
             yield Server(url, server, env.get("REFLEX_DB_URL"))
         finally:
             os.killpg(server.pid, signal.SIGTERM)
