@@ -174,9 +174,13 @@ def serve(_args: argparse.Namespace) -> int:
 STOP_GRACE_SECONDS = 15
 
 
-def _leave_with_parent() -> None:
-    # In the server's process before it starts (Linux): SIGTERM when this process dies first, say
-    # killed outright, so a server in a session of its own is never left behind.
+def _before_the_server_starts() -> None:
+    """In the server's process, before it starts."""
+    # A shell starts background jobs with Ctrl+C ignored, and the server would inherit that: it would
+    # then ignore the Ctrl+C passed on to it, and go only when killed outright after its grace.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    # SIGTERM when this process dies first (Linux), say killed outright, so a server in a session of
+    # its own is never left behind.
     with contextlib.suppress(Exception):
         import ctypes
 
@@ -196,7 +200,7 @@ def run_server(cmd: list[str], env: dict[str, str], grace: float) -> int:
     WorkerSignal.set), and Reflex gives Granian no kill timeout: without this, the server and port
     3000 sometimes outlived Ctrl+C. The server runs in a session of its own so that this process
     alone decides when it goes."""
-    server = subprocess.Popen(cmd, env=env, start_new_session=True, preexec_fn=_leave_with_parent)
+    server = subprocess.Popen(cmd, env=env, start_new_session=True, preexec_fn=_before_the_server_starts)
 
     def stop(signum: int, _frame: object) -> None:
         raise _Stop(signum)

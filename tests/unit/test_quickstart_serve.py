@@ -20,14 +20,24 @@ time.sleep(120)
 """
 
 
-def _serve(tmp_path: Path, kind: str, grace: float) -> tuple[subprocess.Popen, int]:
+def _as_a_background_job() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # what a shell does to a job started with `&`
+
+
+def _serve(tmp_path: Path, kind: str, grace: float, background: bool = False) -> tuple[subprocess.Popen, int]:
     pid_file = tmp_path / "server.pid"
     runner = (
         "import os, sys, quickstart;"
         f"sys.exit(quickstart.run_server([sys.executable, '-c', {SERVER!r}, {str(pid_file)!r}, {kind!r}],"
         f" dict(os.environ), {grace}))"
     )
-    quickstart = subprocess.Popen([sys.executable, "-c", runner], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    quickstart = subprocess.Popen(
+        [sys.executable, "-c", runner],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        preexec_fn=_as_a_background_job if background else None,
+    )
     deadline = time.monotonic() + 30
     while not (pid_file.exists() and pid_file.read_text()):
         assert time.monotonic() < deadline, "the stand-in server never started"
@@ -43,8 +53,9 @@ def _gone(pid: int) -> bool:
     return False
 
 
-def test_ctrl_c_stops_a_server_that_stops(tmp_path):
-    quickstart, server = _serve(tmp_path, "willing", grace=30)
+@pytest.mark.parametrize("background", [False, True], ids=["in a terminal", "in a background job"])
+def test_ctrl_c_stops_a_server_that_stops(tmp_path, background):
+    quickstart, server = _serve(tmp_path, "willing", grace=30, background=background)
     quickstart.send_signal(signal.SIGINT)
     out, _ = quickstart.communicate(timeout=20)  # well inside the grace: the server went when asked
     assert _gone(server) and "outright" not in out
