@@ -39,7 +39,7 @@ import tempfile
 import time
 import urllib.request
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -205,27 +205,27 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 300) -> None:
+def wait_until(ready: Callable[[], bool], what: str, process: subprocess.Popen, timeout: float = 300) -> None:
+    """Until `ready()`; SystemExit if the server exits first or `what` takes longer than `timeout` seconds."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise SystemExit(f"the server exited with {process.returncode}; see its log")
-        with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=2):
+        if ready():
             return
         time.sleep(0.5)
-    raise SystemExit(f"{url} did not come up in {timeout} s")
+    raise SystemExit(f"{what} within {timeout} s")
 
 
-def wait_until_warm(log: Path, workers: int, process: subprocess.Popen, timeout: float = 300) -> None:
-    """Until every worker has logged its car layers decoded (app.render.pictures)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"the server exited with {process.returncode}; see {log}")
-        if log.read_text(errors="replace").count("car layers decoded") >= workers:
-            return
-        time.sleep(0.5)
-    raise SystemExit(f"the server's layers weren't decoded within {timeout} s; see {log}")
+def answers(url: str) -> bool:
+    with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=2):
+        return True
+    return False
+
+
+def layers_decoded(log: Path, workers: int) -> bool:
+    """Whether every worker has logged its car layers decoded (app.render.pictures)."""
+    return log.read_text(errors="replace").count("car layers decoded") >= workers
 
 
 @dataclass
@@ -276,11 +276,12 @@ def serving(
         )
         try:
             url = f"http://127.0.0.1:{port}"
-            wait_until_up(f"{url}/ping", server)
+            wait_until(lambda: answers(f"{url}/ping"), f"{url} did not come up", server)
             if setup != "floor":
                 # Each worker's drawing process decodes the layers once it is up: ~20 s of a core each,
                 # which starves the workers on this 2-core machine. Measure the steady state after it.
-                wait_until_warm(data_dir / f"serve-{setup}.log", int(env.get("MOTORJOY_WORKERS", "1")), server)
+                log_path, workers = data_dir / f"serve-{setup}.log", int(env.get("MOTORJOY_WORKERS", "1"))
+                wait_until(lambda: layers_decoded(log_path, workers), "the layers weren't decoded", server)
             yield Server(url, server, env.get("REFLEX_DB_URL"))
         finally:
             os.killpg(server.pid, signal.SIGTERM)
