@@ -57,7 +57,8 @@ def the_range_has_moved_on(page: Page, app_url: str) -> None:
 
 def birthday_card_picture(number: str) -> tuple[bytes | None, bytes | None]:
     """The card the order's first birthday would bring (queued, looked at, never committed), and the car as ordered."""
-    with db.session() as s:
+    # Reads, then queues: on SQLite that needs the write lock first, as the running app writes meanwhile.
+    with db.session(reads_then_writes=True) as s:
         order = s.exec(select(Order).where(Order.number == number)).one()
         delivered = local_date(stage_dates(s, order)["delivered"].reached_at, order.time_zone)
         birthday = datetime.combine(anniversary(delivered, delivered.year + 1), time(12), UTC)

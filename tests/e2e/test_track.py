@@ -66,7 +66,7 @@ def test_a_feed_event_moves_the_open_tracker_without_a_reload(page: Page, app_ur
     from app import db
     from app.tracking.feed import create_feed_source
 
-    with db.session() as s:
+    with db.session(reads_then_writes=True) as s:  # looks the name up, then adds it, beside the running app
         token = create_feed_source(s, "e2e shipping line")
     page.goto(app_url + tracking_link("MJ8CJP2W"))  # Rocket, awaiting transport
     expect(page.locator("#current-stage")).to_have_text("Awaiting transport")
