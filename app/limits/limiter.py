@@ -61,14 +61,31 @@ class RateLimit(SQLModel, table=True):
     window_started_at: datetime = Field(default_factory=_utcnow)
 
 
+@dataclass(frozen=True)
+class Grant:
+    """Hits taken at once, and how long the window they were counted in still runs."""
+
+    hits: int
+    lasts: timedelta
+
+
 def take(session: Session, rule: Rule, key: str, now: datetime | None = None) -> None:
     """Count one hit for `key`; raises Limited (counting nothing) once it has used its hits this window."""
-    _count(session, rule, key, _now(now), over_limit_ok=False)
+    _count(session, rule, key, _now(now), 1, over_limit_ok=False)
+
+
+def take_up_to(session: Session, rule: Rule, key: str, wanted: int, now: datetime | None = None) -> Grant:
+    """Count up to `wanted` hits for `key` at once, as many as its window has left; raises Limited
+    (counting nothing) when none are left. For a worker that hands the hits out itself, one database
+    write per `wanted` hits; the hits it doesn't use before `lasts` ends are simply lost."""
+    if wanted < 1:
+        raise ValueError("take at least one hit")
+    return _count(session, rule, key, _now(now), wanted, over_limit_ok=False)
 
 
 def count(session: Session, rule: Rule, key: str, now: datetime | None = None) -> None:
     """Count one hit even past the limit (a failure that already happened, such as a wrong password)."""
-    _count(session, rule, key, _now(now), over_limit_ok=True)
+    _count(session, rule, key, _now(now), 1, over_limit_ok=True)
 
 
 def wait_for(session: Session, rule: Rule, key: str, now: datetime | None = None) -> timedelta:
@@ -86,7 +103,7 @@ def forget(session: Session, rule: Rule, *keys: str) -> None:
     session.exec(delete(RateLimit).where(col(RateLimit.rule) == rule.name, col(RateLimit.key).in_(stored)))
 
 
-def _count(session: Session, rule: Rule, key: str, now: datetime, *, over_limit_ok: bool) -> None:
+def _count(session: Session, rule: Rule, key: str, now: datetime, wanted: int, *, over_limit_ok: bool) -> Grant:
     key = _stored(key)
     # Write before reading. An SQLite transaction that has read can't start writing once another
     # connection has committed since; SQLite then fails at once ("database is locked") instead of
@@ -94,22 +111,27 @@ def _count(session: Session, rule: Rule, key: str, now: datetime, *, over_limit_
     # UPDATE changes nothing but takes the write lock (SQLite) or the row's lock (PostgreSQL) first.
     session.exec(_update().where(*_this_key(rule, key)).values(hits=col(RateLimit.hits)))
     row = _row(session, rule, key)
+    first = wanted if over_limit_ok else min(wanted, rule.hits)
     if row is None:
-        session.add(RateLimit(rule=rule.name, key=key, hits=1, window_started_at=now))
+        session.add(RateLimit(rule=rule.name, key=key, hits=first, window_started_at=now))
         session.flush()
-        return
+        return Grant(first, rule.per)
     started = _as_utc(row.window_started_at)
     this_key = _this_key(rule, key)
     if now - started >= rule.per:
-        session.exec(_update().where(*this_key).values(hits=1, window_started_at=now))
+        session.exec(_update().where(*this_key).values(hits=first, window_started_at=now))
         session.expire(row)
-        return
-    # Count only while under the limit, in one statement, so two workers can't both take the last hit.
-    under_limit = () if over_limit_ok else (col(RateLimit.hits) < rule.hits,)
-    counted = session.exec(_update().where(*this_key, *under_limit).values(hits=col(RateLimit.hits) + 1))
+        return Grant(first, rule.per)
+    granted = wanted if over_limit_ok else min(wanted, rule.hits - row.hits)
+    if granted < 1:
+        raise Limited(started + rule.per - now)
+    # Count only while the hits are left, in one statement, so two workers can't both take the last one.
+    left = () if over_limit_ok else (col(RateLimit.hits) <= rule.hits - granted,)
+    counted = session.exec(_update().where(*this_key, *left).values(hits=col(RateLimit.hits) + granted))
     session.expire(row)
     if counted.rowcount != 1:
         raise Limited(started + rule.per - now)
+    return Grant(granted, started + rule.per - now)
 
 
 def _this_key(rule: Rule, key: str) -> tuple:

@@ -122,3 +122,42 @@ def test_a_count_waits_for_another_writer_instead_of_failing(db_url, monkeypatch
     assert failures == []
     with db.session(db_url) as s:
         assert sorted(row.key for row in s.exec(select(RateLimit))) == ["client:a", "client:b"]
+
+
+def test_take_up_to_takes_what_the_window_has_left_and_says_how_long_it_runs(s):
+    grant = limits.take_up_to(s, RULE, "client:a", 2, T0)
+    assert (grant.hits, grant.lasts) == (2, timedelta(minutes=10))
+    grant = limits.take_up_to(s, RULE, "client:a", 2, T0 + timedelta(minutes=4))
+    assert (grant.hits, grant.lasts) == (1, timedelta(minutes=6))  # only one of the three was left
+    with pytest.raises(Limited) as refused:
+        limits.take_up_to(s, RULE, "client:a", 2, T0 + timedelta(minutes=5))
+    assert refused.value.wait == timedelta(minutes=5)
+    with pytest.raises(Limited):  # and a single hit is refused the same, the lease having counted
+        limits.take(s, RULE, "client:a", T0 + timedelta(minutes=5))
+    assert s.exec(select(RateLimit.hits)).one() == 3  # refusals counted nothing
+    assert limits.take_up_to(s, RULE, "client:a", 5, T0 + timedelta(minutes=10)).hits == 3  # a new window
+    with pytest.raises(ValueError, match="at least one"):
+        limits.take_up_to(s, RULE, "client:b", 0, T0)
+
+
+def test_take_up_to_never_takes_past_the_limit_after_single_hits(s):
+    limits.take(s, RULE, "client:a", T0)
+    assert limits.take_up_to(s, RULE, "client:a", 10, T0).hits == 2
+    limits.count(s, RULE, "client:a", T0)  # a failure counted past the limit
+    with pytest.raises(Limited):
+        limits.take_up_to(s, RULE, "client:a", 1, T0)
+    assert s.exec(select(RateLimit.hits)).one() == 4
+
+
+def test_two_workers_cannot_both_take_the_last_hits_at_once(db_url):
+    if db_url.startswith("sqlite"):
+        pytest.skip("SQLite lets one writer at a time hold the database; the race is PostgreSQL's")
+    with db.session(db_url) as first:
+        limits.take(first, RULE, "client:a", T0)
+    with db.session(db_url) as one, db.session(db_url) as two:
+        one.exec(select(RateLimit)).one()  # both have read the row with one hit, two left
+        two.exec(select(RateLimit)).one()
+        assert limits.take_up_to(one, RULE, "client:a", 2, T0).hits == 2
+        one.commit()
+        with pytest.raises(Limited):
+            limits.take_up_to(two, RULE, "client:a", 2, T0)
