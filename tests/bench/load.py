@@ -204,7 +204,7 @@ async def load(base: str, visitors: int, seconds: float, ramp: float, picks: int
 @contextlib.contextmanager
 def no_pauses_of_our_own() -> Iterator[None]:
     """No garbage collection in this process while visitors are timed. A full collection of the 200
-    simulated visitors' sockets paused this process for 90-160 ms, twice a run, and every event in
+    simulated visitors' sockets paused this process for 84-160 ms, twice a run, and every event in
     flight then looked that much slower, the app's and the echo floor's alike. The run's garbage is
     collected after it."""
     gc.collect()
