@@ -20,14 +20,11 @@ from app.configurator.panel import (
     ChangeRow,
     OptionGroup,
     PriceRow,
-    bill_lines,
     card_states,
     change_rows,
-    option_details,
-    option_groups,
+    model_panel,
     price_rows,
 )
-from app.configurator.prediction import catalogue_json
 from app.content.live import preview_values, previewing
 from app.render import CarPictures
 from app.render.live import live_pictures
@@ -137,8 +134,8 @@ class BuildState(rx.State):
             self._shown_catalogue = ("", "")
         if self._shown_catalogue != (catalogue.asset_version, build.model):
             self._shown_catalogue = (catalogue.asset_version, build.model)
-            self._set(groups=option_groups(catalogue, build.model), details=option_details(catalogue, build.model))
-            self._set(bill=bill_lines(catalogue, build.model), catalogue_data=catalogue_json(catalogue))
+            panel = model_panel(catalogue, build.model)
+            self._set(groups=panel.groups, details=panel.details, bill=panel.bill, catalogue_data=panel.catalogue_data)
         cards = card_states(catalogue, build)
         self._set(words=cards.words, blocked=cards.blocked, total=price_rows(catalogue, build)[1])
         self._set(paint_word=colour_name(build.hex))

@@ -40,6 +40,20 @@ def test_a_bare_build_page_shows_the_first_model_with_its_price_and_picture(demo
     assert state.picture_paths[0].startswith("/car/") and state.picture_alt and state.view_count == 8
 
 
+def test_visitors_of_one_catalogue_share_the_panel_sent_once(demo_site):
+    first, second = loaded(), loaded("/build?model=hatch&colour=chili-red")
+    for name in ("groups", "details", "bill"):  # one copy in memory, however many visitors hold it
+        assert unproxied(getattr(first, name)) is unproxied(getattr(second, name))
+    other_model = loaded("/build?model=convertible")
+    assert unproxied(other_model.groups) is not unproxied(first.groups)
+    assert [c.id for g in other_model.groups for c in g.options] != [c.id for g in first.groups for c in g.options]
+
+
+def unproxied(value: object) -> object:
+    """The value a state holds, without the proxy Reflex wraps a mutable one in when it is read."""
+    return getattr(value, "__wrapped__", value)
+
+
 def test_the_query_is_corrected_and_says_what_changed(demo_site):
     state = loaded("/build?model=convertible&roof=roof-union&colour=chili-red")
     assert state.model_id == "convertible" and state.choice_ids["roof"] != "roof-union"
