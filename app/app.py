@@ -24,7 +24,7 @@ from app.http import front_end_page
 from app.invites.page import bring_a_friend, invite_note
 from app.invites.state import InviterState, InviteState
 from app.logs import configure_logging
-from app.memory import settle
+from app.memory import collect_old_generation, settle
 from app.middleware import SiteMiddleware
 from app.nudges.events import nudge_routes
 from app.questions.page import ask_card
@@ -120,6 +120,7 @@ if settings.redis_url() is None and "REFLEX_STATE_MANAGER_MODE" not in os.enviro
     app._state_manager = visitor_states
 app.register_lifespan_task(warm_up)
 app.register_lifespan_task(settle)  # after everything the app builds at start-up
+app.register_lifespan_task(collect_old_generation)
 app.register_lifespan_task(run_mail_schedule)
 app.register_lifespan_task(run_release_schedule)
 app.register_lifespan_task(run_retention_schedule)

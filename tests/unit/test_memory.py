@@ -1,9 +1,12 @@
-"""A started worker leaves its start-up objects out of later garbage collections."""
+"""A started worker leaves its start-up objects out of later garbage collections, and makes full ones on a clock."""
 
+import asyncio
 import gc
 import weakref
 
-from app.memory import settle
+import pytest
+
+from app.memory import NEVER, collect_if_none_since, collect_old_generation, full_collections, settle
 
 
 class Node:
@@ -28,3 +31,56 @@ def test_settle_collects_start_up_garbage_then_freezes_what_remains():
         assert any(o is later for o in gc.get_objects())  # what comes after is collected as usual
     finally:
         gc.unfreeze()
+        gc.set_threshold(*DEFAULT_THRESHOLD)
+
+
+DEFAULT_THRESHOLD = gc.get_threshold()
+
+
+def old_cycle() -> weakref.ref:
+    """A reference cycle that has outlived both young generations, then become garbage."""
+    cycle = Node()
+    cycle.partner = cycle
+    gc.collect(1)  # survived the young collections: now in the old generation
+    return weakref.ref(cycle)
+
+
+def test_after_settling_only_the_clock_starts_a_full_collection():
+    try:
+        settle()
+        assert gc.get_threshold()[:2] == DEFAULT_THRESHOLD[:2]  # young collections as before
+        assert gc.get_threshold()[2] == NEVER
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*DEFAULT_THRESHOLD)
+
+
+@pytest.fixture
+def no_automatic_collections():
+    """Only the collections a test makes itself, so none can stand in for the one it checks."""
+    gc.disable()
+    yield
+    gc.enable()
+
+
+def test_a_full_collection_frees_old_cycles_unless_one_was_made_since(no_automatic_collections):
+    gone = old_cycle()
+    gc.collect(1)
+    assert gone() is not None  # young collections don't walk the old generation
+    seen = full_collections()
+    assert collect_if_none_since(seen) == seen + 1 and gone() is None
+    gone = old_cycle()
+    assert collect_if_none_since(seen) == seen + 1  # one was made since `seen`: none now
+    assert gone() is not None
+    gc.collect()
+
+
+def test_the_clock_collects_the_old_generation(no_automatic_collections):
+    async def a_few_ticks() -> None:
+        clock = asyncio.create_task(collect_old_generation(every_s=0.01))
+        await asyncio.sleep(0.2)
+        clock.cancel()
+
+    gone, before = old_cycle(), full_collections()
+    asyncio.run(a_few_ticks())
+    assert gone() is None and full_collections() > before
