@@ -8,6 +8,8 @@ import pytest
 
 from app.memory import NEVER, collect_if_none_since, collect_old_generation, full_collections, settle
 
+DEFAULT_THRESHOLD = gc.get_threshold()
+
 
 class Node:
     """A container that can be part of a reference cycle."""
@@ -16,25 +18,30 @@ class Node:
         self.partner: object = None
 
 
-def test_settle_collects_start_up_garbage_then_freezes_what_remains():
+@pytest.fixture
+def settled():
+    """A test process settled as a started worker is, and put back as it was afterwards."""
+    settle()
+    yield
+    gc.unfreeze()
+    gc.set_threshold(*DEFAULT_THRESHOLD)
+
+
+@pytest.fixture
+def start_up_objects() -> tuple[weakref.ref, Node]:
+    """Start-up's garbage (a cycle, seen through a weak reference) and an object it keeps."""
     cycle = Node()
     cycle.partner = cycle  # garbage only a collection frees
-    gone = weakref.ref(cycle)
-    del cycle
-    kept = Node()
-    try:
-        settle()
-        assert gone() is None  # collected before the freeze, not kept for ever
-        assert gc.get_freeze_count() > 0
-        assert not any(o is kept for o in gc.get_objects())  # out of every generation a collection walks
-        later = Node()
-        assert any(o is later for o in gc.get_objects())  # what comes after is collected as usual
-    finally:
-        gc.unfreeze()
-        gc.set_threshold(*DEFAULT_THRESHOLD)
+    return weakref.ref(cycle), Node()
 
 
-DEFAULT_THRESHOLD = gc.get_threshold()
+def test_settle_collects_start_up_garbage_then_freezes_what_remains(start_up_objects, settled):
+    gone, kept = start_up_objects
+    assert gone() is None  # collected before the freeze, not kept for ever
+    assert gc.get_freeze_count() > 0
+    assert not any(o is kept for o in gc.get_objects())  # out of every generation a collection walks
+    later = Node()
+    assert any(o is later for o in gc.get_objects())  # what comes after is collected as usual
 
 
 def old_cycle() -> weakref.ref:
@@ -45,14 +52,9 @@ def old_cycle() -> weakref.ref:
     return weakref.ref(cycle)
 
 
-def test_after_settling_only_the_clock_starts_a_full_collection():
-    try:
-        settle()
-        assert gc.get_threshold()[:2] == DEFAULT_THRESHOLD[:2]  # young collections as before
-        assert gc.get_threshold()[2] == NEVER
-    finally:
-        gc.unfreeze()
-        gc.set_threshold(*DEFAULT_THRESHOLD)
+def test_after_settling_only_the_clock_starts_a_full_collection(settled):
+    assert gc.get_threshold()[:2] == DEFAULT_THRESHOLD[:2]  # young collections as before
+    assert gc.get_threshold()[2] == NEVER
 
 
 @pytest.fixture
