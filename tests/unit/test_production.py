@@ -140,3 +140,20 @@ def test_the_data_directory_is_private_to_the_apps_user(tmp_path, monkeypatch):
     assert settings.data_dir().stat().st_mode & 0o777 == 0o700
     monkeypatch.setenv("MOTORJOY_DATA_DIR", str(tmp_path / "fresh"))
     assert settings.data_dir().stat().st_mode & 0o777 == 0o700
+
+
+@pytest.mark.parametrize(("setting", "held"), [(None, "True 5000"), ("false", "False 5000")])
+def test_several_workers_keep_a_visitors_state_between_events_unless_told_not_to(env, monkeypatch, setting, held):
+    monkeypatch.setenv("REFLEX_REDIS_URL", "redis://127.0.0.1:6379")
+    if setting is None:
+        monkeypatch.delenv("REFLEX_OPLOCK_ENABLED", raising=False)
+    else:
+        monkeypatch.setenv("REFLEX_OPLOCK_ENABLED", setting)
+    script = (
+        "import rxconfig; from reflex.istate.manager.redis import StateManagerRedis;"
+        "m = StateManagerRedis(redis=None); print(m._oplock_enabled, m.oplock_hold_time_ms)"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=os.environ, capture_output=True, text=True, timeout=300
+    )
+    assert shown.stdout.strip() == held, shown.stderr[-2000:]
