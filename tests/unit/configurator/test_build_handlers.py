@@ -4,7 +4,7 @@ import asyncio
 import json
 
 import pytest
-from reflex.state import StateUpdate
+from reflex.state import BaseState, StateUpdate
 from reflex_base.event import Event
 from reflex_base.utils import format
 
@@ -47,6 +47,27 @@ def test_visitors_of_one_catalogue_share_the_panel_sent_once(demo_site):
     other_model = loaded("/build?model=convertible")
     assert unproxied(other_model.groups) is not unproxied(first.groups)
     assert [c.id for g in other_model.groups for c in g.options] != [c.id for g in first.groups for c in g.options]
+
+
+def test_a_state_kept_in_redis_leaves_the_shared_panel_out_and_gets_it_back(demo_site):
+    state = loaded("/build?model=convertible&colour=racing-green")
+    stored = state._serialize()  # what the Redis manager writes
+    back = BaseState._deserialize(data=stored)
+    assert isinstance(back, BuildState) and len(stored) < 2_000
+    assert (back.model_id, back.choice_ids, back.total) == (state.model_id, state.choice_ids, state.total)
+    for name in ("groups", "details", "bill", "catalogue_data"):  # the shared objects, not copies
+        assert unproxied(getattr(back, name)) is unproxied(getattr(state, name))
+
+
+def test_a_state_kept_from_another_catalogue_gets_the_new_panel_with_its_next_pick(demo_site):
+    state = loaded("/build?model=hatch")
+    state._shown_catalogue = ("an-older-catalogue", "hatch")  # published anew while the visitor was away
+    back = BaseState._deserialize(data=state._serialize())
+    assert back._shown_catalogue == ("", "") and back.groups == [] and back.catalogue_data == ""
+    back.parent_state, back.router = state.parent_state, state.router
+    BuildState.pick.fn(back, "stripes-single-red")
+    assert back.groups == state.groups and back.catalogue_data == state.catalogue_data
+    assert "groups" in back.dirty_vars  # sent to the page with the pick's answer
 
 
 def unproxied(value: object) -> object:
