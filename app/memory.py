@@ -14,18 +14,29 @@ What comes after is walked too often. Python starts a full collection whenever a
 objects again have outlived two young collections. At 200 visitors the old generation still held
 95,000-140,000 objects (the visitors' states, their sockets' tasks), and a full collection of them
 stood the event loop still for 120-146 ms; arrivals set one off every 20-30 s, each a burst of late
-answers. So a started worker makes full collections on a clock instead, at most one a minute (one
-made meanwhile, such as the visitor sweep's after many leave, counts). Cycles that outlive the young
-generations wait that long to be freed; the young collections are unchanged.
+answers. So a started worker makes full collections itself instead (one made meanwhile, such as the
+visitor sweep's after many leave, counts); the young collections are unchanged.
+
+Once a minute was still too often. With two workers at 400 visitors, each full collection held a
+worker's event loop 140-210 ms, and one landed in most 40-second load runs: each run's slowest
+answers. What a collection walks is mostly alive (the visitors' states and sockets, 65-75 thousand
+objects a worker after it), and the garbage it finds grows about 45 thousand objects a minute, so a
+collection every minute walked the same live objects again and again to free little. A worker now
+makes one when its old generation has grown by `GROWTH_OBJECTS` since the last (tens of MB), or
+after `OLD_GENERATION_EVERY_S` at the latest: a few times rarer under load, each pause as long as
+before. Cycles that outlive the young generations wait that long to be freed.
 """
 
 import asyncio
 import gc
 import logging
+import time
 
 log = logging.getLogger(__name__)
 
-OLD_GENERATION_EVERY_S = 60.0
+OLD_GENERATION_EVERY_S = 300.0  # the longest between two full collections
+GROWTH_OBJECTS = 200_000  # or sooner: once the old generation has grown by this many objects
+CHECK_EVERY_S = 10.0
 # gc's third threshold counts middle collections between full ones: at one a second, 30 years of them.
 NEVER = 1_000_000_000
 
@@ -43,16 +54,24 @@ def full_collections() -> int:
     return gc.get_stats()[2]["collections"]
 
 
-def collect_if_none_since(seen: int) -> int:
-    """A full collection unless one has been made since `seen` full collections; the count after."""
-    if full_collections() == seen:
-        gc.collect()
-    return full_collections()
+def old_generation() -> int:
+    """How many objects a full collection would walk now (start-up's, frozen, are left out)."""
+    return len(gc.get_objects(generation=2))
 
 
-async def collect_old_generation(every_s: float = OLD_GENERATION_EVERY_S) -> None:
-    """Every `every_s`, a full collection if none was made meanwhile (see the module's docstring)."""
-    seen = full_collections()
+def full_collection_due(seconds_since: float, grown_by: int, every_s: float, growth: int) -> bool:
+    return seconds_since >= every_s or grown_by >= growth
+
+
+async def collect_old_generation(
+    every_s: float = OLD_GENERATION_EVERY_S, growth: int = GROWTH_OBJECTS, check_s: float = CHECK_EVERY_S
+) -> None:
+    """Every `check_s`, a full collection if one is due (see the module's docstring)."""
+    seen, since, after = full_collections(), time.monotonic(), old_generation()
     while True:
-        await asyncio.sleep(every_s)
-        seen = collect_if_none_since(seen)
+        await asyncio.sleep(check_s)
+        if full_collections() == seen:  # else one was made meanwhile: count from it
+            if not full_collection_due(time.monotonic() - since, old_generation() - after, every_s, growth):
+                continue
+            gc.collect()
+        seen, since, after = full_collections(), time.monotonic(), old_generation()

@@ -6,7 +6,7 @@ import weakref
 
 import pytest
 
-from app.memory import NEVER, collect_if_none_since, collect_old_generation, full_collections, settle
+from app.memory import NEVER, collect_old_generation, full_collections, settle
 
 DEFAULT_THRESHOLD = gc.get_threshold()
 
@@ -65,24 +65,55 @@ def no_automatic_collections():
     gc.enable()
 
 
-def test_a_full_collection_frees_old_cycles_unless_one_was_made_since(no_automatic_collections):
-    gone = old_cycle()
-    gc.collect(1)
-    assert gone() is not None  # young collections don't walk the old generation
-    seen = full_collections()
-    assert collect_if_none_since(seen) == seen + 1 and gone() is None
-    gone = old_cycle()
-    assert collect_if_none_since(seen) == seen + 1  # one was made since `seen`: none now
-    assert gone() is not None
+def ticks(seconds: float = 0.2, **clock: float) -> None:
+    """Run the clock, checking every 10 ms, for `seconds`."""
+
+    async def run() -> None:
+        task = asyncio.create_task(collect_old_generation(check_s=0.01, **clock))
+        await asyncio.sleep(seconds)
+        task.cancel()
+
+    asyncio.run(run())
+
+
+def test_the_clock_collects_the_old_generation_when_its_time_is_up(no_automatic_collections):
+    gone, before = old_cycle(), full_collections()
+    ticks(every_s=0.05, growth=NEVER)
+    assert gone() is None and full_collections() > before
+
+
+def test_the_clock_collects_sooner_once_the_old_generation_has_grown(no_automatic_collections):
+    async def grow_then_wait() -> weakref.ref:
+        task = asyncio.create_task(collect_old_generation(every_s=NEVER, growth=1_000, check_s=0.01))
+        await asyncio.sleep(0.05)
+        kept = [Node() for _ in range(2_000)]  # the old generation grows...
+        gone = old_cycle()  # ...and holds garbage
+        await asyncio.sleep(0.2)
+        task.cancel()
+        assert kept
+        return gone
+
+    before = full_collections()
+    gone = asyncio.run(grow_then_wait())
+    assert gone() is None and full_collections() > before
+
+
+def test_the_clock_leaves_the_old_generation_until_a_collection_is_due(no_automatic_collections):
+    gone, before = old_cycle(), full_collections()
+    ticks(every_s=NEVER, growth=NEVER)
+    assert gone() is not None and full_collections() == before
     gc.collect()
 
 
-def test_the_clock_collects_the_old_generation(no_automatic_collections):
-    async def a_few_ticks() -> None:
-        clock = asyncio.create_task(collect_old_generation(every_s=0.01))
-        await asyncio.sleep(0.2)
-        clock.cancel()
+def test_a_full_collection_made_meanwhile_starts_the_count_again(no_automatic_collections):
+    async def collected_meanwhile() -> int:
+        task = asyncio.create_task(collect_old_generation(every_s=0.15, growth=NEVER, check_s=0.01))
+        await asyncio.sleep(0.1)
+        gc.collect()  # the visitor sweep's, say
+        made = full_collections()
+        await asyncio.sleep(0.1)  # past the clock's first deadline, not past one counted from the sweep's
+        task.cancel()
+        return made
 
-    gone, before = old_cycle(), full_collections()
-    asyncio.run(a_few_ticks())
-    assert gone() is None and full_collections() > before
+    made = asyncio.run(collected_meanwhile())
+    assert full_collections() == made
