@@ -13,8 +13,9 @@ os.environ.setdefault("REFLEX_CHECK_LATEST_VERSION", "false")
 # Several workers (Redis): a worker keeps a visitor's state between their events, for Reflex's default hold
 # of half the lock's expiry (5 s), instead of locking, reading and writing it in Redis for every event.
 # Another worker wanting it (the visitor moved, a feed's news for an open tracker) gets it handed over at
-# once. At 400 visitors this halved the picks' tail (README, "Speed"). The price: a worker killed outright
-# loses its visitors' last few seconds of unsaved changes (saved builds and orders are in the database).
+# once. At 400 visitors this cut the picks' median by about a quarter (README, "Speed"). The price: a worker
+# killed outright loses its visitors' last few seconds of unsaved changes (saved builds and orders are in
+# the database).
 os.environ.setdefault("REFLEX_OPLOCK_ENABLED", "true")
 
 config = rx.Config(

@@ -22,8 +22,9 @@ worker's event loop 140-210 ms, and one landed in most 40-second load runs: each
 answers. What a collection walks is mostly alive (the visitors' states and sockets, 65-75 thousand
 objects a worker after it), and the garbage it finds grows about 45 thousand objects a minute, so a
 collection every minute walked the same live objects again and again to free little. A worker now
-makes one when its old generation has grown by `GROWTH_OBJECTS` since the last (tens of MB), or
-after `OLD_GENERATION_EVERY_S` at the latest: a few times rarer under load, each pause as long as
+makes one when its old generation has grown by `GROWTH_OBJECTS` since the last (about three times
+what it holds alive at 200 visitors), or after `OLD_GENERATION_EVERY_S` at the latest: two scaled
+load runs (115 s) then saw none, where there had been one a minute; each pause is as long as
 before. Cycles that outlive the young generations wait that long to be freed.
 """
 

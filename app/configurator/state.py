@@ -93,9 +93,10 @@ class BuildState(rx.State):
     # ---- kept in Redis between events (several workers)
     # The panel fields are the same objects for every visitor of a catalogue and model (panel.model_panel).
     # Pickled with each visitor's state, every event that loaded it made its own copy, about 120 objects
-    # that became cyclic garbage once the event was done: at 400 visitors, 90-100 thousand objects a
-    # minute for the worker's full collection to walk, which held its event loop 140-210 ms. They are
-    # left out of the pickle and put back from the shared panel, which is also 10 KB less per visitor.
+    # that became cyclic garbage once the event was done: at 400 visitors, more than half of the 93-104
+    # thousand objects of garbage a minute that each worker's full collection found, holding its event
+    # loop 140-210 ms. They are left out of the pickle and put back from the shared panel, which is also
+    # 10 KB less per visitor in Redis.
     def __getstate__(self) -> dict[str, Any]:
         return {name: value for name, value in super().__getstate__().items() if name not in PANEL_FIELDS}
 
