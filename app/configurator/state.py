@@ -158,8 +158,7 @@ class BuildState(rx.State):
             self._shown_catalogue = ("", "")
         if self._shown_catalogue != (catalogue.asset_version, build.model):
             self._shown_catalogue = (catalogue.asset_version, build.model)
-            panel = model_panel(catalogue, build.model)
-            self._set(groups=panel.groups, details=panel.details, bill=panel.bill, catalogue_data=panel.catalogue_data)
+            self._set(**model_panel(catalogue, build.model)._asdict())
         cards = card_states(catalogue, build)
         self._set(words=cards.words, blocked=cards.blocked, total=price_rows(catalogue, build)[1])
         self._set(paint_word=colour_name(build.hex))

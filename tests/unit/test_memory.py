@@ -1,4 +1,4 @@
-"""A started worker leaves its start-up objects out of later garbage collections, and makes full ones on a clock."""
+"""A started worker leaves its start-up objects out of later garbage collections, and makes full ones when due."""
 
 import asyncio
 import gc
