@@ -3,6 +3,8 @@
 import os
 
 import reflex as rx
+from reflex_base.environment import environment
+from reflex_base.utils.exceptions import EnvironmentVarValueError
 
 from app import settings
 from app.ui.radix_css import LeanRadixThemesPlugin
@@ -17,6 +19,10 @@ os.environ.setdefault("REFLEX_CHECK_LATEST_VERSION", "false")
 # killed outright loses its visitors' last few seconds of unsaved changes (saved builds and orders are in
 # the database).
 os.environ.setdefault("REFLEX_OPLOCK_ENABLED", "true")
+try:  # read as Reflex reads it, so a typo stops the start with the setting named, not a traceback
+    environment.REFLEX_OPLOCK_ENABLED.get()
+except EnvironmentVarValueError as error:
+    raise SystemExit(f"REFLEX_OPLOCK_ENABLED must be true or false ({error}).") from None
 
 config = rx.Config(
     app_name="app",

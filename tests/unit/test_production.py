@@ -157,3 +157,12 @@ def test_several_workers_keep_a_visitors_state_between_events_unless_told_not_to
         [sys.executable, "-c", script], cwd=ROOT, env=os.environ, capture_output=True, text=True, timeout=300
     )
     assert shown.stdout.strip() == held, shown.stderr[-2000:]
+
+
+def test_a_mistyped_oplock_setting_stops_the_start_and_names_it(env, monkeypatch):
+    monkeypatch.setenv("REFLEX_OPLOCK_ENABLED", "maybe")
+    shown = subprocess.run(
+        [sys.executable, "-c", "import rxconfig"], cwd=ROOT, env=os.environ, capture_output=True, text=True, timeout=300
+    )
+    assert shown.returncode != 0 and "Traceback" not in shown.stderr
+    assert "REFLEX_OPLOCK_ENABLED must be true or false" in shown.stderr and "'maybe'" in shown.stderr
