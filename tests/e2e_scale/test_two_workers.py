@@ -6,17 +6,32 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import httpx
+import redis.asyncio
 from playwright.sync_api import Page, expect
+from reflex.utils.token_manager import RedisTokenManager
 
 from app import db
 from app.orders.numbers import tracking_link
 from app.staff.demo import DEMO_PASSWORD
 from app.tracking.feed import create_feed_source
-from tests.e2e_scale.conftest import ScaledApp
+from tests.e2e_scale.conftest import REDIS_URL, ScaledApp
 from tests.reflex_socket import BUILD_STATE, ROOT_STATE, ReflexTab
 
 TRACK_STATE = f"{ROOT_STATE}.app___tracking___state____track_state"
 HYDRATED = re.compile(r'"is_hydrated_rx_state_"\s*:\s*true')
+
+
+async def until_no_worker_holds_the_tab(token: str, timeout: float = 10) -> None:
+    """Wait until the worker a tab left has seen it go. Until then Reflex takes the same token arriving
+    on another worker for a duplicated tab and gives it a new, empty session (as a real reload landing
+    there within those milliseconds would get: the build itself comes back from the URL)."""
+    client = redis.asyncio.Redis.from_url(REDIS_URL)
+    try:
+        async with asyncio.timeout(timeout):
+            while await client.exists(f"{RedisTokenManager._token_socket_record_prefix}{token}"):
+                await asyncio.sleep(0.02)
+    finally:
+        await client.aclose()
 
 
 def test_the_session_state_lives_in_redis_not_in_a_worker(scaled_app: ScaledApp):
@@ -28,6 +43,7 @@ def test_the_session_state_lives_in_redis_not_in_a_worker(scaled_app: ScaledApp)
         await on_first.send(f"{BUILD_STATE}.set_nickname", (BUILD_STATE, "nickname"), text="McGregor")
         await on_first.send(f"{BUILD_STATE}.pick", (BUILD_STATE, "choice_ids"), option_id="racing-green")
         await on_first.close()
+        await until_no_worker_holds_the_tab(on_first.token)
         # The same tab (token) comes back on the other worker; `hydrate` alone sends the whole state
         # without running the page's on_load, so nothing is rebuilt from the URL.
         on_second = ReflexTab(second, "/build?model=hatch", token=on_first.token)
