@@ -21,27 +21,33 @@ TRACK_STATE = f"{ROOT_STATE}.app___tracking___state____track_state"
 HYDRATED = re.compile(r'"is_hydrated_rx_state_"\s*:\s*true')
 
 
+async def a_worker_holds_the_tab(token: str) -> bool:
+    """Whether a worker still has the tab's socket record in Redis (Reflex's sign that it is connected)."""
+    client = redis.asyncio.Redis.from_url(REDIS_URL)
+    try:
+        return bool(await client.exists(f"{RedisTokenManager._token_socket_record_prefix}{token}"))
+    finally:
+        await client.aclose()
+
+
 async def until_no_worker_holds_the_tab(token: str, timeout: float = 10) -> None:
     """Wait until the worker a tab left has seen it go. Until then Reflex takes the same token arriving
     on another worker for a duplicated tab and gives it a new, empty session (as a real reload landing
     there within those milliseconds would get: the build itself comes back from the URL)."""
-    client = redis.asyncio.Redis.from_url(REDIS_URL)
-    try:
-        async with asyncio.timeout(timeout):
-            while await client.exists(f"{RedisTokenManager._token_socket_record_prefix}{token}"):
-                await asyncio.sleep(0.02)
-    finally:
-        await client.aclose()
+    async with asyncio.timeout(timeout):
+        while await a_worker_holds_the_tab(token):
+            await asyncio.sleep(0.02)
 
 
 def test_the_session_state_lives_in_redis_not_in_a_worker(scaled_app: ScaledApp):
     first, second = (f"http://127.0.0.1:{backend.port}" for backend in scaled_app.backends)
 
-    async def visit() -> tuple[str, dict]:
+    async def visit() -> tuple[bool, str, dict]:
         on_first = ReflexTab(first, "/build?model=hatch")
         await on_first.open()
         await on_first.send(f"{BUILD_STATE}.set_nickname", (BUILD_STATE, "nickname"), text="McGregor")
         await on_first.send(f"{BUILD_STATE}.pick", (BUILD_STATE, "choice_ids"), option_id="racing-green")
+        held_while_open = await a_worker_holds_the_tab(on_first.token)  # so the wait below watches a real record
         await on_first.close()
         await until_no_worker_holds_the_tab(on_first.token)
         # The same tab (token) comes back on the other worker; `hydrate` alone sends the whole state
@@ -49,9 +55,10 @@ def test_the_session_state_lives_in_redis_not_in_a_worker(scaled_app: ScaledApp)
         on_second = ReflexTab(second, "/build?model=hatch", token=on_first.token)
         await on_second.open(boot=f"{ROOT_STATE}.hydrate")
         await on_second.close()
-        return on_second.value(BUILD_STATE, "nickname"), on_second.value(BUILD_STATE, "choice_ids")
+        return held_while_open, on_second.value(BUILD_STATE, "nickname"), on_second.value(BUILD_STATE, "choice_ids")
 
-    nickname, choices = asyncio.run(visit())
+    held_while_open, nickname, choices = asyncio.run(visit())
+    assert held_while_open
     assert nickname == "McGregor"
     assert choices["colour"] == "racing-green"
 
