@@ -21,21 +21,17 @@ TRACK_STATE = f"{ROOT_STATE}.app___tracking___state____track_state"
 HYDRATED = re.compile(r'"is_hydrated_rx_state_"\s*:\s*true')
 
 
-async def a_worker_holds_the_tab(token: str) -> bool:
+async def a_worker_holds_the_tab(redis_client: redis.asyncio.Redis, token: str) -> bool:
     """Whether a worker still has the tab's socket record in Redis (Reflex's sign that it is connected)."""
-    client = redis.asyncio.Redis.from_url(REDIS_URL)
-    try:
-        return bool(await client.exists(f"{RedisTokenManager._token_socket_record_prefix}{token}"))
-    finally:
-        await client.aclose()
+    return bool(await redis_client.exists(f"{RedisTokenManager._token_socket_record_prefix}{token}"))
 
 
-async def until_no_worker_holds_the_tab(token: str, timeout: float = 10) -> None:
+async def until_no_worker_holds_the_tab(redis_client: redis.asyncio.Redis, token: str, timeout: float = 10) -> None:
     """Wait until the worker a tab left has seen it go. Until then Reflex takes the same token arriving
     on another worker for a duplicated tab and gives it a new, empty session (as a real reload landing
     there within those milliseconds would get: the build itself comes back from the URL)."""
     async with asyncio.timeout(timeout):
-        while await a_worker_holds_the_tab(token):
+        while await a_worker_holds_the_tab(redis_client, token):
             await asyncio.sleep(0.02)
 
 
@@ -47,9 +43,11 @@ def test_the_session_state_lives_in_redis_not_in_a_worker(scaled_app: ScaledApp)
         await on_first.open()
         await on_first.send(f"{BUILD_STATE}.set_nickname", (BUILD_STATE, "nickname"), text="McGregor")
         await on_first.send(f"{BUILD_STATE}.pick", (BUILD_STATE, "choice_ids"), option_id="racing-green")
-        held_while_open = await a_worker_holds_the_tab(on_first.token)  # so the wait below watches a real record
-        await on_first.close()
-        await until_no_worker_holds_the_tab(on_first.token)
+        async with redis.asyncio.Redis.from_url(REDIS_URL) as redis_client:
+            # Held while open: the wait below watches a real record, not a key Reflex no longer writes.
+            held_while_open = await a_worker_holds_the_tab(redis_client, on_first.token)
+            await on_first.close()
+            await until_no_worker_holds_the_tab(redis_client, on_first.token)
         # The same tab (token) comes back on the other worker; `hydrate` alone sends the whole state
         # without running the page's on_load, so nothing is rebuilt from the URL.
         on_second = ReflexTab(second, "/build?model=hatch", token=on_first.token)
