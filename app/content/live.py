@@ -2,12 +2,18 @@
 
 Every server reads the same database, so every server shows the same version. Each process keeps the
 values in memory and asks the database for the latest revision at most every `RECHECK_SECONDS`.
+On an event loop that question is asked aside (the loop's default thread pool) while the values in
+hand answer: asked inline, it held a worker's event loop for a database round trip every two seconds,
+and each time the picks waiting behind it answered late.
 Inside `previewing()`, `values()` answers with the drafts applied, so a preview is the real page.
 Pages read the values here and hand them to the plain cores (which take content as arguments).
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import threading
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -23,28 +29,63 @@ from app.content.journey import journey as shipped_journey
 from app.content.models import LayerUpload
 from app.files import write_atomically
 
+log = logging.getLogger(__name__)
 RECHECK_SECONDS = 2.0
 
 _preview: ContextVar[Mapping[str, Mapping] | None] = ContextVar("studio_preview", default=None)
-_published: dict = {"revision": -1, "values": {}, "checked": 0.0}
+_published: dict = {"revision": -1, "values": {}, "checked": 0.0, "forgotten": 0}
+_rechecking = threading.Lock()  # held while a recheck runs aside
+_writing = threading.Lock()  # a recheck's answer and a forget don't interleave
 
 
 def published_values(url: str | None = None) -> Mapping[str, Mapping]:
     """The published values, re-read when another process (or this one) has published since."""
     if time.monotonic() - _published["checked"] < RECHECK_SECONDS:
         return _published["values"]
-    with db.session(url) as s:
-        latest = store.revision(s)
-        if latest != _published["revision"]:
-            _published["values"] = store.published_values(s)
-            _published["revision"] = latest
-    _published["checked"] = time.monotonic()
+    loop = _running_loop()
+    if loop is None or _published["revision"] < 0:  # off the loop, or nothing in hand yet: read now
+        _recheck(url)
+    elif _rechecking.acquire(blocking=False):  # else a recheck is already under way
+        _published["checked"] = time.monotonic()  # the next few reads mustn't ask again meanwhile
+        loop.run_in_executor(None, _recheck_aside, url, _published["forgotten"])
     return _published["values"]
 
 
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
+def _recheck(url: str | None, forgotten: int | None = None) -> None:
+    """Read the values again if the revision moved; `forgotten`: unless forgotten since (a newer read won)."""
+    with db.session(url) as s:
+        latest = store.revision(s)
+        values = store.published_values(s) if latest != _published["revision"] else None
+    with _writing:
+        if forgotten is not None and forgotten != _published["forgotten"]:
+            return
+        if values is not None:
+            _published["values"], _published["revision"] = values, latest
+        _published["checked"] = time.monotonic()
+
+
+def _recheck_aside(url: str | None, forgotten: int) -> None:
+    try:
+        _recheck(url, forgotten)
+    except Exception:  # the values in hand stay; the next read after RECHECK_SECONDS asks again
+        log.warning("published values: the recheck failed; keeping the values in hand", exc_info=True)
+    finally:
+        _rechecking.release()
+
+
 def forget_published() -> None:
-    """Make the next read go to the database (after this process publishes, and in tests)."""
-    _published["checked"] = 0.0
+    """Make the next read go to the database, and wait for it (after this process publishes, and in tests)."""
+    with _writing:
+        _published["checked"] = 0.0
+        _published["revision"] = -1
+        _published["forgotten"] += 1
 
 
 def values() -> Mapping[str, Mapping]:
