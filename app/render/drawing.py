@@ -7,6 +7,14 @@ at 400 visitors answered picks in 192-273 ms at the median). In a separate, nice
 loop keeps its interpreter lock, and the OS gives the clicks the CPU first when both want it; on a
 quiet machine the drawing process still gets a whole core at once.
 
+Niceness alone did not keep a core for the clicks. With two web workers on two cores, 400 visitors'
+random builds kept both drawing processes busy for a whole run (pictures waited 0.6-3.3 s at p95),
+and the workers' event loops stood still for 15-190 ms, in whatever code they were running, about
+45 times in a benchmark's two runs: the first run's picks answered in 68-289 ms at p99. So drawing
+processes keep off one core (`drawing_cores`): every worker's drawing on the machine shares the
+rest, and a web worker always finds a core no drawing runs on. Pinned that way, the first run
+answered in 24 ms at p99 with pictures waiting as long (2.3 s at p95).
+
 Each web worker has one drawing process, started when the server starts. It decodes the layers
 then, view by view, as the worker itself did before, so a picture asked for meanwhile waits for one
 view at most. The start-up precompute, when the store lacks pictures, draws in a second process that
@@ -126,8 +134,14 @@ def pickled(catalogue: Catalogue) -> bytes:
 _libraries: OrderedDict[str, LayerLibrary] = OrderedDict()
 
 
+def drawing_cores(allowed: set[int]) -> set[int]:
+    """The cores a drawing process may use: all this process may, but the first (when there are two or more)."""
+    return allowed - {min(allowed)} if len(allowed) > 1 else allowed
+
+
 def _settle_in(niceness: int, worker: int) -> None:
     os.nice(niceness)
+    os.sched_setaffinity(0, drawing_cores(os.sched_getaffinity(0)))
     # Ctrl-C in the terminal and a stop's SIGTERM reach the whole process group. The worker lets this
     # process go itself (its finaliser, above); dying first printed a KeyboardInterrupt traceback on
     # every Ctrl-C and broke the drawing in hand, which the worker then restarted on its way out.

@@ -14,7 +14,7 @@ import pytest
 
 from app.catalog import Catalogue
 from app.render import CarPictures, render_key
-from app.render.drawing import DrawingProcess, DrawingStopped, pickled
+from app.render.drawing import DrawingProcess, DrawingStopped, drawing_cores, pickled
 from app.render.encode import LIVE_METHOD, PRECOMPUTE_METHOD
 
 
@@ -56,6 +56,21 @@ def test_the_drawing_process_draws_what_this_process_would(catalogue: Catalogue,
 def test_the_drawing_process_runs_below_the_web_worker(catalogue: Catalogue, drawer):
     drawer.draw(pickled(catalogue), _custom(catalogue, "#101010"), LIVE_METHOD)
     assert os.getpriority(os.PRIO_PROCESS, _child_pid(drawer)) >= os.getpriority(os.PRIO_PROCESS, 0) + drawer.niceness
+
+
+def test_the_drawing_process_leaves_a_core_to_the_web_worker(catalogue: Catalogue, drawer):
+    drawer.draw(pickled(catalogue), _custom(catalogue, "#111111"), LIVE_METHOD)
+    allowed = os.sched_getaffinity(0)
+    assert os.sched_getaffinity(_child_pid(drawer)) == drawing_cores(allowed)
+    if len(allowed) > 1:
+        assert min(allowed) not in os.sched_getaffinity(_child_pid(drawer))
+
+
+@pytest.mark.parametrize(
+    ("allowed", "cores"), [({0}, {0}), ({0, 1}, {1}), ({2, 3, 5}, {3, 5}), (set(range(8)), set(range(1, 8)))]
+)
+def test_drawing_keeps_off_one_core_when_there_are_two_or_more(allowed, cores):
+    assert drawing_cores(allowed) == cores
 
 
 def test_a_killed_drawing_process_is_replaced_for_the_next_picture(catalogue: Catalogue, tmp_path: Path):
