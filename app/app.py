@@ -16,6 +16,7 @@ from app.configurator.state import AFTER_SAVE, BuildState
 from app.content.live import journey
 from app.dealer.page import dealer_page, order_page
 from app.dealer.state import DeskState, OrderViewState
+from app.event_loop import look_up_versions_once
 from app.health import health_routes
 from app.home.not_found import not_found_page
 from app.home.page import home
@@ -54,6 +55,7 @@ from app.visitor_states import VisitorStates
 
 configure_logging()
 start_telemetry()
+look_up_versions_once()
 # In production mode the server won't start on unsafe settings; the message names each one to fix.
 production.refuse_unsafe()
 
