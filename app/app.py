@@ -4,6 +4,7 @@ import os
 from collections.abc import Iterable
 
 import reflex as rx
+from reflex.istate.manager.redis import StateManagerRedis
 from starlette.applications import Starlette
 
 from app import production, settings
@@ -51,7 +52,7 @@ from app.ui.errors import handler_failed
 from app.ui.event_guard import EventGuard
 from app.ui.router_on_server import keep_router_on_server
 from app.ui.theme import GLOBAL_STYLE
-from app.visitor_states import VisitorStates
+from app.visitor_states import SharedVisitorStates, VisitorStates
 
 configure_logging()
 start_telemetry()
@@ -115,11 +116,11 @@ if settings.redis_url() is None and "REFLEX_STATE_MANAGER_MODE" not in os.enviro
     # One process: visitors' state in memory, dropped soon after they leave (see app.visitor_states).
     # Reflex offers no setting for a custom manager, so the one it made is swapped before any event;
     # an operator who names a Reflex manager in REFLEX_STATE_MANAGER_MODE gets that one.
-    # mypy reads Reflex's overloaded get_state/set_state/modify_state as abstract; the memory manager has them.
-    visitor_states = VisitorStates(  # type: ignore[abstract]
-        token_expiration=settings.visitor_idle_seconds(), is_connected=_connected
-    )
+    visitor_states = VisitorStates(token_expiration=settings.visitor_idle_seconds(), is_connected=_connected)
     app._state_manager = visitor_states
+elif isinstance(app._state_manager, StateManagerRedis):
+    # Several workers: Reflex's Redis manager, letting go of each state tree once written back.
+    app._state_manager = SharedVisitorStates.like(app._state_manager)
 app.register_lifespan_task(warm_up)
 app.register_lifespan_task(settle)  # after everything the app builds at start-up
 app.register_lifespan_task(collect_old_generation)

@@ -13,6 +13,14 @@ dropped `idle_seconds` after their last event once no tab is connected, checked 
 `sweep_seconds` (not one wake-up per visitor). After a sweep that frees many states the process gives
 the freed memory back to the system. Several workers share state through Redis instead (Reflex's own
 manager, chosen when `REFLEX_REDIS_URL` is set).
+
+`SharedVisitorStates` is that Redis manager, letting go of each visitor's state tree as soon as it is
+written back. A worker holds a visitor's tree for up to 5 s (the oplock) or one event, writes it to
+Redis, and drops it. Each state points at its parent and the parent at it, so a dropped tree was a
+cycle that only a full collection frees: at 400 visitors on two workers, a census of one full
+collection's garbage found 2,244 such trees among its 139,593 objects, and each worker's full
+collection, about every 100 s, held its event loop 200-320 ms. Cutting the children's links to
+their parents once the tree is written lets reference counting free it at once.
 """
 
 from __future__ import annotations
@@ -27,7 +35,12 @@ import logging
 import time
 from collections.abc import Callable
 
+from reflex.istate.manager import StateModificationContext
 from reflex.istate.manager.memory import StateManagerMemory
+from reflex.istate.manager.redis import StateManagerRedis
+from reflex.istate.manager.token import TOKEN_TYPE, StateToken
+from reflex.state import BaseState
+from typing_extensions import Unpack
 
 log = logging.getLogger(__name__)
 
@@ -97,3 +110,44 @@ def give_memory_back() -> None:
     with contextlib.suppress(OSError, AttributeError, TypeError):
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
         libc.malloc_trim(0)
+
+
+@dataclasses.dataclass
+class SharedVisitorStates(StateManagerRedis):
+    """Reflex's Redis state manager, letting go of each state tree once it is written back (see above)."""
+
+    @classmethod
+    def like(cls, manager: StateManagerRedis) -> SharedVisitorStates:
+        """This manager, with the client and settings Reflex gave `manager` (which has served nothing yet)."""
+        return cls(
+            redis=manager.redis,
+            token_expiration=manager.token_expiration,
+            lock_expiration=manager.lock_expiration,
+            lock_warning_threshold=manager.lock_warning_threshold,
+            oplock_hold_time_ms=manager.oplock_hold_time_ms,
+        )
+
+    # StateManagerRedis.set_state's own signature, which its base's overloads (a str token too) don't match.
+    async def set_state(  # type: ignore[override]
+        self,
+        token: StateToken[TOKEN_TYPE],
+        state: TOKEN_TYPE,
+        *,
+        lock_id: bytes | None = None,
+        **context: Unpack[StateModificationContext],
+    ) -> None:
+        await super().set_state(token, state, lock_id=lock_id, **context)
+        # Every caller in Reflex's manager drops the tree it wrote, except one it still holds for a lease.
+        if isinstance(state, BaseState) and self._cached_states.get(self._coerce_token(token).lock_key) is not state:
+            let_go(state)
+
+
+def let_go(state: BaseState) -> None:
+    """Cut every substate's link to its parent in `state`'s tree, so reference counting frees the tree."""
+    parents = [state._get_root_state()]
+    while parents:
+        parent = parents.pop()
+        for child in parent.substates.values():
+            if child.parent_state is parent:
+                object.__setattr__(child, "parent_state", None)
+            parents.append(child)
