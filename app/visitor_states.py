@@ -20,7 +20,9 @@ Redis, and drops it. Each state points at its parent and the parent at it, so a 
 cycle that only a full collection frees: at 400 visitors on two workers, a census of one full
 collection's garbage found 2,244 such trees among its 139,593 objects, and each worker's full
 collection, about every 100 s, held its event loop 200-320 ms. Cutting the children's links to
-their parents once the tree is written lets reference counting free it at once.
+their parents once the tree is written lets reference counting free it at once. Nothing uses a tree
+after it is written back, except a background event's proxy, which reads its state outside the lock;
+no handler of ours is a background one, and a test keeps it so.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 import pytest
 import redis.asyncio
 from reflex.istate.manager.token import BaseStateToken
+from reflex.state import State
 
 from app.configurator.state import BuildState
 from app.visitor_states import SharedVisitorStates, let_go
@@ -115,3 +116,22 @@ def test_the_manager_keeps_reflexs_settings(redis_reachable):
     like = asyncio.run(scenario())
     assert (like.token_expiration, like.lock_expiration, like.lock_warning_threshold) == (123, 9876, 890)
     assert like.oplock_hold_time_ms == 432
+
+
+def test_no_handler_is_a_background_one_whose_proxy_would_read_a_tree_let_go():
+    import app.app  # noqa: F401  (every page's state is defined once the app is built)
+
+    def every_state(cls):
+        yield cls
+        for sub in cls.get_substates():
+            yield from every_state(sub)
+
+    states = list(every_state(State))
+    assert BuildState in states and "pick" in BuildState.event_handlers  # the walk reaches the pages' states
+    background = [
+        f"{cls.__name__}.{name}"
+        for cls in states
+        for name, handler in cls.event_handlers.items()
+        if handler.is_background
+    ]
+    assert background == []
