@@ -116,7 +116,10 @@ if settings.redis_url() is None and "REFLEX_STATE_MANAGER_MODE" not in os.enviro
     # One process: visitors' state in memory, dropped soon after they leave (see app.visitor_states).
     # Reflex offers no setting for a custom manager, so the one it made is swapped before any event;
     # an operator who names a Reflex manager in REFLEX_STATE_MANAGER_MODE gets that one.
-    visitor_states = VisitorStates(token_expiration=settings.visitor_idle_seconds(), is_connected=_connected)
+    # mypy reads Reflex's overloaded get_state/set_state/modify_state as abstract; the memory manager has them.
+    visitor_states = VisitorStates(  # type: ignore[abstract]
+        token_expiration=settings.visitor_idle_seconds(), is_connected=_connected
+    )
     app._state_manager = visitor_states
 elif isinstance(app._state_manager, StateManagerRedis):
     # Several workers: Reflex's Redis manager, letting go of each state tree once written back.
