@@ -36,13 +36,13 @@ import gc
 import logging
 import time
 from collections.abc import Callable
+from typing import Unpack
 
 from reflex.istate.manager import StateModificationContext
 from reflex.istate.manager.memory import StateManagerMemory
 from reflex.istate.manager.redis import StateManagerRedis
 from reflex.istate.manager.token import TOKEN_TYPE, StateToken
 from reflex.state import BaseState
-from typing_extensions import Unpack
 
 log = logging.getLogger(__name__)
 

@@ -43,16 +43,10 @@ def test_a_tree_let_go_is_freed_by_reference_counting_and_one_kept_is_not():
     assert kept_ref() is None
 
 
-def manager(oplock: bool, hold_ms: int = 5000) -> SharedVisitorStates:
+def manager(hold_ms: int) -> SharedVisitorStates:
+    """Reads REFLEX_OPLOCK_ENABLED as it is made, as Reflex's manager does."""
     client = redis.asyncio.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-    os.environ["REFLEX_OPLOCK_ENABLED"] = "true" if oplock else "false"
-    try:
-        shared = SharedVisitorStates(
-            redis=client, token_expiration=60, lock_expiration=10_000, oplock_hold_time_ms=hold_ms
-        )
-    finally:
-        os.environ.pop("REFLEX_OPLOCK_ENABLED")
-    return shared
+    return SharedVisitorStates(redis=client, token_expiration=60, lock_expiration=10_000, oplock_hold_time_ms=hold_ms)
 
 
 @pytest.fixture
@@ -66,11 +60,12 @@ def redis_reachable():
 
 
 @pytest.mark.parametrize("oplock", [True, False], ids=["held between events", "one event at a time"])
-def test_a_state_written_back_is_let_go_and_its_values_come_back_from_redis(redis_reachable, oplock):
+def test_a_state_written_back_is_let_go_and_its_values_come_back_from_redis(redis_reachable, oplock, monkeypatch):
     token = BaseStateToken(ident=f"test-{uuid.uuid4()}", cls=BuildState)
+    monkeypatch.setenv("REFLEX_OPLOCK_ENABLED", "true" if oplock else "false")
 
-    async def scenario() -> tuple[bool, str]:
-        shared = manager(oplock, hold_ms=200)
+    async def scenario() -> tuple[bool, bool, str]:
+        shared = manager(hold_ms=200)
         try:
             if oplock:  # Reflex leases a state only once it listens for other workers asking for it
                 await shared._ensure_lock_task_subscribed(timeout=5)
@@ -87,17 +82,18 @@ def test_a_state_written_back_is_let_go_and_its_values_come_back_from_redis(redi
                     await asyncio.sleep(0.02)
                 freed = written() is None
             again = await shared.get_state(token)
-            return held == oplock and freed, (await again.get_state(BuildState)).nickname
+            return held, freed, (await again.get_state(BuildState)).nickname
         finally:
             await shared.close()
             await shared.redis.aclose()
 
-    freed, nickname = asyncio.run(scenario())
+    held, freed, nickname = asyncio.run(scenario())
+    assert held == oplock  # with the oplock, the tree stayed with the worker after the event
     assert freed
     assert nickname == "McGregor"
 
 
-def test_the_manager_keeps_reflexs_settings(redis_reachable):
+def test_the_manager_keeps_reflexs_settings():  # no connection is opened
     async def scenario() -> SharedVisitorStates:
         from reflex.istate.manager.redis import StateManagerRedis
 
