@@ -6,6 +6,8 @@ from collections.abc import Iterable
 import reflex as rx
 from reflex.istate.manager.redis import StateManagerRedis
 from starlette.applications import Starlette
+from starlette.routing import Router
+from starlette.types import ASGIApp
 
 from app import production, settings
 from app.club.routes import unsubscribe_routes
@@ -27,11 +29,12 @@ from app.invites.page import bring_a_friend, invite_note
 from app.invites.state import InviterState, InviteState
 from app.logs import configure_logging
 from app.memory import collect_old_generation, settle
-from app.middleware import SiteMiddleware
+from app.middleware import ShortcutFirst, SiteMiddleware
 from app.nudges.events import nudge_routes
 from app.questions.page import ask_card
 from app.questions.state import AnswerState, AskState, DeskQuestionsState
 from app.render import picture_routes
+from app.render.key import PREFIX
 from app.render.live import live_pictures, pictures_for_version, warm_up
 from app.render.misses import MissLimiter
 from app.retention import run_retention_schedule
@@ -55,7 +58,7 @@ from app.ui.theme import GLOBAL_STYLE
 from app.visitor_states import SharedVisitorStates, VisitorStates
 
 configure_logging()
-start_telemetry()
+tracing = start_telemetry()
 look_up_versions_once()
 # In production mode the server won't start on unsafe settings; the message names each one to fix.
 production.refuse_unsafe()
@@ -73,10 +76,11 @@ def _first_load(asgi_app):
 # Plain HTTP next to the app: car pictures, the stage feed, nudge reports, club mail unsubscribes, share
 # cards (/build/<code> itself, so link-preview bots that run no JavaScript find the card's tags in its HTML),
 # and /build's prerendered page with the requested car already drawn in it.
+pictures = picture_routes(pictures_for_version, live_pictures, MissLimiter(settings.picture_misses_per_minute()))
 http_routes = Starlette(
     routes=[
         *build_page_routes(lambda: front_end_page("build.html"), live_pictures),
-        *picture_routes(pictures_for_version, live_pictures, MissLimiter(settings.picture_misses_per_minute())),
+        *pictures,
         *feed_routes(on_news=lambda numbers: _tell_trackers(numbers)),
         *nudge_routes(),
         *unsubscribe_routes(),
@@ -84,7 +88,21 @@ http_routes = Starlette(
         *sharing_routes(live_pictures, journey, built_page),
     ]
 )
-app = rx.App(
+
+
+class MotorjoyApp(rx.App):
+    """Reflex's app, with car pictures answered before its layers (see `ShortcutFirst`).
+
+    With tracing on, pictures take the long way, through Reflex's instrumented app, so each is a span."""
+
+    def __call__(self) -> ASGIApp:
+        reflex_app = super().__call__()
+        if tracing:
+            return reflex_app
+        return ShortcutFirst(reflex_app, PREFIX, SiteMiddleware(Router(routes=pictures)))
+
+
+app = MotorjoyApp(
     style=GLOBAL_STYLE,
     stylesheets=["/theme.css"],
     api_transformer=[http_routes, SiteMiddleware, _first_load],

@@ -9,7 +9,7 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Mount, Route
 from starlette.testclient import TestClient
 
-from app.middleware import HSTS, SiteMiddleware, security_headers, upload_refusal
+from app.middleware import HSTS, ShortcutFirst, SiteMiddleware, security_headers, upload_refusal
 
 OUR_404 = b"<!doctype html><title>Lost the road?</title>"
 BROWSER = {"accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
@@ -85,3 +85,46 @@ def test_the_middleware_reads_production_mode_from_the_settings(monkeypatch):
     monkeypatch.setenv("MOTORJOY_ENV", "production")
     answer = TestClient(SiteMiddleware(Starlette(routes=[Route("/", lambda _: PlainTextResponse("hi"))]))).get("/")
     assert answer.headers["strict-transport-security"] == HSTS
+
+
+def test_requests_under_the_prefix_take_the_shortcut_and_nothing_else_does():
+    seen = []
+
+    def answering(name):
+        async def asgi(scope, receive, send):
+            seen.append((name, scope["type"], scope.get("path")))
+            if scope["type"] == "http":
+                await PlainTextResponse(name)(scope, receive, send)
+            elif scope["type"] == "lifespan":
+                for step in ("startup", "shutdown"):
+                    await receive()
+                    await send({"type": f"lifespan.{step}.complete"})
+
+        return asgi
+
+    client = TestClient(ShortcutFirst(answering("app"), "/car/", answering("shortcut")))
+    assert client.get("/car/v1/hatch/x.webp").text == "shortcut"
+    assert client.get("/carpet").text == "app"  # the prefix, not any path that starts alike
+    assert client.get("/build").text == "app"
+    with client:  # the lifespan messages go to the app, which runs the lifespan tasks
+        pass
+    assert [s for s in seen if s[0] == "shortcut"] == [("shortcut", "http", "/car/v1/hatch/x.webp")]
+    assert ("app", "lifespan", None) in seen
+
+
+def test_the_app_answers_pictures_beneath_reflexs_layers_unless_tracing(monkeypatch):
+    import reflex as rx
+
+    import app.app as site_app
+
+    reflex_app = Starlette(routes=[Route("/ping", lambda _: PlainTextResponse("pong"))])
+    monkeypatch.setattr(rx.App, "__call__", lambda self: reflex_app)
+    asgi = site_app.app()
+    assert isinstance(asgi, ShortcutFirst) and asgi.app is reflex_app
+    client = TestClient(asgi)
+    assert client.get("/ping").text == "pong"
+    picture = client.get("/car/nope.webp")  # refused by the picture route itself, with the site's headers
+    assert picture.status_code == 400 and "six parts" in picture.text
+    assert picture.headers["x-content-type-options"] == "nosniff" and "content-security-policy" in picture.headers
+    monkeypatch.setattr(site_app, "tracing", True)
+    assert site_app.app() is reflex_app
