@@ -35,7 +35,7 @@ from app.questions.page import ask_card
 from app.questions.state import AnswerState, AskState, DeskQuestionsState
 from app.render import picture_routes
 from app.render.key import PREFIX
-from app.render.live import live_pictures, pictures_for_version, warm_up
+from app.render.live import live_pictures, pictures_for_version, pictures_in_hand, warm_up
 from app.render.misses import MissLimiter
 from app.retention import run_retention_schedule
 from app.sharing.page import share_milestone_button
@@ -76,7 +76,12 @@ def _first_load(asgi_app):
 # Plain HTTP next to the app: car pictures, the stage feed, nudge reports, club mail unsubscribes, share
 # cards (/build/<code> itself, so link-preview bots that run no JavaScript find the card's tags in its HTML),
 # and /build's prerendered page with the requested car already drawn in it.
-pictures = picture_routes(pictures_for_version, live_pictures, MissLimiter(settings.picture_misses_per_minute()))
+pictures = picture_routes(
+    pictures_for_version,
+    live_pictures,
+    MissLimiter(settings.picture_misses_per_minute()),
+    in_hand=pictures_in_hand,
+)
 http_routes = Starlette(
     routes=[
         *build_page_routes(lambda: front_end_page("build.html"), live_pictures),

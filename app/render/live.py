@@ -62,11 +62,17 @@ def warm_up() -> None:
     live_pictures().start()
 
 
+def pictures_in_hand(version: str) -> CarPictures | None:
+    """The service for this asset version if this process has made it already: no database, no waiting,
+    so the picture route asks on the event loop first and only goes to a thread for the rest."""
+    with _lock:
+        return _services.get(version)
+
+
 def pictures_for_version(version: str) -> CarPictures | None:
     """The service that draws pictures of this asset version: live, recent, or the studio's preview."""
-    with _lock:
-        if version in _services:
-            return _services[version]
+    if (service := pictures_in_hand(version)) is not None:
+        return service
     current = live_pictures()
     if current.catalogue.asset_version == version:
         return current

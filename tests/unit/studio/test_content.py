@@ -8,7 +8,7 @@ from sqlmodel import select
 from app import db, settings
 from app.content import live
 from app.content.models import ContentVersion, LayerUpload
-from app.render.live import live_pictures, pictures_for_version
+from app.render.live import live_pictures, pictures_for_version, pictures_in_hand
 from app.studio import content, desk
 from app.studio.content import EditConflict, StudioError
 from app.studio.models import AuditEntry, Release
@@ -224,6 +224,9 @@ def test_an_uploaded_layer_is_a_draft_with_a_contact_sheet_then_goes_live(db_ses
     assert draft_version != live_pictures().catalogue.asset_version
     assert pictures_for_version(draft_version) is not None
     assert pictures_for_version(draft_version[:-1] + "x") is None
+    # Made once, the preview's service is in hand: later pictures of it need no database.
+    assert pictures_in_hand(draft_version) is pictures_for_version(draft_version)
+    assert pictures_in_hand(draft_version[:-1] + "x") is None
     desk.publish_now(db_session, ALICE, [key])
     db_session.commit()
     live.forget_published()
