@@ -123,8 +123,9 @@ def test_the_app_answers_pictures_beneath_reflexs_layers_unless_tracing(monkeypa
     assert isinstance(asgi, ShortcutFirst) and asgi.app is reflex_app
     client = TestClient(asgi)
     assert client.get("/ping").text == "pong"
-    picture = client.get("/car/nope.webp")  # refused by the picture route itself, with the site's headers
-    assert picture.status_code == 400 and "six parts" in picture.text
+    # Refused by the picture route itself (before it looks anything up), with the site's headers.
+    picture = client.get("/car/v1/hatch/side/160/C0392B/x.webp?size=big")
+    assert picture.status_code == 400 and "no query string" in picture.text
     assert picture.headers["x-content-type-options"] == "nosniff" and "content-security-policy" in picture.headers
     monkeypatch.setattr(site_app, "tracing", True)
     assert site_app.app() is reflex_app
