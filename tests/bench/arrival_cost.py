@@ -1,0 +1,146 @@
+"""Arrival cost benchmark (not a test): server CPU per visitor arriving, picking and leaving, against the echo floor.
+
+    .venv/bin/python tests/bench/arrival_cost.py                          # embedded and scaled, 60 visitors
+    .venv/bin/python tests/bench/arrival_cost.py --setups scaled --visitors 100
+
+Visitors come one after another (nothing queues, so what is measured is cost, not waiting): each
+fetches /build, opens the websocket with the page's hydrate event (its on_load runs), picks
+`--picks` options, and later leaves. The CPU time of the server's web processes (the drawing
+processes left out: no picture is fetched) is read before and after each phase; the idle rate
+measured just before (schedules, sweeps) is taken off. The echo floor (tests/bench/echo_server.py,
+replaying the bytes the app sent) is measured the same way in the same run, so each figure is also a
+ratio to what the server, the socket and the bytes alone cost. Why: the load benchmark's slowest
+answers came while visitors were arriving, an arrival costing about eight picks.
+The last line is one JSON object.
+"""
+
+import argparse
+import asyncio
+import json
+import random
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import aiohttp
+import psutil
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))  # run as a script: the project's packages come from the checkout
+
+from tests.bench.load import hatch_options, record_floor, serving, unchosen, warm_picture_cache  # noqa: E402
+from tests.reflex_socket import BUILD_STATE, ReflexTab  # noqa: E402
+
+IDLE_S = 3.0
+SETTLE_S = 6.0  # past the scaled setup's state lease (5 s), so its write-back is counted with the picks
+
+
+def web_cpu(root: psutil.Process) -> Callable[[], float]:
+    """Seconds of CPU the server's web processes have used so far (its drawing processes left out)."""
+
+    def used() -> float:
+        total = 0.0
+        for process in [root, *root.children(recursive=True)]:
+            try:
+                if any("multiprocessing" in part for part in process.cmdline()):
+                    continue
+                times = process.cpu_times()
+                total += times.user + times.system + times.children_user + times.children_system
+            except psutil.Error:
+                continue
+        return total
+
+    return used
+
+
+async def measure(base: str, used: Callable[[], float], visitors: int, picks: int) -> dict:
+    options, rng = hatch_options(), random.Random(16)
+    begin = used()
+    await asyncio.sleep(IDLE_S)
+    idle_rate = (used() - begin) / IDLE_S
+    spent = {"page": 0.0, "arrival": 0.0, "pick": 0.0, "leaving": 0.0}
+    tabs = []
+
+    async def phase(name: str, action) -> None:
+        began_cpu, began = used(), time.perf_counter()
+        await action
+        spent[name] += used() - began_cpu - idle_rate * (time.perf_counter() - began)
+
+    async def page(http: aiohttp.ClientSession) -> None:
+        async with http.get(f"{base}/build") as response:
+            await response.read()
+
+    async with aiohttp.ClientSession() as http:
+        for _ in range(visitors):
+            tab = ReflexTab(base, "/build?model=hatch", timeout=60)
+            await phase("page", page(http))
+            await phase("arrival", tab.open())
+            tabs.append(tab)
+
+        async def all_picks() -> None:
+            for _ in range(picks):
+                for tab in tabs:
+                    choice = unchosen(tab, options, rng)
+                    await tab.send(f"{BUILD_STATE}.pick", (BUILD_STATE, "choice_ids"), option_id=choice)
+            await asyncio.sleep(SETTLE_S)
+
+        await phase("pick", all_picks())
+
+        async def all_leave() -> None:
+            for tab in tabs:
+                await tab.close()
+            await asyncio.sleep(1)
+
+        await phase("leaving", all_leave())
+    counts = {"page": visitors, "arrival": visitors, "pick": visitors * picks, "leaving": visitors}
+    return {name: round(1000 * max(spent[name], 0.0) / counts[name], 2) for name in spent} | {
+        "idle_ms_per_s": round(1000 * idle_rate, 1)
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--setups", nargs="+", choices=["embedded", "scaled"], default=["embedded", "scaled"])
+    parser.add_argument("--visitors", type=int, default=60)
+    parser.add_argument("--picks", type=int, default=4)
+    parser.add_argument("--pictures-from", type=Path, help="keep the warmed picture store in this folder")
+    args = parser.parse_args()
+    results: dict[str, dict] = {}
+    with tempfile.TemporaryDirectory(prefix="motorjoy-arrivals-") as scratch:
+        data_dir = Path(scratch)
+        recording = data_dir / "echo-recording.json"
+        warm_picture_cache(data_dir, args.pictures_from)
+        for setup in [*args.setups, "floor"]:
+            with serving(setup, data_dir, 30, recording) as server:
+                if not recording.exists():
+                    asyncio.run(record_floor(server.url, recording))
+                used = web_cpu(psutil.Process(server.process.pid))
+                asyncio.run(measure(server.url, used, 5, 1))  # unrecorded: first-use costs
+                results[setup] = asyncio.run(measure(server.url, used, args.visitors, args.picks))
+                print(f"{setup:<9} {json.dumps(results[setup])}", flush=True)
+    floor = results["floor"]
+    print()
+    print(f"{'setup':<9} {'page ms':>8} {'arrival':>8} {'pick':>8} {'leaving':>8}   CPU per visitor; × the floor")
+    for setup, costs in results.items():
+        cells = " ".join(f"{costs[k]:>8}" for k in ("page", "arrival", "pick", "leaving"))
+        ratios = (
+            ""
+            if setup == "floor"
+            else "   "
+            + " ".join(
+                f"{k} {costs[k] / floor[k]:.1f}×" for k in ("page", "arrival", "pick", "leaving") if floor[k] > 0
+            )
+        )
+        print(f"{setup:<9} {cells}{ratios}")
+    ratios = {
+        setup: {k: round(costs[k] / floor[k], 1) for k in ("page", "arrival", "pick", "leaving") if floor[k] > 0}
+        for setup, costs in results.items()
+        if setup != "floor"
+    }
+    print(json.dumps({"cpu_ms": results, "ratio_to_floor": ratios, "visitors": args.visitors, "picks": args.picks}))
+
+
+if __name__ == "__main__":
+    main()
