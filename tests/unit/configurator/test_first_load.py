@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 
 from app import db
 from app.catalog import load_catalogue
-from app.configurator import builds
+from app.configurator import builds, first_load
 from app.configurator.first_load import (
     KEPT_BUILD_GUARD,
     SCRIPTS_WAIT_AT_MOST_MS,
@@ -19,6 +19,7 @@ from app.configurator.first_load import (
     build_page_routes,
     page_bytes,
     picture_preload,
+    requested_picture,
     scripts_after_first_paint,
     with_car,
 )
@@ -211,3 +212,42 @@ def test_build_is_answered_with_its_scripts_started_after_the_first_paint(pictur
     client = TestClient(Starlette(routes=build_page_routes(lambda: WITH_SCRIPTS, lambda: pictures)))
     text = client.get("/build?model=hatch").text
     assert 'type="module"' not in text and "addEventListener('load'" in text and 'src="/car/' in text
+
+
+def test_only_a_saved_code_sends_the_page_to_a_thread(pictures, empty_db_url, monkeypatch):
+    db.migrate(empty_db_url)
+    monkeypatch.setenv("REFLEX_DB_URL", empty_db_url)
+    hops = []
+    real = first_load.run_in_threadpool
+
+    async def counted(fn, *args):
+        hops.append(args[0])
+        return await real(fn, *args)
+
+    monkeypatch.setattr(first_load, "run_in_threadpool", counted)
+    saved_page = Route("/build/{code}", lambda _request: HTMLResponse("drawn by the app in the browser"))
+    routes = [*build_page_routes(lambda: PRERENDERED, lambda: pictures), saved_page]
+    preload = FirstLoadMiddleware(Starlette(routes=routes), lambda p, q: picture_preload(pictures, p, q, SIZES))
+    client = TestClient(preload)
+    page = client.get("/build?model=convertible&colour=racing-green")
+    assert page.status_code == 200 and "rel=preload" in page.headers["link"] and 'src="/car/' in page.text
+    assert hops == []  # worked out from the URL on the event loop
+    with db.session() as s:
+        code = builds.save_build(s, pictures.catalogue, pictures.catalogue.build_from("hatch"), "")
+    assert "rel=preload" in client.get(f"/build/{code}").headers["link"]
+    assert hops == [f"/build/{code}"]  # the preload's database look-up, in a thread
+
+
+def test_the_car_of_a_url_is_worked_out_once_per_service_and_url(pictures, tmp_path):
+    query = "model=hatch&colour=seafoam"
+    first = requested_picture(pictures, "/build", query)
+    assert first is not None and requested_picture(pictures, "/build/", query) is first
+    # Another service (a publish) works it out again, even for the same URL.
+    other = CarPictures(pictures.catalogue, tmp_path)
+    again = requested_picture(other, "/build", query)
+    assert again is not first and again == first
+    # Only the last few URLs are kept.
+    for n in range(first_load.CARS_OF_URLS_KEPT + 1):
+        requested_picture(pictures, "/build", f"model=hatch&n={n}")
+    assert len(first_load._cars_of_urls) == first_load.CARS_OF_URLS_KEPT
+    assert requested_picture(pictures, "/build", query) is not first
