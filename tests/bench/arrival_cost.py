@@ -4,8 +4,8 @@
     .venv/bin/python tests/bench/arrival_cost.py --setups scaled --visitors 100
 
 Visitors come one after another (nothing queues, so what is measured is cost, not waiting): each
-fetches /build, opens the websocket with the page's hydrate event (its on_load runs), picks
-`--picks` options, and later leaves. The CPU time of the server's web processes (the drawing
+fetches /build, then each opens the websocket with the page's hydrate event (its on_load runs), then
+each picks `--picks` options, then each leaves. The CPU time of the server's web processes (the drawing
 processes left out: no picture is fetched) is read before and after each phase; the idle rate
 measured just before (schedules, sweeps) is taken off. The echo floor (tests/bench/echo_server.py,
 replaying the bytes the app sent) is measured the same way in the same run, so each figure is also a
@@ -34,6 +34,7 @@ from tests.bench.load import hatch_options, record_floor, serving, unchosen, war
 from tests.reflex_socket import BUILD_STATE, ReflexTab  # noqa: E402
 
 IDLE_S = 3.0
+SPILL_S = 1.0
 SETTLE_S = 6.0  # past the scaled setup's state lease (5 s), so its write-back is counted with the picks
 
 
@@ -64,20 +65,25 @@ async def measure(base: str, used: Callable[[], float], visitors: int, picks: in
     tabs = []
 
     async def phase(name: str, action) -> None:
+        # Each step for every visitor in one measured stretch: psutil reads CPU in 10 ms ticks, too coarse
+        # for one visitor's few milliseconds. What a step leaves behind (write-backs, tasks) counts as its own.
         began_cpu, began = used(), time.perf_counter()
         await action
+        await asyncio.sleep(SPILL_S)
         spent[name] += used() - began_cpu - idle_rate * (time.perf_counter() - began)
 
-    async def page(http: aiohttp.ClientSession) -> None:
-        async with http.get(f"{base}/build") as response:
-            await response.read()
-
     async with aiohttp.ClientSession() as http:
-        for _ in range(visitors):
-            tab = ReflexTab(base, "/build?model=hatch", timeout=60)
-            await phase("page", page(http))
-            await phase("arrival", tab.open())
-            tabs.append(tab)
+
+        async def all_pages() -> None:
+            for _ in range(visitors):
+                async with http.get(f"{base}/build") as response:
+                    await response.read()
+
+        async def all_arrive() -> None:
+            for _ in range(visitors):
+                tab = ReflexTab(base, "/build?model=hatch", timeout=60)
+                await tab.open()
+                tabs.append(tab)
 
         async def all_picks() -> None:
             for _ in range(picks):
@@ -86,13 +92,13 @@ async def measure(base: str, used: Callable[[], float], visitors: int, picks: in
                     await tab.send(f"{BUILD_STATE}.pick", (BUILD_STATE, "choice_ids"), option_id=choice)
             await asyncio.sleep(SETTLE_S)
 
-        await phase("pick", all_picks())
-
         async def all_leave() -> None:
             for tab in tabs:
                 await tab.close()
-            await asyncio.sleep(1)
 
+        await phase("page", all_pages())
+        await phase("arrival", all_arrive())
+        await phase("pick", all_picks())
         await phase("leaving", all_leave())
     counts = {"page": visitors, "arrival": visitors, "pick": visitors * picks, "leaving": visitors}
     return {name: round(1000 * max(spent[name], 0.0) / counts[name], 2) for name in spent} | {
