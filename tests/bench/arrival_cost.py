@@ -16,6 +16,7 @@ The last line is one JSON object.
 
 import argparse
 import asyncio
+import contextlib
 import json
 import random
 import sys
@@ -30,7 +31,14 @@ import psutil
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))  # run as a script: the project's packages come from the checkout
 
-from tests.bench.load import hatch_options, record_floor, serving, unchosen, warm_picture_cache  # noqa: E402
+from tests.bench.load import (  # noqa: E402
+    hatch_options,
+    record_floor,
+    serving,
+    unchosen,
+    warm_picture_cache,
+    web_processes,
+)
 from tests.reflex_socket import BUILD_STATE, ReflexTab  # noqa: E402
 
 IDLE_S = 3.0
@@ -38,19 +46,15 @@ SPILL_S = 1.0
 SETTLE_S = 6.0  # past the scaled setup's state lease (5 s), so its write-back is counted with the picks
 
 
-def web_cpu(root: psutil.Process) -> Callable[[], float]:
+def web_cpu(pid: int) -> Callable[[], float]:
     """Seconds of CPU the server's web processes have used so far (its drawing processes left out)."""
 
     def used() -> float:
         total = 0.0
-        for process in [root, *root.children(recursive=True)]:
-            try:
-                if any("multiprocessing" in part for part in process.cmdline()):
-                    continue
+        for process in web_processes(pid):  # listed each time: a worker may have been replaced
+            with contextlib.suppress(psutil.Error):
                 times = process.cpu_times()
-                total += times.user + times.system + times.children_user + times.children_system
-            except psutil.Error:
-                continue
+                total += times.user + times.system
         return total
 
     return used
@@ -122,7 +126,7 @@ def main() -> None:
             with serving(setup, data_dir, 30, recording) as server:
                 if not recording.exists():
                     asyncio.run(record_floor(server.url, recording))
-                used = web_cpu(psutil.Process(server.process.pid))
+                used = web_cpu(server.process.pid)
                 asyncio.run(measure(server.url, used, 5, 1))  # unrecorded: first-use costs
                 results[setup] = asyncio.run(measure(server.url, used, args.visitors, args.picks))
                 print(f"{setup:<9} {json.dumps(results[setup])}", flush=True)

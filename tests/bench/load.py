@@ -309,17 +309,25 @@ def serving(
                 server.wait()
 
 
-def worker_rss_mb(process: subprocess.Popen) -> float:
-    """The resident memory of the biggest web process in the server's tree (the worker holding the states).
-
-    The workers' drawing processes (app/render/drawing.py: the decoded layers, a fixed ~500 MB) are
-    left out: they hold no visitor's state."""
-    parent = psutil.Process(process.pid)
-    sizes = []
+def web_processes(pid: int) -> list[psutil.Process]:
+    """The server's web processes: `pid` and its descendants, less the workers' drawing processes
+    (app/render/drawing.py, started through multiprocessing), which hold no visitor's state."""
+    parent = psutil.Process(pid)
+    members = []
     for member in [parent, *parent.children(recursive=True)]:
         with contextlib.suppress(psutil.Error):
             if not any("multiprocessing" in part for part in member.cmdline()):
-                sizes.append(member.memory_info().rss)
+                members.append(member)
+    return members
+
+
+def worker_rss_mb(process: subprocess.Popen) -> float:
+    """The resident memory of the biggest web process in the server's tree (the worker holding the states);
+    the drawing processes (the decoded layers, a fixed ~500 MB) are left out."""
+    sizes = []
+    for member in web_processes(process.pid):
+        with contextlib.suppress(psutil.Error):
+            sizes.append(member.memory_info().rss)
     return round(max(sizes) / 1e6, 1)
 
 
