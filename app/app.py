@@ -19,7 +19,7 @@ from app.configurator.state import AFTER_SAVE, BuildState
 from app.content.live import journey
 from app.dealer.page import dealer_page, order_page
 from app.dealer.state import DeskState, OrderViewState
-from app.event_loop import look_up_versions_once
+from app.event_loop import import_thread_pool_backend, look_up_versions_once
 from app.health import health_routes
 from app.home.not_found import not_found_page
 from app.home.page import home
@@ -60,6 +60,7 @@ from app.visitor_states import SharedVisitorStates, VisitorStates
 configure_logging()
 tracing = start_telemetry()
 look_up_versions_once()
+import_thread_pool_backend()
 # In production mode the server won't start on unsafe settings; the message names each one to fix.
 production.refuse_unsafe()
 
