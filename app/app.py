@@ -19,7 +19,7 @@ from app.configurator.state import AFTER_SAVE, BuildState
 from app.content.live import journey
 from app.dealer.page import dealer_page, order_page
 from app.dealer.state import DeskState, OrderViewState
-from app.event_loop import import_thread_pool_backend, look_up_versions_once
+from app.event_loop import import_thread_pool_backend, look_up_versions_once, watch_for_stalls
 from app.health import health_routes
 from app.home.not_found import not_found_page
 from app.home.page import home
@@ -151,6 +151,8 @@ elif isinstance(app._state_manager, StateManagerRedis):
 app.register_lifespan_task(warm_up)
 app.register_lifespan_task(settle)  # after everything the app builds at start-up
 app.register_lifespan_task(collect_old_generation)
+if stall_ms := settings.stall_ms():  # a diagnosis, off unless asked for (see app.event_loop)
+    app.register_lifespan_task(watch_for_stalls, stall_ms=stall_ms)
 app.register_lifespan_task(run_mail_schedule)
 app.register_lifespan_task(run_release_schedule)
 app.register_lifespan_task(run_retention_schedule)

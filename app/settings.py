@@ -45,6 +45,16 @@ def visitor_idle_seconds() -> int:
     return int(text)
 
 
+def stall_ms() -> int | None:
+    """Log where the event loop was when it stood still this long (`MOTORJOY_STALL_MS`); unset, nothing is watched."""
+    text = os.environ.get("MOTORJOY_STALL_MS", "").strip()
+    if not text:
+        return None
+    if not text.isdigit() or int(text) < 5:
+        raise SystemExit(f"MOTORJOY_STALL_MS must be a whole number of milliseconds from 5 up, not {text!r}.")
+    return int(text)
+
+
 def picture_cache_bytes() -> int:
     """The most the picture store on disk may hold (`MOTORJOY_PICTURE_CACHE_MB`, 300 MB by default)."""
     text = os.environ.get("MOTORJOY_PICTURE_CACHE_MB", "300")
