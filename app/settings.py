@@ -37,38 +37,36 @@ def redis_url() -> str | None:
     return os.environ.get("REFLEX_REDIS_URL") or None
 
 
+def _whole_number(name: str, default: str, least: int, unit: str = "") -> int:
+    """`name` from the environment (`default` when unset or empty) as a whole number from `least` up;
+    anything else stops the start with the setting named."""
+    text = os.environ.get(name, "").strip() or default
+    if not text.isdigit() or int(text) < least:
+        kind = f"a whole number of {unit}" if unit else "a whole number"
+        raise SystemExit(f"{name} must be {kind} from {least} up, not {text!r}.")
+    return int(text)
+
+
 def visitor_idle_seconds() -> int:
     """How long one process keeps a visitor's state after their last event once no tab of theirs is open."""
-    text = os.environ.get("MOTORJOY_VISITOR_IDLE_SECONDS", "300")
-    if not text.isdigit() or int(text) < 1:
-        raise SystemExit(f"MOTORJOY_VISITOR_IDLE_SECONDS must be a whole number of seconds from 1 up, not {text!r}.")
-    return int(text)
+    return _whole_number("MOTORJOY_VISITOR_IDLE_SECONDS", "300", 1, "seconds")
 
 
 def stall_ms() -> int | None:
     """Log where the event loop was when it stood still this long (`MOTORJOY_STALL_MS`); unset, nothing is watched."""
-    text = os.environ.get("MOTORJOY_STALL_MS", "").strip()
-    if not text:
+    if not os.environ.get("MOTORJOY_STALL_MS", "").strip():
         return None
-    if not text.isdigit() or int(text) < 5:
-        raise SystemExit(f"MOTORJOY_STALL_MS must be a whole number of milliseconds from 5 up, not {text!r}.")
-    return int(text)
+    return _whole_number("MOTORJOY_STALL_MS", "", 5, "milliseconds")
 
 
 def picture_cache_bytes() -> int:
     """The most the picture store on disk may hold (`MOTORJOY_PICTURE_CACHE_MB`, 300 MB by default)."""
-    text = os.environ.get("MOTORJOY_PICTURE_CACHE_MB", "300")
-    if not text.isdigit() or int(text) < 10:
-        raise SystemExit(f"MOTORJOY_PICTURE_CACHE_MB must be a whole number of megabytes from 10 up, not {text!r}.")
-    return int(text) * 1024 * 1024
+    return _whole_number("MOTORJOY_PICTURE_CACHE_MB", "300", 10, "megabytes") * 1024 * 1024
 
 
 def picture_misses_per_minute() -> int:
     """Never-seen pictures one client may have drawn a minute (`MOTORJOY_PICTURE_MISSES_PER_MINUTE`, 120)."""
-    text = os.environ.get("MOTORJOY_PICTURE_MISSES_PER_MINUTE", "120")
-    if not text.isdigit() or int(text) < 1:
-        raise SystemExit(f"MOTORJOY_PICTURE_MISSES_PER_MINUTE must be a whole number from 1 up, not {text!r}.")
-    return int(text)
+    return _whole_number("MOTORJOY_PICTURE_MISSES_PER_MINUTE", "120", 1)
 
 
 def public_url() -> str:
