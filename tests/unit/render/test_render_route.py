@@ -35,6 +35,22 @@ def test_webp_picture(client: TestClient) -> None:
     assert client.get(GOOD + ".webp").content == response.content
 
 
+def test_each_picture_says_where_it_came_from_and_how_long_it_took(client: TestClient, pictures: CarPictures) -> None:
+    def timing(response) -> tuple[str, float]:
+        assert response.status_code == 200 and response.headers["timing-allow-origin"] == "*"
+        source, duration = response.headers["server-timing"].split(";dur=")
+        return source, float(duration)
+
+    drawn = timing(client.get(GOOD + ".webp"))
+    assert drawn[0] == "drawn" and drawn[1] > 0
+    assert timing(client.get(GOOD + ".webp"))[0] == "memory"
+    pictures.cache._memory.clear()
+    assert timing(client.get(GOOD + ".webp"))[0] == "disk"
+    # A conditional request is answered from its ETag alone, so it has nothing to time.
+    etag = client.get(GOOD + ".webp").headers["etag"]
+    assert "server-timing" not in client.get(GOOD + ".webp", headers={"If-None-Match": etag}).headers
+
+
 def test_jpeg_picture_has_its_own_etag(client: TestClient) -> None:
     jpg = client.get(GOOD + ".jpg")
     assert jpg.status_code == 200 and jpg.headers["content-type"] == "image/jpeg"
