@@ -15,8 +15,10 @@ Four passes:
   another random paint, so they are new to the server too;
 - build, warm and floor, warm: each walk again in a fresh browser (nothing in the browser's cache; every
   picture a server cache hit).
-Each click is timed from the click event to the new picture loaded and decoded. On /build it also counts
-the bytes the server sends per pick (every websocket frame until the pick's answer has arrived), and how
+Each click is timed from the click event (the window's first listener) to the new picture loaded and
+decoded, and each pass counts how many of its pictures the server says it drew (Server-Timing). On /build
+it also times the server's answer on screen (the clicked card checked), and counts the bytes the server
+sends per pick (every websocket frame until the pick's answer has arrived), and how
 much of that is Reflex's router data (re-sent whenever the page's address changed since the last event).
 Prints p50/p95 and the ratio to the floor per pass; the last line is one JSON object.
 """
@@ -42,19 +44,40 @@ WALKABLE = "section:not(:has(#slot-colour)):not(:has(#slot-model)) [role=radio][
 ROOT_STATE = "reflex___state____state"
 
 # Arms a promise (kept on window: Playwright would otherwise wait for it before clicking) that resolves
-# with the ms from the click to the moment a new picture is loaded and decoded.
+# with the ms from the click to the moment a new picture is loaded and decoded, and where the server says
+# the picture came from (its Server-Timing: drawn, memory or disk). The click is timed from the first
+# listener there is (the window's, in the capture phase), before any of the page's own.
 MEASURE = """() => { window.__click = new Promise(resolve => {
   setTimeout(() => resolve(null), 30000);  // never came (e.g. a 429): counted as a failure
   const img = document.getElementById('car-picture');
   const before = img.currentSrc;
   let t0 = null;
-  document.addEventListener('click', () => { t0 = performance.now(); }, {capture: true, once: true});
+  window.addEventListener('click', () => { t0 = performance.now(); }, {capture: true, once: true});
+  const source = (src) => {
+    const entry = performance.getEntriesByName(src, 'resource').pop();
+    return (entry && entry.serverTiming && entry.serverTiming[0] && entry.serverTiming[0].name) || 'unknown';
+  };
   const check = () => {
     if (t0 !== null && img.currentSrc !== before && img.complete && img.naturalWidth > 0) {
-      img.decode().then(() => resolve(performance.now() - t0));
+      const src = img.currentSrc;
+      img.decode().then(() => resolve([performance.now() - t0, source(src)]));
     } else { requestAnimationFrame(check); }
   };
   requestAnimationFrame(check);
+}); }"""
+
+# On /build: the ms from the click to the server's answer on screen (the clicked card checked).
+ANSWER = """(name) => { window.__answer = new Promise(resolve => {
+  setTimeout(() => resolve(null), 30000);
+  const card = [...document.querySelectorAll('[role=radio]')].find(c => c.getAttribute('aria-label') === name);
+  let t0 = null;
+  window.addEventListener('click', () => { t0 = performance.now(); }, {capture: true, once: true});
+  const watch = new MutationObserver(() => {
+    if (t0 === null || card.getAttribute('aria-checked') !== 'true') return;
+    watch.disconnect();
+    resolve(performance.now() - t0);
+  });
+  watch.observe(card, {attributes: true, attributeFilter: ['aria-checked']});
 }); }"""
 
 FLOOR_PAGE = """<!doctype html><html><head><meta charset=utf-8><title>floor</title>
@@ -98,17 +121,36 @@ class NoPicture(RuntimeError):
     """The new picture never arrived: is the server limiting misses? (see the module docstring)"""
 
 
-def timed(page: Page) -> float:
-    ms = page.evaluate("() => window.__click")
-    if ms is None:
+class Timings:
+    """One pass's clicks: ms to the picture, where each picture came from, ms to the server's answer (/build)."""
+
+    def __init__(self) -> None:
+        self.ms: list[float] = []
+        self.sources: list[str] = []
+        self.answer_ms: list[float] = []
+
+    def drawn(self) -> str:
+        return f"{self.sources.count('drawn')}/{len(self.sources)}"
+
+
+def timed(page: Page, into: Timings) -> None:
+    measured = page.evaluate("() => window.__click")
+    if measured is None:
         raise NoPicture("no new picture within 30 s of a click")
-    return ms
+    ms, source = measured
+    into.ms.append(ms)
+    into.sources.append(source)
 
 
-def click_and_time(page: Page, name: str) -> float:
+def click_and_time(page: Page, name: str, into: Timings) -> None:
     page.evaluate(MEASURE)
+    page.evaluate(ANSWER, name)
     page.get_by_role("radio", name=name, exact=True).click()
-    return timed(page)
+    timed(page, into)
+    answer = page.evaluate("() => window.__answer")
+    if answer is None:
+        raise NoPicture("the server's answer never checked the clicked card")
+    into.answer_ms.append(answer)
 
 
 def answered(page: Page, name: str) -> None:
@@ -130,13 +172,13 @@ def open_build(browser: Browser, url: str, hex_colour: str) -> tuple[Page, Frame
 def build_walk(browser: Browser, url: str, hex_colour: str, clicks: int, rng: random.Random) -> dict:
     """A random walk on /build, timed as it goes: timings, names, each new picture's srcset, bytes per pick."""
     page, frames = open_build(browser, url, hex_colour)
-    walk: dict = {"ms": [], "names": [], "srcsets": [], "bytes": [], "router_bytes": []}
+    walk: dict = {"timings": Timings(), "names": [], "srcsets": [], "bytes": [], "router_bytes": []}
     frames.take()
     for _ in range(clicks):
         labels = [o.get_attribute("aria-label") for o in page.locator(WALKABLE).all()]
         name = rng.choice(labels)
         walk["names"].append(name)
-        walk["ms"].append(click_and_time(page, name))
+        click_and_time(page, name, walk["timings"])
         walk["srcsets"].append(page.eval_on_selector("#car-picture", "i => i.getAttribute('srcset')"))
         answered(page, name)
         sent = frames.take()
@@ -146,11 +188,11 @@ def build_walk(browser: Browser, url: str, hex_colour: str, clicks: int, rng: ra
     return walk
 
 
-def replay(browser: Browser, url: str, hex_colour: str, names: list[str]) -> list[float]:
+def replay(browser: Browser, url: str, hex_colour: str, names: list[str]) -> Timings:
     page, _frames = open_build(browser, url, hex_colour)
-    timings = []
+    timings = Timings()
     for name in names:
-        timings.append(click_and_time(page, name))
+        click_and_time(page, name, timings)
         answered(page, name)
     page.context.close()
     return timings
@@ -161,28 +203,32 @@ def floor_server(srcsets: list[str], sizes: str) -> tuple[http.server.HTTPServer
     return serve_page(html)
 
 
-def floor_walk(browser: Browser, floor_url: str, clicks: int) -> list[float]:
+def floor_walk(browser: Browser, floor_url: str, clicks: int) -> Timings:
     page = browser.new_context(viewport=VIEWPORT).new_page()
     page.goto(floor_url)
     page.wait_for_function("() => { const i = document.getElementById('car-picture'); return i.complete; }")
-    timings = []
+    timings = Timings()
     for _ in range(clicks):
         page.evaluate(MEASURE)
         page.click("#next")
-        timings.append(timed(page))
+        timed(page, timings)
     page.context.close()
     return timings
 
 
-def summary(timings: list[float], floor: list[float] | None = None) -> dict:
-    def cut(values: list[float]) -> tuple[float, float]:
-        return statistics.median(values), statistics.quantiles(values, n=20)[18]
+def cut(values: list[float]) -> tuple[float, float]:
+    return statistics.median(values), statistics.quantiles(values, n=20)[18]
 
-    p50, p95 = cut(timings)
-    result = {"p50_ms": round(p50, 1), "p95_ms": round(p95, 1), "n": len(timings)}
+
+def summary(timings: Timings, floor: Timings | None = None) -> dict:
+    p50, p95 = cut(timings.ms)
+    result: dict = {"p50_ms": round(p50, 1), "p95_ms": round(p95, 1), "n": len(timings.ms), "drawn": timings.drawn()}
     if floor:
-        f50, f95 = cut(floor)
+        f50, f95 = cut(floor.ms)
         result.update(p50_ratio=round(p50 / f50, 2), p95_ratio=round(p95 / f95, 2))
+    if timings.answer_ms:
+        a50, a95 = cut(timings.answer_ms)
+        result["answer"] = {"p50_ms": round(a50, 1), "p95_ms": round(a95, 1)}
     return result
 
 
@@ -194,7 +240,10 @@ def main() -> None:
     args = parser.parse_args()
     seed = args.seed if args.seed is not None else random.randrange(1 << 30)
     rng = random.Random(seed)
-    build_hex, floor_hex = (f"{rng.randrange(1 << 24):06X}" for _ in range(2))
+    # The paints are new every run, even with a --seed (which repeats the walk): the server keeps what it
+    # drew, so a repeated paint would make the "cold" passes warm. Each pass reports how many of its
+    # pictures the server drew (its Server-Timing), so that shows.
+    build_hex, floor_hex = (f"{random.SystemRandom().randrange(1 << 24):06X}" for _ in range(2))
     with sync_playwright() as pw:
         chromium = shutil.which("chromium") or "/usr/bin/chromium"
         browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
@@ -218,7 +267,7 @@ def main() -> None:
         "clicks": args.clicks,
         "seed": seed,
         "paints": {"build": build_hex, "floor": floor_hex},
-        "cold": summary(walk["ms"], floor_cold),
+        "cold": summary(walk["timings"], floor_cold),
         "warm": summary(build_warm, floor_warm),
         "floor_cold": summary(floor_cold),
         "floor_warm": summary(floor_warm),
@@ -232,7 +281,9 @@ def main() -> None:
         ours, floor = result[name], result[f"floor_{name}"]
         print(
             f"{name}: /build p50 {ours['p50_ms']} / p95 {ours['p95_ms']} ms; floor p50 {floor['p50_ms']} / "
-            f"p95 {floor['p95_ms']} ms; ratio {ours['p50_ratio']}x / {ours['p95_ratio']}x"
+            f"p95 {floor['p95_ms']} ms; ratio {ours['p50_ratio']}x / {ours['p95_ratio']}x; pictures drawn by the "
+            f"server: /build {ours['drawn']}, floor {floor['drawn']}; the server's answer on screen (the card "
+            f"checked) p50 {ours['answer']['p50_ms']} / p95 {ours['answer']['p95_ms']} ms"
         )
     per_pick = result["bytes_per_pick"]
     print(
