@@ -6,6 +6,11 @@
 // selection). The server still decides: its answer (the build in data-model/-choices/-hex) settles the
 // picture, which only ever swaps to a decoded frame, so an agreeing answer changes nothing and a
 // disagreeing one (a rule, a changed catalogue) swaps once, without a blank.
+// The picture first: a pick whose picture is still on its way reaches the server once that picture has been
+// decoded, and never more than HOLD_AT_MOST_MS after the click. Sent at once, the pick's answer (the server's
+// work, then React re-rendering the panel) came back while the picture was being drawn and decoded, and took
+// the CPU from both: the picture came 5-25 ms later, and the whole page settled later. Held picks go on in the
+// order they were made, and any click on the page while one is held waits its turn behind it.
 // The page's address follows the server's answer here too (as app.configurator.builds.address_of writes it),
 // so a pick's answer carries the build and not a script to rewrite the URL with.
 (function (root) {
@@ -215,13 +220,36 @@
     return code ? `/build/${code}` : `/build?${queryOf(cat, build, view)}`;
   }
 
-  const rules = { indexCatalogue, violations, choose, pictureUrl, describe, frames, sameBuild, formEncode, queryOf, addressOf };
+  // Held clicks go on one after another in the order they came, each once its own wait is over (or has
+  // failed): `hold(wait, run)`. `holding()` says whether any is still waiting, so that a later click that
+  // needn't wait itself still queues behind them instead of overtaking.
+  function inTurn() {
+    let last = Promise.resolve();
+    let waiting = 0;
+    function hold(wait, run) {
+      waiting += 1;
+      last = last
+        .then(() => wait)
+        .catch(() => null)
+        .then(() => {
+          waiting -= 1;
+          run();
+        })
+        .catch(() => null); // a click that throws must not stop the ones behind it
+      return last;
+    }
+    return { hold, holding: () => waiting > 0 };
+  }
+
+  const rules = { indexCatalogue, violations, choose, pictureUrl, describe, frames, sameBuild, formEncode, queryOf, addressOf, inTurn };
   if (typeof module !== "undefined" && module.exports) module.exports = rules;
   if (typeof document === "undefined") return;
 
   // ---- the page
   // No answer this long after a pick (the server refused it, or the answer changed nothing): show the server's.
   const SETTLE_AFTER_MS = 3000;
+  // The longest a pick waits for its picture before going to the server anyway (a slow or failed picture).
+  const HOLD_AT_MOST_MS = 100;
   const whenIdle = root.requestIdleCallback ? (fn) => root.requestIdleCallback(fn, { timeout: 300 }) : (fn) => setTimeout(fn, 50);
   const cancelIdle = root.cancelIdleCallback ? (id) => root.cancelIdleCallback(id) : clearTimeout;
 
@@ -320,15 +348,17 @@
       const view = spin.dataset.view || cat.models[next.model][0];
       if (!cat.models[next.model].includes(view)) return;
       const paths = cat.widths.map((w) => origin() + pictureUrl(cat, next, view, w));
-      root.motorjoySpin.preload(
+      return root.motorjoySpin.preload(
         { src: paths[0], srcset: paths.map((p, i) => p + " " + cat.widths[i] + "w").join(", ") },
         pic.sizes
       );
     }
 
+    // Shows the pick's picture; a promise of it decoded, or null when there is nothing to predict.
     function commit(target) {
       const next = predicted(target);
-      if (!next) return;
+      if (!next) return null;
+      const picture = preload(target) || null;
       pending.push(next);
       show(next);
       clearTimeout(settleTimer);
@@ -336,6 +366,7 @@
         pending = [];
         if (server) show(server);
       }, SETTLE_AFTER_MS);
+      return picture;
     }
 
     spin.predict = { preload, commit };
@@ -375,7 +406,38 @@
       { capture: true }
     );
   }
-  on("click", "commit");
+  // Clicks: the picture first (see the top). A held click is stopped before React sees it and clicked again
+  // on the same element (or, if React has replaced it, the one for the same option) when its turn comes.
+  const turns = rules.inTurn();
+  let replaying = false;
+  function replay(target) {
+    const option = target.dataset && target.dataset.predictOption;
+    const now = target.isConnected ? target : option && document.querySelector(`[data-predict-option="${CSS.escape(option)}"]`);
+    if (!now) return;
+    replaying = true;
+    try {
+      now.click();
+    } finally {
+      replaying = false;
+    }
+  }
+  document.addEventListener(
+    "click",
+    (event) => {
+      if (replaying || !(event.target instanceof Element)) return;
+      const target = event.target.closest("[data-predict-option]");
+      const spin = target && document.querySelector("[data-spin][data-predict-bound]");
+      const picture = spin && spin.predict ? spin.predict.commit(target) : null;
+      const held = event.target.closest("main") || target;
+      if (!held || !(picture || turns.holding())) return;
+      event.stopImmediatePropagation();
+      event.preventDefault();
+      const wait = picture && Promise.race([picture, new Promise((done) => setTimeout(done, HOLD_AT_MOST_MS))]);
+      turns.hold(wait, () => replay(target || event.target));
+    },
+    // Capture: this runs before the click reaches Radix, which sends the pick to the server.
+    { capture: true }
+  );
   on("pointerdown", "preload", (event) => event.button === 0);
   on("pointerover", "preload");
   on("focusin", "preload");

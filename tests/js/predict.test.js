@@ -79,3 +79,33 @@ describe("the address", () => {
     expect(rules.formEncode("a b~*!'()é")).toBe("a+b~%2A%21%27%28%29%C3%A9");
   });
 });
+
+describe("held clicks take turns", () => {
+  const later = (ms, value) => new Promise((done) => setTimeout(() => done(value), ms));
+
+  test("each goes on once its own wait is over, but never before the ones clicked earlier", async () => {
+    const turns = rules.inTurn();
+    const ran = [];
+    turns.hold(later(30), () => ran.push("slow picture"));
+    turns.hold(later(1), () => ran.push("quick picture"));
+    const last = turns.hold(null, () => ran.push("a click with no picture"));
+    expect(turns.holding()).toBe(true);
+    await later(5);
+    expect(ran).toEqual([]); // the quick one waits behind the slow one
+    await last;
+    expect(ran).toEqual(["slow picture", "quick picture", "a click with no picture"]);
+    expect(turns.holding()).toBe(false);
+  });
+
+  test("a wait that fails, or a click that throws, doesn't stop the ones behind it", async () => {
+    const turns = rules.inTurn();
+    const ran = [];
+    turns.hold(Promise.reject(new Error("no picture")), () => ran.push("failed picture"));
+    turns.hold(null, () => {
+      throw new Error("broken handler");
+    });
+    await turns.hold(later(1), () => ran.push("next"));
+    expect(ran).toEqual(["failed picture", "next"]);
+    expect(turns.holding()).toBe(false);
+  });
+});
