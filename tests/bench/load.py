@@ -17,7 +17,8 @@ worker's RSS is printed before, right after, and once their states have expired 
 with MOTORJOY_VISITOR_IDLE_SECONDS=`--idle-seconds`).
 Each visitor fetches the /build page, opens the websocket with the page's hydrate event (on_load runs),
 then every 2 seconds picks a random option, times the event round trip (emit → the update carrying
-the new picture paths), and fetches the new picture (the 800-wide WebP) the way the browser would.
+the new picture paths), and fetches the new picture (the 800-wide WebP) the way the browser would; each
+run counts how many of those pictures the server drew then (its Server-Timing) rather than had.
 Visitors arrive spread over the first seconds; the picture disk cache is warmed before the servers
 start (production keeps it between releases). Prints a table; the last line is one JSON object.
 """
@@ -69,6 +70,7 @@ class Tally:
     connect_ms: list[float] = field(default_factory=list)
     event_ms: list[float] = field(default_factory=list)
     picture_ms: list[float] = field(default_factory=list)
+    pictures_drawn: int = 0  # of those, how many the server says it drew (Server-Timing) rather than had
     errors: Counter = field(default_factory=Counter)
 
 
@@ -146,6 +148,7 @@ async def pick_and_look(base: str, http: aiohttp.ClientSession, tab: ReflexTab, 
             if picture.status != 200:
                 tally.errors[f"picture {picture.status}"] += 1
                 return
+            tally.pictures_drawn += picture.headers.get("Server-Timing", "").startswith("drawn;")
     except Exception as error:
         tally.errors[f"picture: {type(error).__name__}"] += 1
         return
@@ -195,6 +198,8 @@ async def load(base: str, visitors: int, seconds: float, ramp: float, picks: int
         "events": len(tally.event_ms),
         "event_ms": percentiles(tally.event_ms),
         "picture_ms": percentiles(tally.picture_ms),
+        "pictures": len(tally.picture_ms),
+        "pictures_drawn": tally.pictures_drawn,
         "connect_ms": percentiles(tally.connect_ms),
         "errors": sum(tally.errors.values()),
         "error_kinds": dict(tally.errors),
@@ -378,14 +383,15 @@ def row(setup: str, result: dict) -> str:
     return (
         f"{setup:<9} {result['visitors']:>8} {result['events']:>7} "
         f"{event['p50']!s:>7} {event['p95']!s:>7} {event['p99']!s:>7} "
-        f"{picture['p50']!s:>7} {picture['p95']!s:>7} {picture['p99']!s:>7} {result['errors']:>6} "
+        f"{picture['p50']!s:>7} {picture['p95']!s:>7} {picture['p99']!s:>7} "
+        f"{result.get('pictures_drawn', 0):>6}/{result.get('pictures', 0):<6} {result['errors']:>6} "
         f"{ratio.get('p95', '')!s:>7} {ratio.get('p99', '')!s:>7}"
     )
 
 
 HEADER = (
     f"{'setup':<9} {'visitors':>8} {'events':>7} {'ev p50':>7} {'ev p95':>7} {'ev p99':>7} "
-    f"{'pic p50':>7} {'pic p95':>7} {'pic p99':>7} {'errors':>6} {'×fl p95':>7} {'×fl p99':>7}"
+    f"{'pic p50':>7} {'pic p95':>7} {'pic p99':>7} {'drawn/pictures':>13} {'errors':>6} {'×fl p95':>7} {'×fl p99':>7}"
 )
 
 
