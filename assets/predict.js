@@ -10,7 +10,7 @@
 // decoded, and never more than HOLD_AT_MOST_MS after the click. Sent at once, the pick's answer (the server's
 // work, then React re-rendering the panel) came back while the picture was being drawn and decoded, and took
 // the CPU from both: the picture came 5-25 ms later, and the whole page settled later. Held picks go on in the
-// order they were made, and any click on the page while one is held waits its turn behind it.
+// order they were made, and any click in the page's content while one is held waits its turn behind it.
 // The page's address follows the server's answer here too (as app.configurator.builds.address_of writes it),
 // so a pick's answer carries the build and not a script to rewrite the URL with.
 (function (root) {
@@ -428,8 +428,9 @@
       const target = event.target.closest("[data-predict-option]");
       const spin = target && document.querySelector("[data-spin][data-predict-bound]");
       const picture = spin && spin.predict ? spin.predict.commit(target) : null;
-      const held = event.target.closest("main") || target;
-      if (!held || !(picture || turns.holding())) return;
+      // Clicks in the page's content may wait their turn; the header's (another page, the theme) never do.
+      const holdable = event.target.closest("main") || target;
+      if (!holdable || !(picture || turns.holding())) return;
       event.stopImmediatePropagation();
       event.preventDefault();
       const wait = picture && Promise.race([picture, new Promise((done) => setTimeout(done, HOLD_AT_MOST_MS))]);
