@@ -342,8 +342,8 @@
       return next && !sameBuild(next, base) ? next : null;
     }
 
-    function preload(target) {
-      const next = predicted(target);
+    // Starts loading and decoding a predicted build's picture; a promise of it decoded, or undefined.
+    function preloadBuild(next) {
       if (!next || !root.motorjoySpin) return;
       const view = spin.dataset.view || cat.models[next.model][0];
       if (!cat.models[next.model].includes(view)) return;
@@ -354,11 +354,15 @@
       );
     }
 
+    function preload(target) {
+      preloadBuild(predicted(target));
+    }
+
     // Shows the pick's picture; a promise of it decoded, or null when there is nothing to predict.
     function commit(target) {
       const next = predicted(target);
       if (!next) return null;
-      const picture = preload(target) || null;
+      const picture = preloadBuild(next) || null;
       pending.push(next);
       show(next);
       clearTimeout(settleTimer);
@@ -393,14 +397,20 @@
       .forEach((spin) => bind(spin, early === true));
   }
 
+  // The option an event is on, and the predicting picture it belongs with (either may be null).
+  function optionOf(event) {
+    const target = event.target instanceof Element ? event.target.closest("[data-predict-option]") : null;
+    const spin = target && document.querySelector("[data-spin][data-predict-bound]");
+    return { target, predict: (spin && spin.predict) || null };
+  }
+
   // One set of listeners for the page, handing each option to the picture it belongs with.
   function on(type, act, when = () => true) {
     document.addEventListener(
       type,
       (event) => {
-        const target = event.target instanceof Element && event.target.closest("[data-predict-option]");
-        const spin = target && document.querySelector("[data-spin][data-predict-bound]");
-        if (spin && spin.predict && when(event)) spin.predict[act](target);
+        const { target, predict } = optionOf(event);
+        if (predict && when(event)) predict[act](target);
       },
       // Capture: this runs before the click reaches Radix, which sends the pick to the server.
       { capture: true }
@@ -425,9 +435,8 @@
     "click",
     (event) => {
       if (replaying || !(event.target instanceof Element)) return;
-      const target = event.target.closest("[data-predict-option]");
-      const spin = target && document.querySelector("[data-spin][data-predict-bound]");
-      const picture = spin && spin.predict ? spin.predict.commit(target) : null;
+      const { target, predict } = optionOf(event);
+      const picture = predict ? predict.commit(target) : null;
       // Clicks in the page's content may wait their turn; the header's (another page, the theme) never do.
       const holdable = event.target.closest("main") || target;
       if (!holdable || !(picture || turns.holding())) return;
