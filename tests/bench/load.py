@@ -21,6 +21,13 @@ the new picture paths), and fetches the new picture (the 800-wide WebP) the way 
 run counts how many of those pictures the server drew then (its Server-Timing) rather than had.
 Visitors arrive spread over the first seconds; the picture disk cache is warmed before the servers
 start (production keeps it between releases). Prints a table; the last line is one JSON object.
+
+Under each run's row, where the time went, because every process here shares the same cores: how many
+cores each part kept busy (the web workers, their drawing processes, Redis, PostgreSQL, these
+simulated visitors, idle, and time the host stole); this process's own event-loop lag and the share of
+the run it waited for a core (its delays are in every figure it times); the event p99 in each 5 s of
+the run (the arrivals' ramp, or everyone's); and, scaled, Redis commands per event. `--logs-to`
+keeps the servers' logs (with MOTORJOY_STALL_MS set, where their event loops stood still).
 """
 
 import argparse
@@ -47,6 +54,7 @@ from pathlib import Path
 
 import aiohttp
 import psutil
+import redis
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))  # run as a script: the project's packages come from the checkout
@@ -71,6 +79,8 @@ class Tally:
     event_ms: list[float] = field(default_factory=list)
     picture_ms: list[float] = field(default_factory=list)
     pictures_drawn: int = 0  # of those, how many the server says it drew (Server-Timing) rather than had
+    lag_ms: list[float] = field(default_factory=list)  # this process's own event loop lateness
+    event_at: list[float] = field(default_factory=list)  # when each of event_ms was answered (monotonic)
     errors: Counter = field(default_factory=Counter)
 
 
@@ -137,6 +147,7 @@ async def pick_and_look(base: str, http: aiohttp.ClientSession, tab: ReflexTab, 
         tally.errors[f"event: {type(error).__name__}"] += 1
         return
     tally.event_ms.append((time.perf_counter() - began) * 1000)
+    tally.event_at.append(time.monotonic())
     path = picture_on_screen(tab)
     if path is None:  # the server answered with no build (its state for this visitor was lost)
         tally.errors["event: no build"] += 1
@@ -189,10 +200,14 @@ async def load(base: str, visitors: int, seconds: float, ramp: float, picks: int
     now = time.monotonic()
     end = now + ramp + seconds
     connector = aiohttp.TCPConnector(limit=0)
+    waited_before = runqueue_wait_s()
     with no_pauses_of_our_own():
+        lag = asyncio.create_task(own_lag(tally))
         async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=30)) as http:
             starts = [now + ramp * i / visitors for i in range(visitors)]
             await asyncio.gather(*(visitor(base, http, options, start, end, tally, picks) for start in starts))
+        lag.cancel()
+    waited = runqueue_wait_s() - waited_before
     return {
         "visitors": visitors,
         "events": len(tally.event_ms),
@@ -203,7 +218,44 @@ async def load(base: str, visitors: int, seconds: float, ramp: float, picks: int
         "connect_ms": percentiles(tally.connect_ms),
         "errors": sum(tally.errors.values()),
         "error_kinds": dict(tally.errors),
+        # This process's own delays, which every figure above includes: its event loop's lateness, and
+        # the share of the run its thread spent ready but waiting for a core the server was using.
+        "visitors_lag_ms": percentiles(tally.lag_ms),
+        "event_p99_ms_by_window": by_window(tally, now, ramp, end),
+        "visitors_waited_for_a_core": round(waited / (time.monotonic() - now), 3),
     }
+
+
+LAG_TICK_S = 0.005
+WINDOW_S = 5
+
+
+def by_window(tally: Tally, start: float, ramp: float, end: float) -> dict[str, float | None]:
+    """Event p99 in each WINDOW_S seconds of the run: is the tail the arrivals' (the ramp) or everyone's?"""
+    windows: dict[int, list[float]] = {}
+    for ms, at in zip(tally.event_ms, tally.event_at, strict=True):
+        windows.setdefault(int((at - start) // WINDOW_S), []).append(ms)
+    return {
+        f"{i * WINDOW_S}-{(i + 1) * WINDOW_S}{' (ramp)' if i * WINDOW_S < ramp else ''}": percentiles(windows[i])["p99"]
+        for i in sorted(windows)
+        if i * WINDOW_S < end - start
+    }
+
+
+
+async def own_lag(tally: Tally) -> None:
+    """How late this process's event loop wakes from a 5 ms sleep, all run long."""
+    while True:
+        began = time.perf_counter()
+        await asyncio.sleep(LAG_TICK_S)
+        tally.lag_ms.append(max(0.0, (time.perf_counter() - began - LAG_TICK_S) * 1000))
+
+
+def runqueue_wait_s() -> float:
+    """Seconds this process's main thread has spent ready to run but waiting for a core (Linux's schedstat)."""
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        return int(Path(f"/proc/self/task/{os.getpid()}/schedstat").read_text().split()[1]) / 1e9
+    return 0.0
 
 
 @contextlib.contextmanager
@@ -264,6 +316,7 @@ def serving(
     idle_seconds: int,
     recording: Path | None = None,
     misses_per_minute: int | None = 1_000_000,
+    logs_to: Path | None = None,
 ) -> Iterator[Server]:
     """Start `setup` on a free port (the app with `quickstart.py serve`, or the echo floor under Granian);
     yields it; stops its whole process group afterwards. Every simulated visitor comes from 127.0.0.1,
@@ -312,6 +365,9 @@ def serving(
             except subprocess.TimeoutExpired:
                 os.killpg(server.pid, signal.SIGKILL)
                 server.wait()
+            if logs_to:  # the data folder is a temporary one: keep the log for a look afterwards
+                logs_to.mkdir(parents=True, exist_ok=True)
+                shutil.copy(data_dir / f"serve-{setup}.log", logs_to)
 
 
 def web_processes(pid: int) -> list[psutil.Process]:
@@ -433,6 +489,7 @@ def main() -> None:
     parser.add_argument(
         "--pictures-from", type=Path, help="keep the warmed picture store in this folder between invocations"
     )
+    parser.add_argument("--logs-to", type=Path, help="copy each server's log into this folder when it stops")
     args = parser.parse_args()
 
     results: dict[str, list[dict]] = {}
@@ -444,20 +501,20 @@ def main() -> None:
             runs = [("url", contextlib.nullcontext(Server(args.url, None)))]  # type: ignore[arg-type]
         else:
             warm_picture_cache(data_dir, args.pictures_from)
-            runs = [(setup, serving(setup, data_dir, args.idle_seconds)) for setup in args.setups]
+            runs = [(setup, serving(setup, data_dir, args.idle_seconds, logs_to=args.logs_to)) for setup in args.setups]
         for setup, context in runs:
             with context as server:
                 # Unrecorded: every worker decodes its layers on its first new picture.
                 asyncio.run(load(server.url, 10, 5, 1))
                 if not recording.exists():
                     asyncio.run(record_floor(server.url, recording))
-                measure(setup, server.url, args, results)
+                measure(setup, server, args, results)
                 if setup.startswith("embedded") and args.crowd:
                     crowds[setup] = crowd(server, args.crowd, args.crowd_ramp, args.idle_seconds)
                     print(f"crowd: {json.dumps(crowds[setup])}", flush=True)
         with serving("floor", data_dir, args.idle_seconds, recording) as floor:
             asyncio.run(load(floor.url, 10, 5, 1))
-            measure("floor", floor.url, args, results)
+            measure("floor", floor, args, results)
     floors = {
         count: {"event_ms": median_cuts([r for r in results.get("floor", []) if r["visitors"] == count])}
         for count in args.visitors
@@ -491,12 +548,71 @@ def main() -> None:
     print(json.dumps({"results": results, "crowds": crowds, "goal_met": goal, "cpus": os.cpu_count()}))
 
 
-def measure(setup: str, url: str, args: argparse.Namespace, results: dict[str, list[dict]]) -> None:
+def measure(setup: str, server: Server, args: argparse.Namespace, results: dict[str, list[dict]]) -> None:
     for visitors in args.visitors:
         for _ in range(args.repeat):
-            result = asyncio.run(load(url, visitors, args.seconds, args.ramp))
+            before, began, commands = cpu_seconds(server), time.monotonic(), redis_commands(server)
+            result = asyncio.run(load(server.url, visitors, args.seconds, args.ramp))
+            result["cores_busy"] = cores_busy(before, cpu_seconds(server), time.monotonic() - began)
+            if server.db_url:  # scaled: what the visitors' states cost Redis
+                events = result["events"] + visitors  # picks, and each arrival's hydrate
+                result["redis_commands_per_event"] = round((redis_commands(server) - commands) / max(events, 1), 2)
             results.setdefault(setup, []).append(result)
             print(row(setup, result), flush=True)
+            print(
+                f"{'':<9} cores busy: {json.dumps(result['cores_busy'])}; the visitors' own loop lag p99 "
+                f"{result['visitors_lag_ms']['p99']} ms, waited for a core {result['visitors_waited_for_a_core']:.0%}",
+                flush=True,
+            )
+            print(f"{'':<9} event p99 by {WINDOW_S} s: {json.dumps(result['event_p99_ms_by_window'])}", flush=True)
+            if "redis_commands_per_event" in result:
+                print(f"{'':<9} Redis commands per event: {result['redis_commands_per_event']}", flush=True)
+
+
+def redis_commands(server: Server) -> int:
+    """Commands the scaled setup's Redis has processed so far (0 for a setup without one)."""
+    if not server.db_url:
+        return 0
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        return int(client.info("stats")["total_commands_processed"])
+    finally:
+        client.close()
+
+
+def role(process: psutil.Process, server_pids: set[int]) -> str:
+    """What part of the run a process on this machine plays, for where the CPU went."""
+    if process.pid == os.getpid():
+        return "visitors"  # this benchmark's simulated visitors: on the same cores as the server
+    if process.pid in server_pids:
+        return "drawing" if any("multiprocessing" in part for part in process.cmdline()) else "web"
+    name = process.name()
+    return "redis" if name.startswith("redis") else "postgres" if name.startswith("postg") else "other"
+
+
+def cpu_seconds(server: Server) -> dict[tuple[int, str], float]:
+    """CPU seconds used so far by every process on the machine, keyed by (pid, role), and the idle and stolen time."""
+    server_pids = set()
+    if server.process:
+        with contextlib.suppress(psutil.Error):
+            parent = psutil.Process(server.process.pid)
+            server_pids = {parent.pid, *(child.pid for child in parent.children(recursive=True))}
+    machine = psutil.cpu_times()
+    # Steal: time the host gave this virtual machine's cores to someone else (a noisy neighbour).
+    seconds: dict[tuple[int, str], float] = {(0, "idle"): machine.idle, (0, "steal"): getattr(machine, "steal", 0.0)}
+    for process in psutil.process_iter():
+        with contextlib.suppress(psutil.Error):
+            times = process.cpu_times()
+            seconds[(process.pid, role(process, server_pids))] = times.user + times.system
+    return seconds
+
+
+def cores_busy(before: dict[tuple[int, str], float], after: dict[tuple[int, str], float], wall: float) -> dict:
+    """How many cores each role kept busy over `wall` seconds (a process that ended meanwhile is left out)."""
+    busy: Counter = Counter()
+    for key, seconds in after.items():
+        busy[key[1]] += seconds - before.get(key, 0.0)
+    return {name: round(value / wall, 2) for name, value in busy.most_common()}
 
 
 if __name__ == "__main__":
