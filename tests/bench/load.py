@@ -369,14 +369,25 @@ def serving(
                 shutil.copy(data_dir / f"serve-{setup}.log", logs_to)
 
 
+def server_tree(pid: int) -> list[psutil.Process]:
+    """The server's processes: `pid` and its descendants (none once it has gone)."""
+    with contextlib.suppress(psutil.Error):
+        parent = psutil.Process(pid)
+        return [parent, *parent.children(recursive=True)]
+    return []
+
+
+def is_drawing(process: psutil.Process) -> bool:
+    """A worker's drawing process (app/render/drawing.py, started through multiprocessing)."""
+    return any("multiprocessing" in part for part in process.cmdline())
+
+
 def web_processes(pid: int) -> list[psutil.Process]:
-    """The server's web processes: `pid` and its descendants, less the workers' drawing processes
-    (app/render/drawing.py, started through multiprocessing), which hold no visitor's state."""
-    parent = psutil.Process(pid)
+    """The server's web processes: its tree less the workers' drawing processes, which hold no visitor's state."""
     members = []
-    for member in [parent, *parent.children(recursive=True)]:
+    for member in server_tree(pid):
         with contextlib.suppress(psutil.Error):
-            if not any("multiprocessing" in part for part in member.cmdline()):
+            if not is_drawing(member):
                 members.append(member)
     return members
 
@@ -584,18 +595,14 @@ def role(process: psutil.Process, server_pids: set[int]) -> str:
     if process.pid == os.getpid():
         return "visitors"  # this benchmark's simulated visitors: on the same cores as the server
     if process.pid in server_pids:
-        return "drawing" if any("multiprocessing" in part for part in process.cmdline()) else "web"
+        return "drawing" if is_drawing(process) else "web"
     name = process.name()
     return "redis" if name.startswith("redis") else "postgres" if name.startswith("postg") else "other"
 
 
 def cpu_seconds(server: Server) -> dict[tuple[int, str], float]:
     """CPU seconds used so far by every process on the machine, keyed by (pid, role), and the idle and stolen time."""
-    server_pids = set()
-    if server.process:
-        with contextlib.suppress(psutil.Error):
-            parent = psutil.Process(server.process.pid)
-            server_pids = {parent.pid, *(child.pid for child in parent.children(recursive=True))}
+    server_pids = {member.pid for member in server_tree(server.process.pid)} if server.process else set()
     machine = psutil.cpu_times()
     # Steal: time the host gave this virtual machine's cores to someone else (a noisy neighbour).
     seconds: dict[tuple[int, str], float] = {(0, "idle"): machine.idle, (0, "steal"): getattr(machine, "steal", 0.0)}
