@@ -59,6 +59,14 @@ class PictureCache:
     def get(self, key: RenderKey) -> bytes:
         """The picture's bytes, rendering it only if neither memory nor disk has it."""
         data = self.stored(key)
+        return data if data is not None else self.draw(key)
+
+    def draw(self, key: RenderKey) -> bytes:
+        """The bytes of a picture `stored` just found missing: rendered once, however many ask.
+
+        Another request of this process may have drawn it since (memory), or another worker (the
+        disk, read once more inside the single flight); the first look at the disk isn't repeated."""
+        data = self.in_memory(key)
         if data is not None:
             return data
         digest = key.digest

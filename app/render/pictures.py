@@ -82,6 +82,10 @@ class CarPictures:
         """The picture's bytes through the cache."""
         return self.cache.get(key)
 
+    def draw(self, key: RenderKey) -> bytes:
+        """The bytes of a picture the cache was just found to lack (see `PictureCache.draw`)."""
+        return self.cache.draw(key)
+
     def key(self, build: Build, view: str, width: int, format: str = "webp") -> RenderKey:
         return render_key(self.catalogue, build, view, width, format)
 

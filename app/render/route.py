@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from app.render.key import MAX_URL_LENGTH, PREFIX, BadPictureRequest, parse_car_path
+from app.render.key import MAX_URL_LENGTH, PREFIX, BadPictureRequest, RenderKey, parse_car_path
 from app.render.pictures import CarPictures
 
 log = logging.getLogger(__name__)
@@ -81,15 +81,18 @@ def picture_routes(
         started = time.perf_counter()
         try:
             # Memory hits answer inline; disk reads, the gate and renders (C code that releases the GIL)
-            # run in a thread, so the event loop never waits on them.
+            # run in a thread, so the event loop never waits on them. Each trip to a thread costs the
+            # event loop a turn and the thread a wait for the interpreter lock, so the disk and the
+            # gate share one, and a miss makes two in all.
             source, data = "memory", pictures.cache.in_memory(key)
             if data is None:
-                source, data = "disk", await run_in_threadpool(pictures.cache.stored, key)
-            if data is None:
-                if (wait := await run_in_threadpool(admit_miss, request)) > 0:
+                data, wait = await run_in_threadpool(_stored_or_admitted, pictures, key, admit_miss, request)
+                source = "disk"
+                if wait > 0:
                     return _slow_down(wait)
+            if data is None:
                 async with drawing:
-                    source, data = "drawn", await run_in_threadpool(pictures.picture, key)
+                    source, data = "drawn", await run_in_threadpool(pictures.draw, key)
         except Exception:
             log.exception("rendering %s failed", key.url())
             return _refusal("The picture could not be drawn.", 503)
@@ -97,6 +100,14 @@ def picture_routes(
         return Response(data, media_type=key.content_type, headers=headers)
 
     return [Route("/car/{rest:path}", car_picture, methods=["GET", "HEAD"])]
+
+
+def _stored_or_admitted(
+    pictures: CarPictures, key: RenderKey, admit_miss: MissGate, request: Request
+) -> tuple[bytes | None, float]:
+    """The picture from the disk store; else whether the client may have it drawn (the gate's wait)."""
+    data = pictures.cache.stored(key)
+    return (data, 0.0) if data is not None else (None, admit_miss(request))
 
 
 def server_timing(source: str, seconds: float) -> str:

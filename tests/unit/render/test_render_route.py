@@ -200,7 +200,7 @@ def test_never_seen_pictures_are_drawn_one_at_a_time_so_clicks_keep_a_core(pictu
 
     drawing, most = [0], [0]
     lock = threading.Lock()
-    draw = pictures.picture
+    draw = pictures.draw
 
     def counted(key):
         with lock:
@@ -213,7 +213,7 @@ def test_never_seen_pictures_are_drawn_one_at_a_time_so_clicks_keep_a_core(pictu
             with lock:
                 drawing[0] -= 1
 
-    monkeypatch.setattr(pictures, "picture", counted)
+    monkeypatch.setattr(pictures, "draw", counted)
     app = Starlette(routes=picture_routes(lambda v: pictures, lambda: pictures, drawing_at_once=1))
 
     async def four_new_pictures() -> list[int]:
@@ -248,3 +248,36 @@ def test_a_version_in_hand_is_served_without_asking_in_a_thread(pictures: CarPic
     old_page = client.get(GOOD.replace("test-1", "test-0") + ".webp", follow_redirects=False)
     assert old_page.status_code == 302 and old_page.headers["location"] == GOOD + ".webp"
     assert asked == ["test-0"]
+
+
+def test_a_miss_takes_two_trips_to_a_thread_and_reads_the_disk_twice(pictures: CarPictures, monkeypatch) -> None:
+    """A trip to a thread costs the event loop a turn: the disk look and the gate share one; the disk is
+    looked at once before the gate and once more inside the single flight (another worker may have drawn it)."""
+    import app.render.route as route
+
+    trips, reads = [], []
+    to_thread, read_disk = route.run_in_threadpool, pictures.cache._read_disk
+
+    async def counted_trip(function, *args):
+        trips.append(getattr(function, "__name__", "?"))
+        return await to_thread(function, *args)
+
+    def counted_read(digest):
+        reads.append(digest)
+        return read_disk(digest)
+
+    monkeypatch.setattr(route, "run_in_threadpool", counted_trip)
+    monkeypatch.setattr(pictures.cache, "_read_disk", counted_read)
+    gate = Gate(allowed=10)
+    routes = picture_routes(lambda v: pictures, lambda: pictures, gate, in_hand=lambda v: pictures)
+    client = TestClient(Starlette(routes=routes))
+    url = GOOD.replace("C0392B", "5A5A5A").replace("chili-red", "custom") + ".webp"
+
+    assert client.get(url).headers["server-timing"].startswith("drawn;")
+    assert trips == ["_stored_or_admitted", "draw"] and len(reads) == 2 and gate.asked == 1
+    trips.clear(), reads.clear()
+    assert client.get(url).headers["server-timing"].startswith("memory;")
+    assert trips == [] and reads == []
+    pictures.cache._memory.clear()
+    assert client.get(url).headers["server-timing"].startswith("disk;")
+    assert trips == ["_stored_or_admitted"] and len(reads) == 1 and gate.asked == 1  # a stored picture is never gated
