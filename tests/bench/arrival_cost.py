@@ -5,11 +5,13 @@
 
 Visitors come one after another (nothing queues, so what is measured is cost, not waiting): each
 fetches /build, then each opens the websocket with the page's hydrate event (its on_load runs), then
-each picks `--picks` options, then each leaves. The CPU time of the server's web processes (the drawing
-processes left out: no picture is fetched) is read before and after each phase; the idle rate
-measured just before (schedules, sweeps) is taken off. The echo floor (tests/bench/echo_server.py,
-replaying the bytes the app sent) is measured the same way in the same run, so each figure is also a
-ratio to what the server, the socket and the bytes alone cost. Why: the load benchmark's slowest
+each picks `--picks` options, then each fetches the picture of its build (never seen: drawn), then the
+same picture again (held in memory), then each leaves. The CPU time of the server's web processes (the
+drawing processes left out: what a picture costs the worker is measured, not the drawing) is read
+before and after each phase; the idle rate measured just before (schedules, sweeps) is taken off. The
+echo floor (tests/bench/echo_server.py, replaying the bytes the app sent, and one picture for every
+picture URL) is measured the same way in the same run, so each figure is also a ratio to what the
+server, the socket and the bytes alone cost. Why: the load benchmark's slowest
 answers came while visitors were arriving, an arrival costing about eight picks.
 The last line is one JSON object.
 """
@@ -22,6 +24,7 @@ import random
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -33,6 +36,7 @@ sys.path.insert(0, str(ROOT))  # run as a script: the project's packages come fr
 
 from tests.bench.load import (  # noqa: E402
     hatch_options,
+    picture_on_screen,
     record_floor,
     serving,
     unchosen,
@@ -43,6 +47,7 @@ from tests.reflex_socket import BUILD_STATE, ReflexTab  # noqa: E402
 
 IDLE_S = 3.0
 SPILL_S = 1.0
+STEPS = ("page", "arrival", "pick", "new picture", "held picture", "leaving")
 SETTLE_S = 6.0  # past the scaled setup's state lease (5 s), so its write-back is counted with the picks
 
 
@@ -65,8 +70,9 @@ async def measure(base: str, used: Callable[[], float], visitors: int, picks: in
     begin = used()
     await asyncio.sleep(IDLE_S)
     idle_rate = (used() - begin) / IDLE_S
-    spent = {"page": 0.0, "arrival": 0.0, "pick": 0.0, "leaving": 0.0}
+    spent = dict.fromkeys(STEPS, 0.0)
     tabs = []
+    sources: Counter[str] = Counter()
 
     async def phase(name: str, action) -> None:
         # Each step for every visitor in one measured stretch: psutil reads CPU in 10 ms ticks, too coarse
@@ -96,6 +102,16 @@ async def measure(base: str, used: Callable[[], float], visitors: int, picks: in
                     await tab.send(f"{BUILD_STATE}.pick", (BUILD_STATE, "choice_ids"), option_id=choice)
             await asyncio.sleep(SETTLE_S)
 
+        async def all_pictures(expected: str) -> None:
+            # Each tab's build after its picks: random, so nearly always never seen ("drawn"), the
+            # second time held in memory. The drawing itself is the drawing process's CPU, not counted.
+            for tab in tabs:
+                path = picture_on_screen(tab)
+                async with http.get(base + path) as response:
+                    await response.read()
+                    source = response.headers.get("Server-Timing", expected).split(";")[0]
+                    sources[expected] += source == expected
+
         async def all_leave() -> None:
             for tab in tabs:
                 await tab.close()
@@ -103,10 +119,13 @@ async def measure(base: str, used: Callable[[], float], visitors: int, picks: in
         await phase("page", all_pages())
         await phase("arrival", all_arrive())
         await phase("pick", all_picks())
+        await phase("new picture", all_pictures("drawn"))
+        await phase("held picture", all_pictures("memory"))
         await phase("leaving", all_leave())
-    counts = {"page": visitors, "arrival": visitors, "pick": visitors * picks, "leaving": visitors}
+    counts = dict.fromkeys(STEPS, visitors) | {"pick": visitors * picks}
     return {name: round(1000 * max(spent[name], 0.0) / counts[name], 2) for name in spent} | {
-        "idle_ms_per_s": round(1000 * idle_rate, 1)
+        "idle_ms_per_s": round(1000 * idle_rate, 1),
+        "pictures_as_named": dict(sources),  # how many of each phase's pictures came as its name says
     }
 
 
@@ -132,20 +151,20 @@ def main() -> None:
                 print(f"{setup:<9} {json.dumps(results[setup])}", flush=True)
     floor = results["floor"]
     print()
-    print(f"{'setup':<9} {'page ms':>8} {'arrival':>8} {'pick':>8} {'leaving':>8}   CPU per visitor; × the floor")
+    print(f"{'setup':<9} " + " ".join(f"{step:>12}" for step in STEPS) + "   ms of CPU per visitor; × the floor")
     for setup, costs in results.items():
-        cells = " ".join(f"{costs[k]:>8}" for k in ("page", "arrival", "pick", "leaving"))
+        cells = " ".join(f"{costs[k]:>12}" for k in STEPS)
         ratios = (
             ""
             if setup == "floor"
             else "   "
             + " ".join(
-                f"{k} {costs[k] / floor[k]:.1f}×" for k in ("page", "arrival", "pick", "leaving") if floor[k] > 0
+                f"{k} {costs[k] / floor[k]:.1f}×" for k in STEPS if floor[k] > 0
             )
         )
         print(f"{setup:<9} {cells}{ratios}")
     ratios = {
-        setup: {k: round(costs[k] / floor[k], 1) for k in ("page", "arrival", "pick", "leaving") if floor[k] > 0}
+        setup: {k: round(costs[k] / floor[k], 1) for k in STEPS if floor[k] > 0}
         for setup, costs in results.items()
         if setup != "floor"
     }
