@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import Future
 from pathlib import Path
 
@@ -41,20 +42,12 @@ class PictureCache:
         self.directory.mkdir(parents=True, exist_ok=True)
         self.max_memory_bytes = max_memory_bytes
         self.max_disk_bytes = max_disk_bytes
-        self._disk = diskcache.Cache(
-            str(self.directory),
-            size_limit=max_disk_bytes,
-            eviction_policy="least-recently-used",
-            # Evict on every write, a few at a time, so the store never runs far past its limit.
-            cull_limit=16,
-            # Not the default 60 s: on a starved machine a reader or writer waits for the index a while,
-            # then the picture is drawn (read) or served unstored (write) instead of waiting on.
-            timeout=10,
-        )
+        self._disk = open_disk_store(self.directory, max_disk_bytes)
         self._memory: OrderedDict[str, bytes] = OrderedDict()
         self._memory_bytes = 0
         self._lock = threading.Lock()
         self._in_flight: dict[str, Future] = {}
+        self._drawing_aside: dict[str, asyncio.Future[bytes]] = {}  # the event loop's own single flight
 
     def get(self, key: RenderKey) -> bytes:
         """The picture's bytes, rendering it only if neither memory nor disk has it."""
@@ -73,6 +66,30 @@ class PictureCache:
         data = self._single_flight(digest, lambda: self._read_disk(digest) or self._render_to_disk(key, digest))
         self._remember(digest, data)
         return data
+
+    async def draw_aside(self, key: RenderKey, draw: Callable[[], Awaitable[bytes]]) -> bytes:
+        """`draw`'s bytes for a picture `stored` just found missing, awaited on the event loop: once per key
+        however many ask, the drawing going on for the others when one of them stops waiting. `draw`
+        stores the picture on disk itself (see app.render.drawing), so no thread of this process waits.
+        The disk isn't read again first (that would take a thread): another worker drawing the same
+        picture at the same moment draws the same bytes twice, which is rarer than a miss."""
+        data = self.in_memory(key)
+        if data is not None:
+            return data
+        digest = key.digest
+        drawing = self._drawing_aside.get(digest)
+        if drawing is None:
+            drawing = self._drawing_aside[digest] = asyncio.ensure_future(draw())
+            drawing.add_done_callback(lambda done: self._drawn_aside(digest, done))
+        data = await asyncio.shield(drawing)
+        self._remember(digest, data)
+        return data
+
+    def _drawn_aside(self, digest: str, drawing: asyncio.Future[bytes]) -> None:
+        if self._drawing_aside.get(digest) is drawing:
+            del self._drawing_aside[digest]
+        if not drawing.cancelled():
+            drawing.exception()  # its waiters, if any are left, get it; none left is no "never retrieved" noise
 
     def in_memory(self, key: RenderKey) -> bytes | None:
         """The bytes if held in memory; never blocks on disk or rendering (the route's fast path)."""
@@ -142,11 +159,7 @@ class PictureCache:
 
     def _render_to_disk(self, key: RenderKey, digest: str, render: Renderer | None = None) -> bytes:
         data = (render or self._render)(key)
-        try:
-            self._disk.set(digest, data)
-        except (OSError, sqlite3.Error, diskcache.Timeout) as exc:
-            # A full, read-only or busy disk costs a re-render later, never a failed request.
-            log.warning("picture cache: cannot store %s: %r", digest, exc)
+        store_on_disk(self._disk, digest, data)
         return data
 
     def _remember(self, digest: str, data: bytes) -> None:
@@ -160,3 +173,25 @@ class PictureCache:
             while self._memory_bytes > self.max_memory_bytes:
                 _, evicted = self._memory.popitem(last=False)
                 self._memory_bytes -= len(evicted)
+
+
+def open_disk_store(directory: Path, max_bytes: int) -> diskcache.Cache:
+    """The disk store in `directory`, as every process using it opens it (web workers, drawing processes)."""
+    return diskcache.Cache(
+        str(directory),
+        size_limit=max_bytes,
+        eviction_policy="least-recently-used",
+        # Evict on every write, a few at a time, so the store never runs far past its limit.
+        cull_limit=16,
+        # Not the default 60 s: on a starved machine a reader or writer waits for the index a while,
+        # then the picture is drawn (read) or served unstored (write) instead of waiting on.
+        timeout=10,
+    )
+
+
+def store_on_disk(disk: diskcache.Cache, digest: str, data: bytes) -> None:
+    try:
+        disk.set(digest, data)
+    except (OSError, sqlite3.Error, diskcache.Timeout) as exc:
+        # A full, read-only or busy disk costs a re-render later, never a failed request.
+        log.warning("picture cache: cannot store %s: %r", digest, exc)

@@ -21,10 +21,18 @@ view at most. The start-up precompute, when the store lacks pictures, draws in a
 ends when it is done, so a visitor's picture never queues behind it. The catalogue goes along
 pickled with every request (about 10 KB, pickled once per catalogue); the process keeps the layers
 of a few catalogues, so a studio preview and a publish can be drawn side by side.
+
+A visitor's never-seen picture is awaited on the event loop (`draw_and_store`), and the drawing
+process writes it into the disk store itself. Waiting for it in a thread of the worker, as scripts and
+the precompute still do (`draw`), cost that thread a sleep and a wake, and the event loop another: on
+this project's virtual machines a trip to a thread that waits as long as a drawing took 0.63 ms of CPU
+against 0.27 ms for one that returns at once, and the store's write was another 0.2 ms under the
+interpreter lock the event loop needs.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import multiprocessing
@@ -36,11 +44,15 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from concurrent.futures import CancelledError, ProcessPoolExecutor
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 from typing import TypeVar
 
+import diskcache
+
 from app.catalog import Catalogue
+from app.render.cache import open_disk_store, store_on_disk
 from app.render.composite import compose
 from app.render.encode import encode
 from app.render.key import RenderKey
@@ -50,6 +62,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 NICENESS = 10  # the clicks first, yet a picture is never starved outright (nice 19 would be)
 KEEP_LIBRARIES = 3  # as app.render.live keeps services: the live catalogue, the one before, a preview
+DiskStore = tuple[str, int]  # a picture store's folder and size limit, as the drawing process opens it
 
 
 class DrawingStopped(RuntimeError):
@@ -75,6 +88,16 @@ class DrawingProcess:
             self._discard()
             return self._run(_draw, catalogue, key, method)
 
+    async def draw_and_store(self, catalogue: bytes, key: RenderKey, method: int, store: DiskStore) -> bytes:
+        """`draw`, awaited on the event loop, the drawing process writing the picture into the disk store
+        `store` itself (see the module's docstring): no thread of this process waits for it."""
+        try:
+            return await self._await(_draw_and_store, catalogue, key, method, store)
+        except BrokenProcessPool:
+            log.warning("the drawing process stopped; starting a new one")
+            self._discard()
+            return await self._await(_draw_and_store, catalogue, key, method, store)
+
     def load_layers(self, catalogue: bytes, views: list[tuple[str, str]]) -> int:
         """Decode these (model, view) layers there, in order; the bytes they take.
 
@@ -93,14 +116,26 @@ class DrawingProcess:
         self._discard(wait)
 
     def _run(self, job: Callable[..., T], *args: object) -> T:
-        try:
-            future = self._executor().submit(job, *args)
-        except RuntimeError as stopped:  # "cannot schedule new futures after (interpreter) shutdown"
-            raise DrawingStopped(str(stopped)) from stopped
+        future = self._submit(job, *args)
         try:
             return future.result()
         except CancelledError as cancelled:  # still queued when the process was closed
             raise DrawingStopped("the drawing process was closed first") from cancelled
+
+    async def _await(self, job: Callable[..., T], *args: object) -> T:
+        future = self._submit(job, *args)
+        try:
+            return await asyncio.wrap_future(future)
+        except asyncio.CancelledError:
+            if future.cancelled():  # still queued when the process was closed; else the waiter was cancelled
+                raise DrawingStopped("the drawing process was closed first") from None
+            raise
+
+    def _submit(self, job: Callable[..., T], *args: object) -> Future[T]:
+        try:
+            return self._executor().submit(job, *args)
+        except RuntimeError as stopped:  # "cannot schedule new futures after (interpreter) shutdown"
+            raise DrawingStopped(str(stopped)) from stopped
 
     def _executor(self) -> ProcessPoolExecutor:
         with self._lock:
@@ -171,6 +206,18 @@ def _library(catalogue: bytes) -> LayerLibrary:
 
 def _draw(catalogue: bytes, key: RenderKey, method: int) -> bytes:
     return encode(compose(_library(catalogue), key), key.format, method)
+
+
+_stores: dict[DiskStore, diskcache.Cache] = {}
+
+
+def _draw_and_store(catalogue: bytes, key: RenderKey, method: int, store: DiskStore) -> bytes:
+    data = _draw(catalogue, key, method)
+    disk = _stores.get(store)
+    if disk is None:
+        disk = _stores[store] = open_disk_store(Path(store[0]), store[1])
+    store_on_disk(disk, key.digest, data)
+    return data
 
 
 def _load_view(catalogue: bytes, model: str, view: str) -> int:

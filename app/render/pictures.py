@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import json
 import logging
@@ -85,6 +86,16 @@ class CarPictures:
     def draw(self, key: RenderKey) -> bytes:
         """The bytes of a picture the cache was just found to lack (see `PictureCache.draw`)."""
         return self.cache.draw(key)
+
+    async def draw_aside(self, key: RenderKey) -> bytes:
+        """`draw`, for the event loop: in the drawing process, which stores the picture itself, awaited
+        without a thread (see app.render.drawing); without a drawing process (scripts, tests), in a thread."""
+        drawer = self.drawer
+        if drawer is None:
+            return await asyncio.to_thread(self.draw, key)
+        store = (str(self.cache.directory), self.cache.max_disk_bytes)
+        catalogue = self._pickled_catalogue
+        return await self.cache.draw_aside(key, lambda: drawer.draw_and_store(catalogue, key, LIVE_METHOD, store))
 
     def key(self, build: Build, view: str, width: int, format: str = "webp") -> RenderKey:
         return render_key(self.catalogue, build, view, width, format)

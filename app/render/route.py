@@ -80,10 +80,10 @@ def picture_routes(
             return Response(status_code=304, headers=headers)
         started = time.perf_counter()
         try:
-            # Memory hits answer inline; disk reads, the gate and renders (C code that releases the GIL)
-            # run in a thread, so the event loop never waits on them. Each trip to a thread costs the
-            # event loop a turn and the thread a wait for the interpreter lock, so the disk and the
-            # gate share one, and a miss makes two in all.
+            # Memory hits answer inline; the disk read and the gate run in a thread, so the event loop
+            # never waits on them, and a drawing is awaited from the drawing process (which stores the
+            # picture itself) without one. Each trip to a thread costs the event loop a turn and the
+            # thread a sleep and a wake, so the disk and the gate share one, and a miss makes only that one.
             source, data = "memory", pictures.cache.in_memory(key)
             if data is None:
                 data, wait = await run_in_threadpool(_stored_or_admitted, pictures, key, admit_miss, request)
@@ -92,7 +92,7 @@ def picture_routes(
                     return _slow_down(wait)
             if data is None:
                 async with drawing:
-                    source, data = "drawn", await run_in_threadpool(pictures.draw, key)
+                    source, data = "drawn", await pictures.draw_aside(key)
         except Exception:
             log.exception("rendering %s failed", key.url())
             return _refusal("The picture could not be drawn.", 503)

@@ -182,3 +182,50 @@ def test_open_pictures_refuses_a_broken_manifest(layers_dir, tmp_path: Path) -> 
     (broken / "img/estate/side/glass.webp").unlink()
     with pytest.raises(ManifestError, match=r"glass\.webp is missing"):
         open_pictures(broken, tmp_path / "cache")
+
+
+def test_a_picture_drawn_aside_is_drawn_once_however_many_wait_and_goes_on_when_one_leaves(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    import asyncio
+
+    cache = PictureCache(CountingRenderer(), tmp_path)
+    drawings = []
+
+    async def draw() -> bytes:
+        drawings.append(1)
+        await asyncio.sleep(0.05)
+        return b"drawn aside"
+
+    async def three_wait_one_leaves() -> list:
+        key = _key(catalogue)
+        waiters = [asyncio.ensure_future(cache.draw_aside(key, draw)) for _ in range(3)]
+        await asyncio.sleep(0.01)
+        waiters[0].cancel()  # a visitor gone before the picture came
+        return await asyncio.gather(*waiters, return_exceptions=True)
+
+    results = asyncio.run(three_wait_one_leaves())
+    assert isinstance(results[0], asyncio.CancelledError) and results[1:] == [b"drawn aside"] * 2
+    assert len(drawings) == 1 and cache.in_memory(_key(catalogue)) == b"drawn aside"
+
+
+def test_a_failed_drawing_aside_reaches_every_waiter_and_is_tried_again(catalogue: Catalogue, tmp_path: Path) -> None:
+    import asyncio
+
+    cache = PictureCache(CountingRenderer(), tmp_path)
+    attempts = []
+
+    async def draw() -> bytes:
+        attempts.append(1)
+        await asyncio.sleep(0.01)
+        if len(attempts) == 1:
+            raise RuntimeError("the drawing process stopped")
+        return b"second time lucky"
+
+    async def two_wait() -> list:
+        key = _key(catalogue, "#654321")
+        return await asyncio.gather(*(cache.draw_aside(key, draw) for _ in range(2)), return_exceptions=True)
+
+    first = asyncio.run(two_wait())
+    assert [type(result) for result in first] == [RuntimeError, RuntimeError] and len(attempts) == 1
+    assert asyncio.run(two_wait()) == [b"second time lucky"] * 2 and len(attempts) == 2

@@ -1,5 +1,6 @@
 """The drawing process: the same pictures as drawing in-process, at a lower priority, and back after a crash."""
 
+import asyncio
 import contextlib
 import multiprocessing
 import os
@@ -198,3 +199,35 @@ def test_a_drawing_after_shutdown_says_so(catalogue: Catalogue):
     drawer._executor().shutdown()  # as the interpreter does to every pool when the server stops
     with pytest.raises(DrawingStopped):
         drawer.draw(pickled(catalogue), _custom(catalogue, "#303030"), LIVE_METHOD)
+
+
+def test_a_picture_drawn_and_stored_aside_is_the_one_drawn_here_and_on_disk(
+    catalogue: Catalogue, tmp_path: Path, drawer
+):
+    from app.render.cache import PictureCache
+
+    key = _custom(catalogue, "#404040")
+    store = (str(tmp_path / "store"), 10 * 1024 * 1024)
+    drawn = asyncio.run(drawer.draw_and_store(pickled(catalogue), key, LIVE_METHOD, store))
+    assert drawn == drawer.draw(pickled(catalogue), key, LIVE_METHOD)
+    assert PictureCache(lambda k: b"", Path(store[0]), max_disk_bytes=store[1]).stored(key) == drawn
+
+
+def test_a_picture_awaited_from_a_killed_drawing_process_comes_from_a_new_one(catalogue: Catalogue, tmp_path: Path):
+    drawer = DrawingProcess()
+    store, key = (str(tmp_path / "store"), 10 * 1024 * 1024), _custom(catalogue, "#505050")
+    try:
+        first = asyncio.run(drawer.draw_and_store(pickled(catalogue), key, LIVE_METHOD, store))
+        dead = _child_pid(drawer)
+        os.kill(dead, signal.SIGKILL)
+        again = asyncio.run(drawer.draw_and_store(pickled(catalogue), key, LIVE_METHOD, store))
+        assert again == first and _child_pid(drawer) != dead
+    finally:
+        drawer.close()
+
+
+def test_a_picture_awaited_after_shutdown_says_so(catalogue: Catalogue, tmp_path: Path):
+    drawer = DrawingProcess()
+    drawer.close()
+    with pytest.raises(DrawingStopped):
+        asyncio.run(drawer.draw_and_store(pickled(catalogue), _custom(catalogue, "#303030"), LIVE_METHOD, ("x", 1)))
