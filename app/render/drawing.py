@@ -83,9 +83,7 @@ class DrawingProcess:
         try:
             return self._run(_draw, catalogue, key, method)
         except BrokenProcessPool:
-            # Killed (out of memory, an operator's kill): start a fresh one for this and later drawings.
-            log.warning("the drawing process stopped; starting a new one")
-            self._discard()
+            self._start_again()
             return self._run(_draw, catalogue, key, method)
 
     async def draw_and_store(self, catalogue: bytes, key: RenderKey, method: int, store: DiskStore) -> bytes:
@@ -94,8 +92,7 @@ class DrawingProcess:
         try:
             return await self._await(_draw_and_store, catalogue, key, method, store)
         except BrokenProcessPool:
-            log.warning("the drawing process stopped; starting a new one")
-            self._discard()
+            self._start_again()
             return await self._await(_draw_and_store, catalogue, key, method, store)
 
     def load_layers(self, catalogue: bytes, views: list[tuple[str, str]]) -> int:
@@ -114,6 +111,11 @@ class DrawingProcess:
         with self._lock:
             self._closed = True
         self._discard(wait)
+
+    def _start_again(self) -> None:
+        """Killed (out of memory, an operator's kill): a fresh process for this drawing and later ones."""
+        log.warning("the drawing process stopped; starting a new one")
+        self._discard()
 
     def _run(self, job: Callable[..., T], *args: object) -> T:
         future = self._submit(job, *args)
