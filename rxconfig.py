@@ -12,12 +12,12 @@ from app.ui.theme import BREAKPOINTS, COLOUR_SCALES, THEME
 
 # The project decides when to upgrade, not a start-up banner; and nothing phones home.
 os.environ.setdefault("REFLEX_CHECK_LATEST_VERSION", "false")
-# Several workers (Redis): a worker keeps a visitor's state between their events, for Reflex's default hold
-# of half the lock's expiry (5 s), instead of locking, reading and writing it in Redis for every event.
-# Another worker wanting it (the visitor moved, a feed's news for an open tracker) gets it handed over at
-# once. At 400 visitors this cut the picks' median by about a quarter (README, "Speed"). The price: a worker
-# killed outright loses its visitors' last few seconds of unsaved changes (saved builds and orders are in
-# the database).
+# Several workers (Redis): a worker keeps a visitor's state between their events, instead of locking,
+# reading and writing it in Redis for every event: for Reflex's hold of half the lock's expiry (5 s), and
+# for as long as the visitor keeps using it, written behind once a hold (app/visitor_states.py). Another
+# worker wanting it (the visitor moved, a feed's news for an open tracker) gets it handed over at once. At
+# 400 visitors this cut the picks' median by about a quarter (README, "Speed"). The price: a worker killed
+# outright loses its visitors' changes of the last few seconds (saved builds and orders are in the database).
 os.environ.setdefault("REFLEX_OPLOCK_ENABLED", "true")
 try:  # read as Reflex reads it, so a typo stops the start with the setting named, not a traceback
     environment.REFLEX_OPLOCK_ENABLED.get()
