@@ -46,6 +46,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Unpack, cast
 
+from redis.exceptions import RedisError
 from reflex.istate.manager import StateModificationContext
 from reflex.istate.manager.memory import StateManagerMemory
 from reflex.istate.manager.redis import StateManagerRedis
@@ -271,6 +272,11 @@ class SharedVisitorStates(StateManagerRedis):
                 await asyncio.shield(self._write_behind(token, lock_id, **context))
             except LockExpiredError:
                 return  # the lock was lost (a stalled worker): the flush after this reports it, as Reflex's does
+            except RedisError:
+                # Redis out of reach a moment: let go, so the flush after this tries once more with the
+                # same state (and Reflex reports it if that fails too); holding on would risk more changes.
+                log.warning("visitor states: writing %s behind failed; letting the lease go", lock_key, exc_info=True)
+                return
 
     async def _write_behind(
         self, token: StateToken[TOKEN_TYPE], lock_id: bytes, **context: Unpack[StateModificationContext]

@@ -216,6 +216,40 @@ def test_a_lease_in_use_is_handed_over_when_another_worker_asks(redis_reachable,
     asyncio.run(scenario())
 
 
+def test_a_write_behind_that_fails_lets_the_lease_go_and_the_flush_keeps_every_change(redis_reachable, monkeypatch):
+    monkeypatch.setenv("REFLEX_OPLOCK_ENABLED", "true")
+    token = BaseStateToken(ident=f"test-{uuid.uuid4()}", cls=BuildState)
+
+    async def scenario() -> None:
+        import redis.exceptions
+
+        shared = manager(hold_ms=300)
+        evaluate, failures = shared.redis.eval, []
+
+        async def unreachable_once(script, *args):
+            if "PEXPIRE" in script and not failures:  # the write behind, once: Redis out of reach a moment
+                failures.append(1)
+                raise redis.exceptions.ConnectionError("Redis went away for a moment")
+            return await evaluate(script, *args)
+
+        shared.redis.eval = unreachable_once  # type: ignore[method-assign]
+        try:
+            await shared._ensure_lock_task_subscribed(timeout=5)
+            await name_the_car(shared, token, "Before")
+            lease = shared._local_leases[token.lock_key]
+            await asyncio.sleep(0.1)
+            await name_the_car(shared, token, "Kept")  # an event in the first hold: a write behind is due
+            assert await until(lambda: _done(lease))  # it failed, so the lease was let go ...
+            assert failures == [1] and lease.exception() is None
+            assert await nickname_in_redis(token) == "Kept"  # ... and the flush wrote every change
+            assert await shared.redis.get(shared._lock_key(token)) is None
+        finally:
+            await shared.close()
+            await shared.redis.aclose()
+
+    asyncio.run(scenario())
+
+
 async def _starts_with(nickname, prefix: str) -> bool:
     return (await nickname).startswith(prefix)
 
