@@ -171,7 +171,6 @@ class SharedVisitorStates(StateManagerRedis):
         if isinstance(state, BaseState) and self._cached_states.get(self._coerce_token(token).lock_key) is not state:
             let_go(state)
 
-
     @contextlib.asynccontextmanager
     async def _get_state_cached(self, token: StateToken[TOKEN_TYPE]) -> AsyncIterator[TOKEN_TYPE | None]:
         async with super()._get_state_cached(token) as state:
@@ -254,14 +253,10 @@ class SharedVisitorStates(StateManagerRedis):
         return None
 
     async def _hold(self, token: StateToken[TOKEN_TYPE], lock_id: bytes, **context: Unpack[StateModificationContext]):
-        """Hold the lease for one hold time, and again for as long as each hold saw an event.
-
-        Reflex lets go after one hold (5 s): with picks every two seconds, a third of a visitor's picks
-        then started a new lease, four Redis round trips before the pick could run (the lock, two counts
-        of contenders, the state), and the lease's end cost four more (the save, a look at the lock, its
-        time left, its release). Held while used, the state is written behind after each busy hold and
-        the lock renewed, so a worker killed outright still loses at most one hold's changes and frees
-        the visitor within the lock's expiry, as before."""
+        """Hold the lease for one hold time, and again for as long as each hold saw an event (see the
+        module's docstring), the state written behind and the lock renewed after each busy hold: a worker
+        killed outright still loses at most one hold's changes and frees the visitor within the lock's
+        expiry, as with Reflex's single hold."""
         lock_key = token.lock_key
         while True:
             uses = self._uses.get(lock_key, 0)

@@ -2,9 +2,11 @@
 
 import asyncio
 import gc
+import inspect
 import os
 import uuid
 import weakref
+from collections.abc import Awaitable, Callable
 from contextlib import contextmanager
 
 import pytest
@@ -70,9 +72,15 @@ async def nickname_in_redis(token: BaseStateToken) -> str:
         await other.redis.aclose()
 
 
-async def until(condition, seconds: float = 10) -> bool:
+async def nickname_is(token: BaseStateToken, wanted: Callable[[str], bool]) -> bool:
+    return wanted(await nickname_in_redis(token))
+
+
+async def until(holds: Callable[[], bool | Awaitable[bool]], seconds: float = 10) -> bool:
+    """Whether `holds()` came true within `seconds` (a slow machine gets the time it needs)."""
     for _ in range(int(seconds / 0.02)):
-        if await condition():
+        result = holds()
+        if await result if inspect.isawaitable(result) else result:
             return True
         await asyncio.sleep(0.02)
     return False
@@ -163,10 +171,10 @@ def test_a_lease_in_use_is_kept_written_behind_and_renewed_then_let_go_once_idle
             assert lock is not None and lock in lease.get_name().encode()  # still ours, past its first expiry
             # Written behind while held: another worker reading now sees a recent pick; after the first
             # write, only the state the picks change is written again.
-            assert await until(lambda: _starts_with(nickname_in_redis(token), "Pick "))
+            assert await until(lambda: nickname_is(token, lambda name: name.startswith("Pick ")))
             assert len(written) >= 3 and all(keys == [token._state_key(BuildState)] for keys in written[1:])
             # Idle for a hold: written back, let go, the lock released.
-            assert await until(lambda: _done(lease))
+            assert await until(lease.done)
             assert await nickname_in_redis(token) == "Pick 60"
             assert await shared.redis.get(shared._lock_key(token)) is None
             assert token.lock_key not in shared._local_leases and token.lock_key not in shared._uses
@@ -207,7 +215,7 @@ def test_a_lease_in_use_is_handed_over_when_another_worker_asks(redis_reachable,
             assert seen.startswith("Here ") and seen != "Here 0"
             picking = False
             last = await asyncio.wait_for(picks, 10)  # this worker's next pick takes the state back in turn
-            assert await until(lambda: _equals(nickname_in_redis(token), f"Here {last}"))
+            assert await until(lambda: nickname_is(token, f"Here {last}".__eq__))
         finally:
             for shared in (this, other):
                 await shared.close()
@@ -239,7 +247,7 @@ def test_a_write_behind_that_fails_lets_the_lease_go_and_the_flush_keeps_every_c
             lease = shared._local_leases[token.lock_key]
             await asyncio.sleep(0.1)
             await name_the_car(shared, token, "Kept")  # an event in the first hold: a write behind is due
-            assert await until(lambda: _done(lease))  # it failed, so the lease was let go ...
+            assert await until(lease.done)  # it failed, so the lease was let go ...
             assert failures == [1] and lease.exception() is None
             assert await nickname_in_redis(token) == "Kept"  # ... and the flush wrote every change
             assert await shared.redis.get(shared._lock_key(token)) is None
@@ -248,18 +256,6 @@ def test_a_write_behind_that_fails_lets_the_lease_go_and_the_flush_keeps_every_c
             await shared.redis.aclose()
 
     asyncio.run(scenario())
-
-
-async def _starts_with(nickname, prefix: str) -> bool:
-    return (await nickname).startswith(prefix)
-
-
-async def _equals(nickname, expected: str) -> bool:
-    return (await nickname) == expected
-
-
-async def _done(task: asyncio.Task) -> bool:
-    return task.done()
 
 
 def test_the_lease_is_reflexs_own_but_for_the_holding_on():
