@@ -81,6 +81,7 @@ class Tally:
     event_ms: list[float] = field(default_factory=list)
     picture_ms: list[float] = field(default_factory=list)
     pictures_drawn: int = 0  # of those, how many the server says it drew (Server-Timing) rather than had
+    pictures_from: Counter = field(default_factory=Counter)  # where the server found each: memory, disk, drawn
     lag_ms: list[float] = field(default_factory=list)  # this process's own event loop lateness
     event_at: list[float] = field(default_factory=list)  # when each of event_ms was answered (monotonic)
     errors: Counter = field(default_factory=Counter)
@@ -161,7 +162,9 @@ async def pick_and_look(base: str, http: aiohttp.ClientSession, tab: ReflexTab, 
             if picture.status != 200:
                 tally.errors[f"picture {picture.status}"] += 1
                 return
-            tally.pictures_drawn += picture.headers.get("Server-Timing", "").startswith("drawn;")
+            source = picture.headers.get("Server-Timing", "").split(";")[0]
+            tally.pictures_drawn += source == "drawn"
+            tally.pictures_from[source or "unsaid"] += 1
     except Exception as error:
         tally.errors[f"picture: {type(error).__name__}"] += 1
         return
@@ -219,6 +222,7 @@ async def load(base: str, visitors: int, seconds: float, ramp: float, picks: int
         "picture_ms": percentiles(tally.picture_ms),
         "pictures": len(tally.picture_ms),
         "pictures_drawn": tally.pictures_drawn,
+        "pictures_from": dict(tally.pictures_from),
         "connect_ms": percentiles(tally.connect_ms),
         "errors": sum(tally.errors.values()),
         "error_kinds": dict(tally.errors),
@@ -575,6 +579,7 @@ def measure(setup: str, server: Server, args: argparse.Namespace, results: dict[
                 flush=True,
             )
             print(f"{'':<9} event p99 by {WINDOW_S} s: {json.dumps(result['event_p99_ms_by_window'])}", flush=True)
+            print(f"{'':<9} pictures from: {json.dumps(result['pictures_from'])}", flush=True)
             if "redis_commands_per_event" in result:
                 print(f"{'':<9} Redis commands per event: {result['redis_commands_per_event']}", flush=True)
 
