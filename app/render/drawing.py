@@ -28,26 +28,37 @@ the precompute still do (`draw`), cost that thread a sleep and a wake, and the e
 this project's virtual machines a trip to a thread that waits as long as a drawing took 0.63 ms of CPU
 against 0.27 ms for one that returns at once, and the store's write was another 0.2 ms under the
 interpreter lock the event loop needs.
+
+The worker talks to its drawing process over two sockets of its own, not through a process pool. A
+pool hands every job to a feeder thread and every answer to a manager thread, each of which wakes,
+takes the web worker's interpreter lock and wakes the event loop in turn. Here the event loop writes
+an awaited job to its socket and reads the answer when the socket is readable, like any other
+connection (`_Child.ask`), so a never-seen picture wakes no thread of the web worker. Callers in
+threads (the warm-up, scripts, the precompute's process aside) take the other socket, one at a time
+(`_Child.call`). The drawing process reads both in threads of its own and draws one job at a time,
+in the order they came.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
+import itertools
 import logging
 import multiprocessing
+import multiprocessing.connection
 import multiprocessing.util
 import os
 import pickle
+import queue
 import signal
+import struct
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Callable
-from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import diskcache
 
@@ -63,10 +74,17 @@ T = TypeVar("T")
 NICENESS = 10  # the clicks first, yet a picture is never starved outright (nice 19 would be)
 KEEP_LIBRARIES = 3  # as app.render.live keeps services: the live catalogue, the one before, a preview
 DiskStore = tuple[str, int]  # a picture store's folder and size limit, as the drawing process opens it
+READ_AT_ONCE = 1 << 17  # bytes the event loop reads from the socket per turn: several pictures' answers
+_LENGTH = struct.Struct("!i")  # multiprocessing.Connection's framing, so the drawing process can use one
+_LONG_LENGTH = struct.Struct("!Q")
 
 
 class DrawingStopped(RuntimeError):
     """The drawing process was shut down with this process (the server is stopping)."""
+
+
+class _ProcessGone(Exception):
+    """The drawing process died (killed, out of memory) with this job in hand."""
 
 
 class DrawingProcess:
@@ -75,32 +93,34 @@ class DrawingProcess:
     def __init__(self, niceness: int = NICENESS) -> None:
         self.niceness = niceness
         self._lock = threading.Lock()
-        self._pool: ProcessPoolExecutor | None = None
+        self._child: _Child | None = None
         self._closed = False
+        self._finalizer: multiprocessing.util.Finalize | None = None
+
+    @property
+    def pid(self) -> int:
+        """The drawing process's id (starting it if need be)."""
+        return self._running().pid
 
     def draw(self, catalogue: bytes, key: RenderKey, method: int) -> bytes:
         """The encoded picture; blocks the calling thread (never the event loop) until it is drawn."""
-        try:
-            return self._run(_draw, catalogue, key, method)
-        except BrokenProcessPool:
-            self._start_again()
-            return self._run(_draw, catalogue, key, method)
+        return self._call(_draw, catalogue, key, method)
 
     async def draw_and_store(self, catalogue: bytes, key: RenderKey, method: int, store: DiskStore) -> bytes:
         """`draw`, awaited on the event loop, the drawing process writing the picture into the disk store
         `store` itself (see the module's docstring): no thread of this process waits for it."""
+        child = self._running()
         try:
-            return await self._await(_draw_and_store, catalogue, key, method, store)
-        except BrokenProcessPool:
-            self._start_again()
-            return await self._await(_draw_and_store, catalogue, key, method, store)
+            return await child.ask(_draw_and_store, catalogue, key, method, store)
+        except _ProcessGone:
+            return await self._start_again(child).ask(_draw_and_store, catalogue, key, method, store)
 
     def load_layers(self, catalogue: bytes, views: list[tuple[str, str]]) -> int:
         """Decode these (model, view) layers there, in order; the bytes they take.
 
         One view at a time, each its own job: a visitor's picture asked for meanwhile waits for one
         view (about a second), not for all of them."""
-        return max([self._run(_load_view, catalogue, model, view) for model, view in views], default=0)
+        return max([self._call(_load_view, catalogue, model, view) for model, view in views], default=0)
 
     def close(self, wait: bool = False) -> None:
         """Let the process go for good: a drawing asked for afterwards raises DrawingStopped.
@@ -110,57 +130,206 @@ class DrawingProcess:
         wait for that process for ever."""
         with self._lock:
             self._closed = True
-        self._discard(wait)
+            child, self._child = self._child, None
+        if child is not None:
+            child.let_go(wait)
 
-    def _start_again(self) -> None:
+    def _call(self, job: Callable[..., T], *args: object) -> T:
+        child = self._running()
+        try:
+            return child.call(job, *args)
+        except _ProcessGone:
+            return self._start_again(child).call(job, *args)
+
+    def _start_again(self, dead: _Child) -> _Child:
         """Killed (out of memory, an operator's kill): a fresh process for this drawing and later ones."""
-        log.warning("the drawing process stopped; starting a new one")
-        self._discard()
+        with self._lock:
+            if self._child is dead:
+                log.warning("the drawing process stopped; starting a new one")
+                self._child = None
+        dead.let_go()
+        return self._running()
 
-    def _run(self, job: Callable[..., T], *args: object) -> T:
-        future = self._submit(job, *args)
-        try:
-            return future.result()
-        except CancelledError as cancelled:  # still queued when the process was closed
-            raise DrawingStopped("the drawing process was closed first") from cancelled
-
-    async def _await(self, job: Callable[..., T], *args: object) -> T:
-        future = self._submit(job, *args)
-        try:
-            return await asyncio.wrap_future(future)
-        except asyncio.CancelledError:
-            if future.cancelled():  # still queued when the process was closed; else the waiter was cancelled
-                raise DrawingStopped("the drawing process was closed first") from None
-            raise
-
-    def _submit(self, job: Callable[..., T], *args: object) -> Future[T]:
-        try:
-            return self._executor().submit(job, *args)
-        except RuntimeError as stopped:  # "cannot schedule new futures after (interpreter) shutdown"
-            raise DrawingStopped(str(stopped)) from stopped
-
-    def _executor(self) -> ProcessPoolExecutor:
+    def _running(self) -> _Child:
         with self._lock:
             if self._closed:
                 raise DrawingStopped("the drawing process has been closed")
-            if self._pool is None:
-                # spawn, not fork: the web worker has threads (and an event loop) that a fork would copy mid-step.
-                context = multiprocessing.get_context("spawn")
-                self._pool = ProcessPoolExecutor(
-                    1, mp_context=context, initializer=_settle_in, initargs=(self.niceness, os.getpid())
+            if self._child is None:
+                self._child = _Child(self.niceness)
+            if self._finalizer is None:
+                # A web worker is itself a multiprocessing child: on its way out it joins its children,
+                # so without this it would wait on the drawing process forever. Finalizers run by
+                # priority, before those joins.
+                self._finalizer = multiprocessing.util.Finalize(
+                    None, self.close, kwargs={"wait": True}, exitpriority=100
                 )
-                # A web worker is itself a multiprocessing child: on its way out it joins its children
-                # before the pool's own exit hook runs, so without this it would wait on the drawing
-                # process forever. Finalizers run by priority, before those joins and the pool's queues'.
-                multiprocessing.util.Finalize(None, self.close, kwargs={"wait": True}, exitpriority=100)
-            return self._pool
+            return self._child
 
-    def _discard(self, wait: bool = False) -> None:
-        """Let the process go (`wait`: until it has finished the drawing in hand and left)."""
-        with self._lock:
-            pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.shutdown(wait=wait, cancel_futures=True)
+
+class _Child:
+    """One drawing process and the web worker's two sockets to it (see the module's docstring)."""
+
+    def __init__(self, niceness: int) -> None:
+        # spawn, not fork: the web worker has threads (and an event loop) that a fork would copy mid-step.
+        context = multiprocessing.get_context("spawn")
+        self._calls, calls_there = context.Pipe()
+        self._asks, asks_there = context.Pipe()
+        self.process = context.Process(target=_serve, args=(calls_there, asks_there, niceness), name="drawing")
+        self.process.start()
+        calls_there.close()
+        asks_there.close()
+        self.pid: int = self.process.pid or 0
+        self._call_lock = threading.Lock()
+        self._fd = self._asks.fileno()
+        os.set_blocking(self._fd, False)
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._ids = itertools.count(1)
+        self._waiting: dict[int, asyncio.Future] = {}
+        self._inbox = bytearray()
+        self._outbox = bytearray()
+        self._gone = False
+
+    def call(self, job: Callable[..., T], *args: object) -> T:
+        """`job(*args)` there, the calling thread waiting for it."""
+        with self._call_lock:
+            try:
+                self._calls.send_bytes(pickle.dumps((0, job, args), pickle.HIGHEST_PROTOCOL))
+                answer = self._calls.recv_bytes()
+            except (EOFError, OSError) as broken:
+                raise _ProcessGone() from broken
+        return _outcome(pickle.loads(answer))
+
+    async def ask(self, job: Callable[..., T], *args: object) -> T:
+        """`job(*args)` there, awaited: the event loop reads the answer off the socket, no thread waits."""
+        loop = asyncio.get_running_loop()
+        self._serve_on(loop)
+        if self._gone:
+            raise _ProcessGone()
+        job_id = next(self._ids)
+        self._waiting[job_id] = answer = loop.create_future()
+        try:
+            self._send(pickle.dumps((job_id, job, args), pickle.HIGHEST_PROTOCOL))
+            return await answer
+        finally:
+            self._waiting.pop(job_id, None)
+
+    def let_go(self, wait: bool = False) -> None:
+        """Close both sockets: the drawing process leaves once the drawing in hand is done (`wait`: until then)."""
+        self._calls.close()
+        loop = self._loop
+        if loop is None or loop.is_closed() or not loop.is_running() or _running_loop() is loop:
+            self._hang_up(DrawingStopped("the drawing process was closed first"))
+        else:  # the event loop's own thread must let go of its socket
+            loop.call_soon_threadsafe(self._hang_up, DrawingStopped("the drawing process was closed first"))
+        if wait:
+            self.process.join()
+        elif not self.process.is_alive():
+            self.process.join()  # a killed one: collected now, not left a zombie
+
+    # ---- the event loop's side of the socket
+    def _serve_on(self, loop: asyncio.AbstractEventLoop) -> None:
+        if self._loop is loop or self._gone:
+            return
+        if self._loop is not None and not self._loop.is_closed():
+            self._loop.remove_reader(self._fd)
+            self._loop.remove_writer(self._fd)
+        # Jobs asked from an event loop that has ended (a test's asyncio.run) have nobody left to answer.
+        self._waiting.clear()
+        self._inbox.clear()
+        self._loop = loop
+        loop.add_reader(self._fd, self._readable)
+
+    def _send(self, message: bytes) -> None:
+        """Write `message` framed; what the socket can't take now goes when it can. A dead drawing process
+        fails every awaited job (see `_hang_up`)."""
+        pending = bool(self._outbox)
+        self._outbox += _LENGTH.pack(len(message))
+        self._outbox += message
+        if pending:
+            return
+        self._writable()
+        if self._outbox and not self._gone:  # the drawing process is slow to read: the rest when it can
+            assert self._loop is not None
+            self._loop.add_writer(self._fd, self._writable)
+
+    def _writable(self) -> None:
+        try:
+            while self._outbox:
+                del self._outbox[: os.write(self._fd, self._outbox)]
+        except BlockingIOError:
+            return
+        except OSError:
+            self._hang_up(_ProcessGone())
+            return
+        if self._loop is not None:
+            self._loop.remove_writer(self._fd)
+
+    def _readable(self) -> None:
+        try:
+            chunk = os.read(self._fd, READ_AT_ONCE)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError:
+            chunk = b""
+        if not chunk:  # the drawing process has gone
+            self._hang_up(_ProcessGone())
+            return
+        self._inbox += chunk
+        while (message := _next_message(self._inbox)) is not None:
+            job_id, done, value = pickle.loads(message)
+            answer = self._waiting.pop(job_id, None)
+            if answer is None or answer.done():
+                continue  # its asker stopped waiting
+            if done:
+                answer.set_result(value)
+            else:
+                answer.set_exception(value)
+
+    def _hang_up(self, reason: BaseException) -> None:
+        """No more answers on the socket: every job awaited fails with `reason` and the socket is closed."""
+        if self._gone:
+            return
+        self._gone = True
+        if self._loop is not None and not self._loop.is_closed():
+            self._loop.remove_reader(self._fd)
+            self._loop.remove_writer(self._fd)
+        waiting, self._waiting = self._waiting, {}
+        for answer in waiting.values():
+            if not answer.done():
+                answer.set_exception(reason)
+        self._asks.close()
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
+def _next_message(inbox: bytearray) -> bytes | None:
+    """The first whole message in `inbox`, taken out of it (multiprocessing.Connection's framing); None if none yet."""
+    if len(inbox) < _LENGTH.size:
+        return None
+    (size,) = _LENGTH.unpack_from(inbox)
+    start = _LENGTH.size
+    if size == -1:  # over 2 GiB: an eight-byte length follows
+        if len(inbox) < start + _LONG_LENGTH.size:
+            return None
+        (size,) = _LONG_LENGTH.unpack_from(inbox, start)
+        start += _LONG_LENGTH.size
+    if len(inbox) < start + size:
+        return None
+    message = bytes(inbox[start : start + size])
+    del inbox[: start + size]
+    return message
+
+
+def _outcome(answer: tuple[int, bool, Any]) -> Any:
+    _job_id, done, value = answer
+    if not done:
+        raise value
+    return value
 
 
 def pickled(catalogue: Catalogue) -> bytes:
@@ -176,22 +345,58 @@ def drawing_cores(allowed: set[int]) -> set[int]:
     return allowed - {min(allowed)} if len(allowed) > 1 else allowed
 
 
-def _settle_in(niceness: int, worker: int) -> None:
+def _serve(calls: multiprocessing.connection.Connection, asks: multiprocessing.connection.Connection, niceness: int):
+    """The drawing process: jobs from both sockets, one at a time in the order they came, until both close.
+
+    A thread per socket reads the jobs as they come, so the web worker's writes never wait for a drawing.
+    The web worker closes both when it lets this process go; a worker killed outright (SIGKILL, out of
+    memory) closes them too, so this process leaves with it."""
+    _settle_in(niceness)
+    jobs: queue.SimpleQueue = queue.SimpleQueue()
+    for socket in (calls, asks):
+        threading.Thread(target=_take_jobs, args=(socket, jobs), name="jobs", daemon=True).start()
+    open_sockets = 2
+    while open_sockets:
+        job = jobs.get()
+        if job is None:
+            open_sockets -= 1
+            continue
+        socket, sending, job_id, work, args = job
+        try:
+            answer = (job_id, True, work(*args))
+        except Exception as error:  # the asker gets it raised
+            answer = (job_id, False, error)
+        with sending, contextlib.suppress(OSError):  # its asker has gone; the other socket may still have jobs
+            socket.send_bytes(_pickled_answer(answer))
+
+
+def _take_jobs(socket: multiprocessing.connection.Connection, jobs: queue.SimpleQueue) -> None:
+    sending = threading.Lock()
+    while True:
+        try:
+            job_id, work, args = pickle.loads(socket.recv_bytes())
+        except (EOFError, OSError):
+            jobs.put(None)
+            return
+        jobs.put((socket, sending, job_id, work, args))
+
+
+def _pickled_answer(answer: tuple[int, bool, object]) -> bytes:
+    try:
+        return pickle.dumps(answer, pickle.HIGHEST_PROTOCOL)
+    except Exception as unpicklable:  # an error that can't travel is told as one that can
+        job_id, _done, value = answer
+        return pickle.dumps((job_id, False, RuntimeError(f"{value!r} ({unpicklable})")), pickle.HIGHEST_PROTOCOL)
+
+
+def _settle_in(niceness: int) -> None:
     os.nice(niceness)
     os.sched_setaffinity(0, drawing_cores(os.sched_getaffinity(0)))
     # Ctrl-C in the terminal and a stop's SIGTERM reach the whole process group. The worker lets this
-    # process go itself (its finaliser, above); dying first printed a KeyboardInterrupt traceback on
-    # every Ctrl-C and broke the drawing in hand, which the worker then restarted on its way out.
+    # process go itself (by closing its sockets); dying first printed a KeyboardInterrupt traceback on
+    # every Ctrl-C and broke the drawing in hand.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    # A worker killed outright (SIGKILL, out of memory) can't stop its drawing process: leave with it.
-    threading.Thread(target=_leave_with, args=(worker,), name="leave-with-worker", daemon=True).start()
-
-
-def _leave_with(worker: int) -> None:
-    while os.getppid() == worker:
-        time.sleep(1)
-    os._exit(0)
 
 
 def _library(catalogue: bytes) -> LayerLibrary:

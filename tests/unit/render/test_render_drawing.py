@@ -31,9 +31,7 @@ def _custom(catalogue: Catalogue, hex: str, view: str = "side", width: int = 160
 
 
 def _child_pid(drawer: DrawingProcess) -> int:
-    pool = drawer._executor()
-    (pid,) = pool._processes  # one drawing process per worker
-    return pid
+    return drawer.pid
 
 
 def test_a_catalogue_survives_the_trip_to_the_drawing_process(catalogue: Catalogue):
@@ -166,7 +164,7 @@ def test_a_closed_drawing_process_stays_closed(catalogue: Catalogue):
     drawer.close()
     with pytest.raises(DrawingStopped):
         drawer.draw(pickled(catalogue), _custom(catalogue, "#353535"), LIVE_METHOD)
-    assert drawer._pool is None  # and no new process was started for it
+    assert drawer._child is None  # and no new process was started for it
 
 
 def _draw_then_die(catalogue_bytes: bytes, key, drawing_pid) -> None:
@@ -191,14 +189,6 @@ def test_the_drawing_process_leaves_with_a_killed_worker(catalogue: Catalogue):
         time.sleep(0.1)
     os.kill(drawing_pid.value, signal.SIGKILL)
     pytest.fail("the drawing process outlived its killed worker")
-
-
-def test_a_drawing_after_shutdown_says_so(catalogue: Catalogue):
-    drawer = DrawingProcess()
-    drawer.draw(pickled(catalogue), _custom(catalogue, "#303030"), LIVE_METHOD)
-    drawer._executor().shutdown()  # as the interpreter does to every pool when the server stops
-    with pytest.raises(DrawingStopped):
-        drawer.draw(pickled(catalogue), _custom(catalogue, "#303030"), LIVE_METHOD)
 
 
 def test_a_picture_drawn_and_stored_aside_is_the_one_drawn_here_and_on_disk(
@@ -231,3 +221,60 @@ def test_a_picture_awaited_after_shutdown_says_so(catalogue: Catalogue, tmp_path
     drawer.close()
     with pytest.raises(DrawingStopped):
         asyncio.run(drawer.draw_and_store(pickled(catalogue), _custom(catalogue, "#303030"), LIVE_METHOD, ("x", 1)))
+
+
+def test_an_awaited_picture_wakes_no_thread_of_the_web_worker(catalogue: Catalogue, tmp_path: Path):
+    # A process pool hands each job to a feeder thread and each answer to a manager thread, each taking the
+    # worker's interpreter lock; the event loop reads the drawing process's answers off its socket itself.
+    threads = set(threading.enumerate())
+    drawer = DrawingProcess()
+    store = (str(tmp_path / "store"), 10 * 1024 * 1024)
+
+    async def drawn_while_counting() -> list[bytes]:
+        keys = [_custom(catalogue, f"#0B0B{n:02X}") for n in range(4)]
+        return await asyncio.gather(*(drawer.draw_and_store(pickled(catalogue), k, LIVE_METHOD, store) for k in keys))
+
+    try:
+        drawn = asyncio.run(drawn_while_counting())
+        assert len(set(drawn)) == 4 and all(picture[:4] == b"RIFF" for picture in drawn)
+        assert set(threading.enumerate()) == threads
+    finally:
+        drawer.close()
+
+
+def test_more_jobs_than_the_socket_holds_are_all_answered_in_order(catalogue: Catalogue, drawer):
+    # Each job carries the pickled catalogue: forty of them pass any socket buffer, so the event loop must
+    # send the rest as the drawing process takes them, and match every answer to its job.
+    catalogue_bytes = pickled(catalogue)
+    child = drawer._running()
+
+    async def asked() -> list[int]:
+        return await asyncio.gather(*(child.ask(len, catalogue_bytes + b"x" * n) for n in range(40)))
+
+    assert asyncio.run(asked()) == [len(catalogue_bytes) + n for n in range(40)]
+
+
+def test_an_error_in_the_drawing_process_is_raised_to_whoever_asked(catalogue: Catalogue, drawer):
+    child = drawer._running()
+    with pytest.raises(ZeroDivisionError):
+        child.call(divmod, 1, 0)
+    with pytest.raises(ZeroDivisionError):
+        asyncio.run(child.ask(divmod, 1, 0))
+    assert child.call(divmod, 7, 2) == (3, 1)  # and it carries on
+
+
+def test_jobs_awaited_when_the_process_is_closed_say_so(catalogue: Catalogue, tmp_path: Path):
+    drawer = DrawingProcess()
+    store = (str(tmp_path / "store"), 10 * 1024 * 1024)
+
+    async def closed_meanwhile():
+        asked = asyncio.ensure_future(
+            drawer.draw_and_store(pickled(catalogue), _custom(catalogue, "#121212"), LIVE_METHOD, store)
+        )
+        await asyncio.sleep(0)  # sent
+        drawer.close()
+        return await asked
+
+    drawer.load_layers(pickled(catalogue), [("hatch", "side")])
+    with pytest.raises(DrawingStopped):
+        asyncio.run(closed_meanwhile())
