@@ -77,11 +77,13 @@ def _first_load(asgi_app):
 # Plain HTTP next to the app: car pictures, the stage feed, nudge reports, club mail unsubscribes, share
 # cards (/build/<code> itself, so link-preview bots that run no JavaScript find the card's tags in its HTML),
 # and /build's prerendered page with the requested car already drawn in it.
+misses = MissLimiter(settings.picture_misses_per_minute())
 pictures = picture_routes(
     pictures_for_version,
     live_pictures,
-    MissLimiter(settings.picture_misses_per_minute()),
+    misses,
     in_hand=pictures_in_hand,
+    admit_miss_now=misses.from_memory,
 )
 http_routes = Starlette(
     routes=[

@@ -19,6 +19,14 @@ log = logging.getLogger(__name__)
 Renderer = Callable[[RenderKey], bytes]
 DEFAULT_MEMORY_BYTES = 64 * 1024 * 1024
 DEFAULT_DISK_BYTES = 300 * 1024 * 1024
+# How long the event loop's read of the disk store may wait for SQLite before it gives the look to a thread.
+GLANCE_WAIT_S = 0.02
+# How often the pictures the event loop read are marked as used in the store (its least-recently-used order).
+MARK_USED_EVERY_S = 2.0
+
+
+class StoreBusy(Exception):
+    """The disk store didn't answer a glance at once (a rare lock of its index): look from a thread."""
 
 
 class PictureCache:
@@ -43,6 +51,10 @@ class PictureCache:
         self.max_memory_bytes = max_memory_bytes
         self.max_disk_bytes = max_disk_bytes
         self._disk = open_disk_store(self.directory, max_disk_bytes)
+        self._glances = open_disk_store(self.directory, max_disk_bytes, timeout=GLANCE_WAIT_S)
+        self._glances.reset("eviction_policy", "none", update=False)  # this handle only: a read, not a write
+        self._glanced: set[str] = set()  # found by a glance, to mark as used
+        self._marking: threading.Timer | None = None
         self._memory: OrderedDict[str, bytes] = OrderedDict()
         self._memory_bytes = 0
         self._lock = threading.Lock()
@@ -107,6 +119,51 @@ class PictureCache:
             self._remember(key.digest, data)
         return data
 
+    def glance(self, key: RenderKey) -> bytes | None:
+        """The bytes from memory or disk, or None when the store hasn't got them; StoreBusy when SQLite
+        didn't answer at once (then ask `stored` in a thread). Never writes or waits on a writer: for the
+        event loop."""
+        data = self.in_memory(key)
+        if data is not None:
+            return data
+        digest = key.digest
+        try:
+            data = self._glances.get(digest)
+        except diskcache.Timeout as busy:
+            raise StoreBusy(digest) from busy
+        except (OSError, sqlite3.Error) as exc:
+            log.warning("picture cache: cannot read %s: %r", digest, exc)
+            return None
+        if data is not None:
+            self._remember(digest, data)
+            self._mark_used_soon(digest)
+        return data
+
+    def _mark_used_soon(self, digest: str) -> None:
+        with self._lock:
+            self._glanced.add(digest)
+            if self._marking is None:
+                self._marking = threading.Timer(MARK_USED_EVERY_S, self.mark_used_now)
+                self._marking.daemon = True
+                self._marking.start()
+
+    def mark_used_now(self) -> None:
+        """Mark what glances found as just used, in one transaction (a read through the LRU handle does it).
+        Waits for the store's write lock: never on the event loop."""
+        with self._lock:
+            glanced, self._glanced = self._glanced, set()
+            marking, self._marking = self._marking, None
+        if marking is not None:
+            marking.cancel()  # (a no-op when it is the timer's own thread calling)
+        if not glanced:
+            return
+        try:
+            with self._disk.transact():
+                for digest in glanced:
+                    self._disk.get(digest)
+        except (OSError, sqlite3.Error, diskcache.Timeout) as exc:
+            log.warning("picture cache: cannot mark %d pictures as used: %r", len(glanced), exc)
+
     def on_disk(self, key: RenderKey) -> bool:
         return key.digest in self._disk
 
@@ -128,7 +185,9 @@ class PictureCache:
         return self._disk.volume()
 
     def close(self) -> None:
+        self.mark_used_now()
         self._disk.close()
+        self._glances.close()
 
     def _single_flight(self, digest: str, produce: Callable[[], bytes]) -> bytes:
         with self._lock:
@@ -175,7 +234,7 @@ class PictureCache:
                 self._memory_bytes -= len(evicted)
 
 
-def open_disk_store(directory: Path, max_bytes: int) -> diskcache.Cache:
+def open_disk_store(directory: Path, max_bytes: int, timeout: float = 10) -> diskcache.Cache:
     """The disk store in `directory`, as every process using it opens it (web workers, drawing processes)."""
     return diskcache.Cache(
         str(directory),
@@ -185,7 +244,7 @@ def open_disk_store(directory: Path, max_bytes: int) -> diskcache.Cache:
         cull_limit=16,
         # Not the default 60 s: on a starved machine a reader or writer waits for the index a while,
         # then the picture is drawn (read) or served unstored (write) instead of waiting on.
-        timeout=10,
+        timeout=timeout,
     )
 
 

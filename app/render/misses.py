@@ -57,17 +57,28 @@ class MissLimiter:
         self._lock = threading.Lock()
 
     def __call__(self, request: Request) -> float:
+        known = self.from_memory(request)
+        return known if known is not None else self._from_database(self._client_of(request), self._clock())
+
+    def from_memory(self, request: Request) -> float | None:
+        """The answer when this process knows it (a lease with misses left, or a refusal still running),
+        counting the miss as `limiter(request)` would; None when only the database can say. For the
+        event loop: no database, no waiting."""
         client = self._client_of(request)
         now = self._clock()
         with self._lock:
-            left, until = self._known.pop(client, (0, 0.0))
-            if until > now:
-                if not left:
-                    self._known[client] = (0, until)
-                    return until - now
-                if left > 1:
-                    self._known[client] = (left - 1, until)
-                return 0.0
+            left, until = self._known.get(client, (0, 0.0))
+            if until <= now:
+                return None
+            if not left:
+                return until - now
+            if left > 1:
+                self._known[client] = (left - 1, until)
+            else:
+                del self._known[client]
+            return 0.0
+
+    def _from_database(self, client: str, now: float) -> float:
         try:
             with db.session(self._db_url) as session:
                 grant = limits.take_up_to(session, self.rule, f"client:{client}", self.lease)

@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from app.render.cache import StoreBusy
 from app.render.key import MAX_URL_LENGTH, PREFIX, BadPictureRequest, RenderKey, parse_car_path
 from app.render.pictures import CarPictures
 
@@ -25,10 +26,16 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 TIMING_FOR_ALL = {"Timing-Allow-Origin": "*"}
 # Seconds a client must wait before its next never-seen picture (0: go ahead, and that one is counted).
 MissGate = Callable[[Request], float]
+# The same answer when the gate has it in memory (see MissLimiter.from_memory), else None: for the event loop.
+MissGateNow = Callable[[Request], float | None]
 
 
 def no_miss_limit(_request: Request) -> float:
     return 0.0
+
+
+def ask_the_gate(_request: Request) -> float | None:
+    return None
 
 
 def none_in_hand(_version: str) -> CarPictures | None:
@@ -51,6 +58,7 @@ def picture_routes(
     admit_miss: MissGate = no_miss_limit,
     drawing_at_once: int | None = None,
     in_hand: Callable[[str], CarPictures | None] = none_in_hand,
+    admit_miss_now: MissGateNow | None = None,
 ) -> list[Route]:
     """The routes to add to the app's Starlette instance.
 
@@ -59,11 +67,15 @@ def picture_routes(
     version: it is sent to the same car in the current catalogue, when that car still exists.
     Pictures already drawn (memory or disk) are always served; one that must be drawn first costs
     CPU and disk, so `admit_miss(request)` (run in a thread: it may ask the database) may refuse it
-    with a 429 and a Retry-After. At most `drawing_at_once` (default `renders_at_once()`) are drawn at a time.
+    with a 429 and a Retry-After; `admit_miss_now(request)` gives the same answer on the event loop when
+    it can (None: it can't; left out, only the default no-limit gate answers there). At most
+    `drawing_at_once` (default `renders_at_once()`) are drawn at a time.
     `in_hand(version)` answers without I/O for the versions already known, so nearly every request is
     spared a trip to a thread for `pictures_for` (about a third of a served picture's CPU).
     """
     drawing = asyncio.Semaphore(drawing_at_once or renders_at_once())
+    if admit_miss_now is None:
+        admit_miss_now = no_miss_limit if admit_miss is no_miss_limit else ask_the_gate
 
     async def car_picture(request: Request) -> Response:
         try:
@@ -80,13 +92,13 @@ def picture_routes(
             return Response(status_code=304, headers=headers)
         started = time.perf_counter()
         try:
-            # Memory hits answer inline; the disk read and the gate run in a thread, so the event loop
-            # never waits on them, and a drawing is awaited from the drawing process (which stores the
-            # picture itself) without one. Each trip to a thread costs the event loop a turn and the
-            # thread a sleep and a wake, so the disk and the gate share one, and a miss makes only that one.
+            # Memory hits and a glance at the disk store answer inline, and the gate when it knows; a
+            # drawing is awaited from the drawing process (which stores the picture itself). Only a gate
+            # that must ask the database, or a store too busy to glance at, takes a trip to a thread
+            # (which costs the event loop a turn and the thread a sleep and a wake), both in one.
             source, data = "memory", pictures.cache.in_memory(key)
             if data is None:
-                data, wait = await run_in_threadpool(_stored_or_admitted, pictures, key, admit_miss, request)
+                data, wait = await _stored_or_admitted_now(pictures, key, admit_miss, admit_miss_now, request)
                 source = "disk"
                 if wait > 0:
                     return _slow_down(wait)
@@ -100,6 +112,20 @@ def picture_routes(
         return Response(data, media_type=key.content_type, headers=headers)
 
     return [Route("/car/{rest:path}", car_picture, methods=["GET", "HEAD"])]
+
+
+async def _stored_or_admitted_now(
+    pictures: CarPictures, key: RenderKey, admit_miss: MissGate, admit_miss_now: MissGateNow, request: Request
+) -> tuple[bytes | None, float]:
+    """`_stored_or_admitted`, on the event loop as far as it can go."""
+    try:
+        data = pictures.cache.glance(key)
+    except StoreBusy:
+        return await run_in_threadpool(_stored_or_admitted, pictures, key, admit_miss, request)
+    if data is not None:
+        return data, 0.0
+    wait = admit_miss_now(request)
+    return None, (wait if wait is not None else await run_in_threadpool(admit_miss, request))
 
 
 def _stored_or_admitted(

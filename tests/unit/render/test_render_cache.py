@@ -109,6 +109,60 @@ def test_the_disk_store_stays_under_its_limit_dropping_the_least_recently_used(
     assert sum(p.stat().st_size for p in on_disk) <= limit
 
 
+@pytest.mark.parametrize("marked", [True, False])
+def test_pictures_glanced_at_are_marked_used_in_the_shared_store(
+    catalogue: Catalogue, tmp_path: Path, marked, monkeypatch
+) -> None:
+    # Another worker draws; this one only glances (from the event loop), and marks what it found as used.
+    monkeypatch.setattr("app.render.cache.MARK_USED_EVERY_S", 3600)  # only when the test says
+
+    def big(key: RenderKey) -> bytes:
+        return key.digest.encode() * 1000  # 64 KB: one file each
+
+    limit = 4 * 1024 * 1024  # room for about 60: the store drops 16 at a time once full
+    drawing = PictureCache(big, tmp_path, max_memory_bytes=0, max_disk_bytes=limit)
+    glancing = PictureCache(big, tmp_path, max_memory_bytes=0, max_disk_bytes=limit)
+    favourite = _key(catalogue, "#ffffff")
+    drawing.get(favourite)
+    for i in range(150):
+        drawing.get(_key(catalogue, f"#0000{i:02X}"))
+        seen = glancing.glance(favourite)
+        if marked:
+            assert seen == big(favourite)
+            glancing.mark_used_now()
+    # Marked, it stays however many come after it; unmarked, the least recently used goes in time.
+    assert drawing.on_disk(favourite) is marked
+
+
+def test_a_glance_never_waits_for_a_writer(catalogue: Catalogue, tmp_path: Path) -> None:
+    renderer = CountingRenderer()
+    cache = PictureCache(renderer, tmp_path, max_memory_bytes=0)
+    key = _key(catalogue)
+    cache.get(key)
+    writing, done = threading.Event(), threading.Event()
+
+    def hold_the_write_lock() -> None:  # another worker in the middle of storing a picture
+        other = PictureCache(renderer, tmp_path)
+        with other._disk.transact():
+            writing.set()
+            done.wait(10)
+        other.close()
+
+    holder = threading.Thread(target=hold_the_write_lock)
+    holder.start()
+    try:
+        assert writing.wait(10)
+        began = time.perf_counter()
+        assert cache.glance(key) == renderer(key)
+        assert cache.glance(_key(catalogue, "#654321")) is None
+        assert time.perf_counter() - began < 1  # a store read through the LRU bookkeeping waits up to 10 s here
+    finally:
+        done.set()
+        holder.join()
+    cache.mark_used_now()  # and once the writer is done, the marking goes through
+    cache.close()
+
+
 def test_memory_is_bounded_and_evicted_pictures_come_from_disk(catalogue: Catalogue, tmp_path: Path) -> None:
     renderer = CountingRenderer()
     size = len(renderer(_key(catalogue)))

@@ -105,3 +105,18 @@ def test_a_lease_ends_with_the_window_it_was_counted_in(empty_db_url, monkeypatc
     clock.now += 61  # the window it was counted in is over: what's left of it is not used
     limiter(visitor)
     assert opened == [1]
+
+
+def test_the_event_loop_gets_the_answer_from_memory_or_none(empty_db_url, monkeypatch):
+    # What the picture route asks on the event loop: never the database, so None until a lease is known.
+    db.migrate(empty_db_url)
+    clock = Clock()
+    limiter = MissLimiter(per_minute=100, db_url=empty_db_url, clock=clock)  # a lease of 10
+    visitor = request_from("198.51.100.7")
+    opened = counting_sessions(monkeypatch)
+    assert limiter.from_memory(visitor) is None and opened == []
+    assert limiter(visitor) == 0.0 and opened == [1]  # from the database: this miss and nine more
+    assert [limiter.from_memory(visitor) for _ in range(10)] == [0.0] * 9 + [None]
+    assert opened == [1]  # the lease used up on the loop, and the next one is the database's to give
+    clock.now += 61
+    assert limiter.from_memory(visitor) is None  # a lease whose window has ended isn't handed out
