@@ -228,16 +228,22 @@ class _Child:
 
     # ---- the event loop's side of the socket
     def _serve_on(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Read and write the socket on `loop` from now on: one event loop at a time (a web worker has one;
+        tests run several in turn, each after the other has ended). Answers to jobs asked on the loop
+        before are dropped; bytes half read or half written stay, so the messages keep their frames."""
         if self._loop is loop or self._gone:
             return
-        if self._loop is not None and not self._loop.is_closed():
-            self._loop.remove_reader(self._fd)
-            self._loop.remove_writer(self._fd)
-        # Jobs asked from an event loop that has ended (a test's asyncio.run) have nobody left to answer.
-        self._waiting.clear()
-        self._inbox.clear()
+        before = self._loop
+        if before is not None and before.is_running():
+            raise DrawingStopped("the drawing process is serving another event loop")
+        if before is not None and not before.is_closed():
+            before.remove_reader(self._fd)
+            before.remove_writer(self._fd)
+        self._waiting = {}
         self._loop = loop
         loop.add_reader(self._fd, self._readable)
+        if self._outbox:
+            loop.add_writer(self._fd, self._writable)
 
     def _send(self, message: bytes) -> None:
         """Write `message` framed; what the socket can't take now goes when it can. A dead drawing process

@@ -278,3 +278,15 @@ def test_jobs_awaited_when_the_process_is_closed_say_so(catalogue: Catalogue, tm
     drawer.load_layers(pickled(catalogue), [("hatch", "side")])
     with pytest.raises(DrawingStopped):
         asyncio.run(closed_meanwhile())
+
+
+def test_an_answer_nobody_waits_for_any_more_is_dropped(drawer):
+    child = drawer._running()
+
+    async def gave_up() -> None:
+        with pytest.raises(asyncio.TimeoutError):
+            await asyncio.wait_for(child.ask(time.sleep, 0.5), 0.05)
+
+    asyncio.run(gave_up())  # the event loop ends with the job still in hand there
+    assert asyncio.run(child.ask(divmod, 9, 4)) == (2, 1)  # its late answer isn't taken for this one's
+    assert asyncio.run(child.ask(divmod, 7, 7)) == (1, 0)
