@@ -5,8 +5,9 @@
 
 Visitors come one after another (nothing queues, so what is measured is cost, not waiting): each
 fetches /build, then each opens the websocket with the page's hydrate event (its on_load runs), then
-each picks `--picks` options, then each fetches the picture of its build (never seen: drawn), then the
-same picture again (held in memory), then each leaves. The CPU time of the server's web processes (the
+each picks `--picks` options, then each fetches the picture of its build (never seen: drawn), then a
+picture the start-up precompute stored (on disk, not yet in memory), then its own picture again (held in
+memory), then each leaves. The CPU time of the server's web processes (the
 drawing processes left out: what a picture costs the worker is measured, not the drawing) is read
 before and after each phase; the idle rate measured just before (schedules, sweeps) is taken off. The
 echo floor (tests/bench/echo_server.py, replaying the bytes the app sent, and one picture for every
@@ -35,11 +36,13 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))  # run as a script: the project's packages come from the checkout
 
 from tests.bench.load import (  # noqa: E402
+    PICTURE_WIDTH,
     hatch_options,
     picture_on_screen,
     record_floor,
     serving,
     unchosen,
+    url_pictures,
     warm_picture_cache,
     web_processes,
 )
@@ -47,7 +50,7 @@ from tests.reflex_socket import BUILD_STATE, ReflexTab  # noqa: E402
 
 IDLE_S = 3.0
 SPILL_S = 1.0
-STEPS = ("page", "arrival", "pick", "new picture", "held picture", "leaving")
+STEPS = ("page", "arrival", "pick", "new picture", "stored picture", "held picture", "leaving")
 SETTLE_S = 6.0  # past the scaled setup's state lease (5 s), so its write-back is counted with the picks
 
 
@@ -112,6 +115,13 @@ async def measure(base: str, used: Callable[[], float], visitors: int, picks: in
                     source = response.headers.get("Server-Timing", expected).split(";")[0]
                     sources[expected] += source == expected
 
+        async def all_stored() -> None:
+            # Pictures the server precomputed at start: in its disk store, not yet in a worker's memory.
+            for path in stored_paths(visitors):
+                async with http.get(base + path) as response:
+                    await response.read()
+                    sources["disk"] += response.headers.get("Server-Timing", "").startswith("disk;")
+
         async def all_leave() -> None:
             for tab in tabs:
                 await tab.close()
@@ -120,6 +130,7 @@ async def measure(base: str, used: Callable[[], float], visitors: int, picks: in
         await phase("arrival", all_arrive())
         await phase("pick", all_picks())
         await phase("new picture", all_pictures("drawn"))
+        await phase("stored picture", all_stored())
         await phase("held picture", all_pictures("memory"))
         await phase("leaving", all_leave())
     counts = dict.fromkeys(STEPS, visitors) | {"pick": visitors * picks}
@@ -127,6 +138,13 @@ async def measure(base: str, used: Callable[[], float], visitors: int, picks: in
         "idle_ms_per_s": round(1000 * idle_rate, 1),
         "pictures_as_named": dict(sources),  # how many of each phase's pictures came as its name says
     }
+
+
+def stored_paths(count: int) -> list[str]:
+    """`count` different pictures the server's start-up precompute put on disk, PICTURE_WIDTH wide."""
+    pictures = url_pictures()
+    keys = (key for key in pictures.precompute_keys() if key.width == PICTURE_WIDTH)
+    return [key.url() for key, _ in zip(keys, range(count), strict=False)]
 
 
 def main() -> None:
@@ -157,10 +175,7 @@ def main() -> None:
         ratios = (
             ""
             if setup == "floor"
-            else "   "
-            + " ".join(
-                f"{k} {costs[k] / floor[k]:.1f}×" for k in STEPS if floor[k] > 0
-            )
+            else "   " + " ".join(f"{k} {costs[k] / floor[k]:.1f}×" for k in STEPS if floor[k] > 0)
         )
         print(f"{setup:<9} {cells}{ratios}")
     ratios = {

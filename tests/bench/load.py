@@ -172,7 +172,7 @@ async def pick_and_look(base: str, http: aiohttp.ClientSession, tab: ReflexTab, 
 
 
 @functools.cache
-def _pictures() -> CarPictures:
+def url_pictures() -> CarPictures:
     return open_pictures(cache_dir=Path(tempfile.gettempdir()) / "motorjoy-load-urls")  # URLs only: draws nothing
 
 
@@ -182,7 +182,7 @@ def picture_on_screen(tab: ReflexTab) -> str | None:
     model, choices = tab.value(BUILD_STATE, "model_id"), tab.value(BUILD_STATE, "choice_ids")
     if not model or not choices:
         return None
-    pictures = _pictures()
+    pictures = url_pictures()
     catalogue = pictures.catalogue
     custom = catalogue.option(choices.get("colour", "")).custom if choices.get("colour") else False
     build = catalogue.build_from(model, choices, tab.value(BUILD_STATE, "hex") if custom else None)
