@@ -129,7 +129,9 @@ class PictureCache:
         digest = key.digest
         try:
             data = self._glances.get(digest)
-        except diskcache.Timeout as busy:
+        except (diskcache.Timeout, sqlite3.OperationalError) as busy:
+            # A read without a transaction reports a locked index as SQLite's own error; the look in a
+            # thread waits for it, and logs any other failure there.
             raise StoreBusy(digest) from busy
         except (OSError, sqlite3.Error) as exc:
             log.warning("picture cache: cannot read %s: %r", digest, exc)

@@ -283,3 +283,21 @@ def test_a_failed_drawing_aside_reaches_every_waiter_and_is_tried_again(catalogu
     first = asyncio.run(two_wait())
     assert [type(result) for result in first] == [RuntimeError, RuntimeError] and len(attempts) == 1
     assert asyncio.run(two_wait()) == [b"second time lucky"] * 2 and len(attempts) == 2
+
+
+def test_a_glance_the_store_cannot_answer_at_once_is_left_to_a_thread(
+    catalogue: Catalogue, tmp_path: Path, monkeypatch
+):
+    import sqlite3
+
+    from app.render.cache import StoreBusy
+
+    cache = PictureCache(CountingRenderer(), tmp_path, max_memory_bytes=0)
+
+    def locked(*_args, **_kwargs):
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(cache._glances, "get", locked)
+    with pytest.raises(StoreBusy):  # not None, which the route would take for a never-seen picture
+        cache.glance(_key(catalogue))
+    cache.close()
