@@ -120,12 +120,9 @@ class PictureCache:
         return data
 
     def glance(self, key: RenderKey) -> bytes | None:
-        """The bytes from memory or disk, or None when the store hasn't got them; StoreBusy when SQLite
-        didn't answer at once (then ask `stored` in a thread). Never writes or waits on a writer: for the
-        event loop."""
-        data = self.in_memory(key)
-        if data is not None:
-            return data
+        """The bytes from the disk store (for a key `in_memory` just missed), or None when the store hasn't
+        got them; StoreBusy when SQLite didn't answer at once (then ask `stored` in a thread). Never writes
+        or waits on a writer: for the event loop."""
         digest = key.digest
         try:
             data = self._glances.get(digest)

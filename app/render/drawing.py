@@ -351,7 +351,9 @@ def drawing_cores(allowed: set[int]) -> set[int]:
     return allowed - {min(allowed)} if len(allowed) > 1 else allowed
 
 
-def _serve(calls: multiprocessing.connection.Connection, asks: multiprocessing.connection.Connection, niceness: int):
+def _serve(
+    calls: multiprocessing.connection.Connection, asks: multiprocessing.connection.Connection, niceness: int
+) -> None:
     """The drawing process: jobs from both sockets, one at a time in the order they came, until both close.
 
     A thread per socket reads the jobs as they come, so the web worker's writes never wait for a drawing.
