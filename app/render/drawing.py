@@ -486,7 +486,10 @@ def _draw_jobs(jobs: _Jobs, next_job: Callable[[], _Job | None], settle: Callabl
 
 def _in_spare_time() -> None:
     """This thread from now on: only when no one else wants a core (for good: only root may undo it)."""
-    os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+    try:
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+    except OSError as refused:  # a sandbox may forbid it: the drawings then only stay niced
+        log.warning("drawing at its niceness, not in spare time: %r", refused)
 
 
 def _off_one_core() -> None:

@@ -15,7 +15,16 @@ import pytest
 
 from app.catalog import Catalogue
 from app.render import CarPictures, render_key
-from app.render.drawing import DrawingProcess, DrawingStopped, _draw_jobs, _Job, _Jobs, drawing_cores, pickled
+from app.render.drawing import (
+    DrawingProcess,
+    DrawingStopped,
+    _draw_jobs,
+    _in_spare_time,
+    _Job,
+    _Jobs,
+    drawing_cores,
+    pickled,
+)
 from app.render.encode import LIVE_METHOD, PRECOMPUTE_METHOD
 
 
@@ -385,3 +394,17 @@ def test_a_job_waiting_behind_a_long_one_is_answered_first(drawer):
         return done
 
     assert asyncio.run(both()) == ["short", "long"]
+
+
+def test_a_machine_that_refuses_spare_time_still_draws(monkeypatch, caplog):
+    def refuse(*_args) -> None:
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "sched_setscheduler", refuse)
+    jobs = _Jobs(sockets=1)
+    here, there = multiprocessing.Pipe()
+    jobs.put(_job(there, lambda: "drawn"))
+    jobs.socket_closed()
+    _draw_jobs(jobs, jobs.next_job, _in_spare_time)  # the refusal is logged; the jobs are drawn at niceness
+    assert pickle.loads(here.recv_bytes()) == (7, True, "drawn")
+    assert "not in spare time" in caplog.text
