@@ -17,13 +17,15 @@ in 18-58 ms at p99 against a floor of about 3 ms).
 
 So a drawing is done in spare time: the process's main thread draws, one job at a time in the order
 they came, in the `SCHED_IDLE` class, on every core. The kernel counts a core that runs only such a
-thread as free, wakes a click's thread there and gives it the core at once (first runs: 8-9 ms at
-p99; pictures waited 33-57 ms at p95 instead of 245-295 ms, as the drawings may use both cores).
-Spare time alone may never come on a busy machine (in that class on one core, pictures once
-waited 11 s at p95), and only root may take a thread out of it, so a second thread, the overdue
-thread, at nice 10 and off one core as before, draws any job that waited `OVERDUE_S`: the oldest
-waiting, or the one the spare-time thread has had in hand that long (then both draw it and the first
-answer is sent). The sockets' readers stay at nice 10, so jobs are read even while spare time starves.
+thread as free, wakes a click's thread there and gives it the core at once. Steady-state runs went
+from 3.9-8.3x the floor at p99 to 2.6-6.1x, and a crowd's first pictures waited 33-610 ms at p95
+instead of 0.25-4.0 s, as the drawings may use both cores; first runs whose drawings fall behind are
+no better (the README's Speed section has every run). Spare time alone may never come on a busy
+machine (in that class on one core, pictures once waited 11 s at p95), and a thread without
+privileges (or a raised RLIMIT_NICE) can't leave it, so a second thread, the overdue thread, at nice
+10 and off one core as before, draws any job that waited `OVERDUE_S`: the oldest waiting, or the one
+the spare-time thread has had in hand that long (then both draw it and the first answer is sent).
+The sockets' readers stay at nice 10, so jobs are read even while spare time starves.
 
 Each web worker has one drawing process, started when the server starts. It decodes the layers
 then, view by view, as the worker itself did before, so a picture asked for meanwhile waits for one
@@ -485,7 +487,8 @@ def _draw_jobs(jobs: _Jobs, next_job: Callable[[], _Job | None], settle: Callabl
 
 
 def _in_spare_time() -> None:
-    """This thread from now on: only when no one else wants a core (for good: only root may undo it)."""
+    """This thread from now on: only when no one else wants a core (for good: without privileges or a
+    raised RLIMIT_NICE, it can't leave that class)."""
     try:
         os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
     except OSError as refused:  # a sandbox may forbid it: the drawings then only stay niced
