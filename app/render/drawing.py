@@ -1,31 +1,19 @@
-"""Never-seen pictures are drawn in a process of their own, in the CPU time the clicks leave.
+"""Never-seen pictures are drawn in a process of their own, at a lower CPU priority than the clicks.
 
 A drawing is 15-40 ms of Pillow and numpy. Drawn in a thread of the web worker, its Python parts
 take the interpreter lock from the event loop, and its C parts take the cores the event loop needs:
 with a crowd picking new builds, every visitor's clicks waited behind the drawings (the scaled setup
-at 400 visitors answered picks in 192-273 ms at the median). In a separate process at a lower
-priority the event loop keeps its interpreter lock, and the OS gives the clicks the CPU first when
-both want it; on a quiet machine the drawing process still gets the cores at once.
+at 400 visitors answered picks in 192-273 ms at the median). In a separate, niced process the event
+loop keeps its interpreter lock, and the OS gives the clicks the CPU first when both want it; on a
+quiet machine the drawing process still gets a whole core at once.
 
 Niceness alone did not keep a core for the clicks. With two web workers on two cores, 400 visitors'
 random builds kept both drawing processes busy for a whole run (pictures waited 0.6-3.3 s at p95),
 and the workers' event loops stood still for 15-190 ms, in whatever code they were running, about
-45 times in a benchmark's two runs: the first run's picks answered in 68-289 ms at p99. Kept off one
-core, the drawings left the clicks a core, but a core busy with a niced drawing is still busy to the
-kernel: it wakes a click's thread on the other core, behind whatever runs there (first runs answered
-in 18-58 ms at p99 against a floor of about 3 ms).
-
-So a drawing is done in spare time: the process's main thread draws, one job at a time in the order
-they came, in the `SCHED_IDLE` class, on every core. The kernel counts a core that runs only such a
-thread as free, wakes a click's thread there and gives it the core at once. Steady-state runs went
-from 3.9-8.3x the floor at p99 to 2.6-6.1x, and a crowd's first pictures waited 33-610 ms at p95
-instead of 0.25-4.0 s, as the drawings may use both cores; first runs whose drawings fall behind are
-no better (the README's Speed section has every run). Spare time alone may never come on a busy
-machine (in that class on one core, pictures once waited 11 s at p95), and a thread without
-privileges (or a raised RLIMIT_NICE) can't leave it, so a second thread, the overdue thread, at nice
-10 and off one core as before, draws any job that waited `OVERDUE_S`: the oldest waiting, or the one
-the spare-time thread has had in hand that long (then both draw it and the first answer is sent).
-The sockets' readers stay at nice 10, so jobs are read even while spare time starves.
+45 times in a benchmark's two runs: the first run's picks answered in 68-289 ms at p99. So drawing
+processes keep off one core (`drawing_cores`): every worker's drawing on the machine shares the
+rest, and a web worker always finds a core no drawing runs on. Pinned that way, the first run
+answered in 24 ms at p99 with pictures waiting as long (2.3 s at p95).
 
 Each web worker has one drawing process, started when the server starts. It decodes the layers
 then, view by view, as the worker itself did before, so a picture asked for meanwhile waits for one
@@ -47,7 +35,8 @@ takes the web worker's interpreter lock and wakes the event loop in turn. Here t
 an awaited job to its socket and reads the answer when the socket is readable, like any other
 connection (`_Child.ask`), so a never-seen picture wakes no thread of the web worker. Callers in
 threads (the warm-up, scripts, the precompute's process aside) take the other socket, one at a time
-(`_Child.call`). The drawing process reads both in threads of its own.
+(`_Child.call`). The drawing process reads both in threads of its own and draws one job at a time,
+in the order they came.
 """
 
 from __future__ import annotations
@@ -57,19 +46,17 @@ import contextlib
 import hashlib
 import itertools
 import logging
-import math
 import multiprocessing
 import multiprocessing.connection
 import multiprocessing.util
 import os
 import pickle
+import queue
 import signal
 import struct
 import threading
-import time
-from collections import OrderedDict, deque
+from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -84,8 +71,7 @@ from app.render.layers import LayerLibrary
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-NICENESS = 10  # the overdue thread's: the clicks first, yet a picture is never starved outright
-OVERDUE_S = 1.0  # a picture that waited this long for spare time is drawn at NICENESS as well
+NICENESS = 10  # the clicks first, yet a picture is never starved outright (nice 19 would be)
 KEEP_LIBRARIES = 3  # as app.render.live keeps services: the live catalogue, the one before, a preview
 DiskStore = tuple[str, int]  # a picture store's folder and size limit, as the drawing process opens it
 READ_AT_ONCE = 1 << 17  # bytes the event loop reads from the socket per turn: several pictures' answers
@@ -104,9 +90,8 @@ class _ProcessGone(Exception):
 class DrawingProcess:
     """`draw(catalogue_bytes, key, method)` in a child process; restarted once if it died."""
 
-    def __init__(self, niceness: int = NICENESS, overdue_after: float = OVERDUE_S) -> None:
+    def __init__(self, niceness: int = NICENESS) -> None:
         self.niceness = niceness
-        self.overdue_after = overdue_after  # seconds; a benchmark's infinity shows spare time alone
         self._lock = threading.Lock()
         self._child: _Child | None = None
         self._closed = False
@@ -170,7 +155,7 @@ class DrawingProcess:
             if self._closed:
                 raise DrawingStopped("the drawing process has been closed")
             if self._child is None:
-                self._child = _Child(self.niceness, self.overdue_after)
+                self._child = _Child(self.niceness)
             if self._finalizer is None:
                 # A web worker is itself a multiprocessing child: on its way out it joins its children,
                 # so without this it would wait on the drawing process forever. Finalizers run by
@@ -184,14 +169,12 @@ class DrawingProcess:
 class _Child:
     """One drawing process and the web worker's two sockets to it (see the module's docstring)."""
 
-    def __init__(self, niceness: int, overdue_after: float) -> None:
+    def __init__(self, niceness: int) -> None:
         # spawn, not fork: the web worker has threads (and an event loop) that a fork would copy mid-step.
         context = multiprocessing.get_context("spawn")
         self._calls, calls_there = context.Pipe()
         self._asks, asks_there = context.Pipe()
-        self.process = context.Process(
-            target=_serve, args=(calls_there, asks_there, niceness, overdue_after), name="drawing"
-        )
+        self.process = context.Process(target=_serve, args=(calls_there, asks_there, niceness), name="drawing")
         self.process.start()
         calls_there.close()
         asks_there.close()
@@ -361,7 +344,6 @@ def pickled(catalogue: Catalogue) -> bytes:
 
 # ---- in the drawing process
 _libraries: OrderedDict[str, LayerLibrary] = OrderedDict()
-_kept = threading.Lock()  # the libraries and stores kept here: both drawing threads use them
 
 
 def drawing_cores(allowed: set[int]) -> set[int]:
@@ -370,144 +352,41 @@ def drawing_cores(allowed: set[int]) -> set[int]:
 
 
 def _serve(
-    calls: multiprocessing.connection.Connection,
-    asks: multiprocessing.connection.Connection,
-    niceness: int,
-    overdue_after: float,
+    calls: multiprocessing.connection.Connection, asks: multiprocessing.connection.Connection, niceness: int
 ) -> None:
-    """The drawing process: jobs from both sockets, in the order they came, until both close.
+    """The drawing process: jobs from both sockets, one at a time in the order they came, until both close.
 
     A thread per socket reads the jobs as they come, so the web worker's writes never wait for a drawing.
-    This thread draws them one at a time in spare time; the overdue thread only what waited too long (see
-    the module's docstring). The web worker closes both sockets when it lets this process go; a worker
-    killed outright (SIGKILL, out of memory) closes them too, so this process leaves with it."""
+    The web worker closes both when it lets this process go; a worker killed outright (SIGKILL, out of
+    memory) closes them too, so this process leaves with it."""
     _settle_in(niceness)
-    jobs = _Jobs(sockets=2, overdue_after=overdue_after)
+    jobs: queue.SimpleQueue = queue.SimpleQueue()
     for socket in (calls, asks):
         threading.Thread(target=_take_jobs, args=(socket, jobs), name="jobs", daemon=True).start()
-    overdue = threading.Thread(target=_draw_jobs, args=(jobs, jobs.next_overdue, _off_one_core), name="overdue")
-    overdue.start()
-    _draw_jobs(jobs, jobs.next_job, _in_spare_time)
-    overdue.join()
-
-
-@dataclass(eq=False)
-class _Job:
-    socket: multiprocessing.connection.Connection
-    sending: threading.Lock  # the socket's: both drawing threads may answer on it
-    job_id: int
-    work: Callable[..., Any]
-    args: tuple
-    arrived: float = field(default_factory=time.monotonic)
-    answered: bool = False
-    hurried: bool = False  # the overdue thread has it too
-
-
-class _Jobs:
-    """The jobs not answered yet: waiting, oldest first, and the one the spare-time thread has in hand.
-
-    Each is answered once, by whichever thread finishes it first."""
-
-    def __init__(self, sockets: int, overdue_after: float = OVERDUE_S) -> None:
-        self.overdue_after = overdue_after
-        lock = threading.Lock()
-        self._came = threading.Condition(lock)  # a job came, or a socket closed: for the spare-time thread
-        self._closed = threading.Condition(lock)  # a socket closed: the overdue thread wakes by the clock
-        self._waiting: deque[_Job] = deque()
-        self._in_hand: _Job | None = None  # the spare-time thread's
-        self._open_sockets = sockets
-
-    def put(self, job: _Job) -> None:
-        with self._came:
-            self._waiting.append(job)
-            self._came.notify()
-
-    def socket_closed(self) -> None:
-        with self._came:
-            self._open_sockets -= 1
-            self._came.notify()
-            self._closed.notify()
-
-    def next_job(self) -> _Job | None:
-        """The oldest waiting job, for the spare-time thread; None once both sockets closed and none is left."""
-        with self._came:
-            self._in_hand = None
-            while not self._waiting:
-                if not self._open_sockets:
-                    self._closed.notify()  # nothing left in hand either: the overdue thread may go now
-                    return None
-                self._came.wait()
-            self._in_hand = self._waiting.popleft()
-            return self._in_hand
-
-    def next_overdue(self) -> _Job | None:
-        """The oldest waiting job once it has waited `overdue_after` seconds, else the spare-time thread's
-        when it has (then both draw it); None once both sockets closed and none is left."""
-        with self._closed:
-            while True:
-                first_waiting = self._waiting[0] if self._waiting else None
-                # Waiting jobs first: the one in hand may just be a long job (a view's layers), not a stuck one.
-                candidates = [
-                    job
-                    for job in (first_waiting, self._in_hand)
-                    if job is not None and not (job.hurried or job.answered)
-                ]
-                if not candidates and not self._open_sockets:
-                    return None
-                now = time.monotonic()
-                for job in candidates:
-                    if job.arrived + self.overdue_after <= now:
-                        if job is first_waiting:
-                            self._waiting.popleft()
-                        job.hurried = True
-                        return job
-                # A job that comes meanwhile is due no sooner than `overdue_after` from now: no need to be
-                # woken for each (the spare-time thread is, and that's one wake a picture, not two).
-                soonest = min((job.arrived + self.overdue_after - now for job in candidates), default=None)
-                timeout = self.overdue_after if soonest is None else soonest
-                self._closed.wait(timeout if math.isfinite(timeout) else None)
-
-    def first_to_answer(self, job: _Job) -> bool:
-        with self._came:
-            first, job.answered = not job.answered, True
-            return first
-
-
-def _draw_jobs(jobs: _Jobs, next_job: Callable[[], _Job | None], settle: Callable[[], None] | None) -> None:
-    if settle is not None:
-        settle()
-    while (job := next_job()) is not None:
+    open_sockets = 2
+    while open_sockets:
+        job = jobs.get()
+        if job is None:
+            open_sockets -= 1
+            continue
+        socket, sending, job_id, work, args = job
         try:
-            answer = (job.job_id, True, job.work(*job.args))
+            answer = (job_id, True, work(*args))
         except Exception as error:  # the asker gets it raised
-            answer = (job.job_id, False, error)
-        if jobs.first_to_answer(job):
-            with job.sending, contextlib.suppress(OSError):  # its asker has gone; the other socket may have jobs
-                job.socket.send_bytes(_pickled_answer(answer))
+            answer = (job_id, False, error)
+        with sending, contextlib.suppress(OSError):  # its asker has gone; the other socket may still have jobs
+            socket.send_bytes(_pickled_answer(answer))
 
 
-def _in_spare_time() -> None:
-    """This thread from now on: only when no one else wants a core (for good: without privileges or a
-    raised RLIMIT_NICE, it can't leave that class)."""
-    try:
-        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
-    except OSError as refused:  # a sandbox may forbid it: the drawings then only stay niced
-        log.warning("drawing at its niceness, not in spare time: %r", refused)
-
-
-def _off_one_core() -> None:
-    os.sched_setaffinity(0, drawing_cores(os.sched_getaffinity(0)))
-
-
-def _take_jobs(socket: multiprocessing.connection.Connection, jobs: _Jobs) -> None:
+def _take_jobs(socket: multiprocessing.connection.Connection, jobs: queue.SimpleQueue) -> None:
     sending = threading.Lock()
     while True:
         try:
             job_id, work, args = pickle.loads(socket.recv_bytes())
         except (EOFError, OSError):
-            jobs.socket_closed()
+            jobs.put(None)
             return
-        jobs.put(_Job(socket, sending, job_id, work, args))
+        jobs.put((socket, sending, job_id, work, args))
 
 
 def _pickled_answer(answer: tuple[int, bool, object]) -> bytes:
@@ -519,7 +398,8 @@ def _pickled_answer(answer: tuple[int, bool, object]) -> bytes:
 
 
 def _settle_in(niceness: int) -> None:
-    os.nice(niceness)  # this thread's, and so the threads it starts
+    os.nice(niceness)
+    os.sched_setaffinity(0, drawing_cores(os.sched_getaffinity(0)))
     # Ctrl-C in the terminal and a stop's SIGTERM reach the whole process group. The worker lets this
     # process go itself (by closing its sockets); dying first printed a KeyboardInterrupt traceback on
     # every Ctrl-C and broke the drawing in hand.
@@ -529,15 +409,14 @@ def _settle_in(niceness: int) -> None:
 
 def _library(catalogue: bytes) -> LayerLibrary:
     digest = hashlib.sha256(catalogue).hexdigest()
-    with _kept:
-        library = _libraries.get(digest)
-        if library is None:
-            # Views decoded for one catalogue are shared with the next (see app.render.layers).
-            library = _libraries[digest] = LayerLibrary(pickle.loads(catalogue))
-            while len(_libraries) > KEEP_LIBRARIES:
-                _libraries.popitem(last=False)
-        _libraries.move_to_end(digest)
-        return library
+    library = _libraries.get(digest)
+    if library is None:
+        # Views decoded for one catalogue are shared with the next (see app.render.layers).
+        library = _libraries[digest] = LayerLibrary(pickle.loads(catalogue))
+        while len(_libraries) > KEEP_LIBRARIES:
+            _libraries.popitem(last=False)
+    _libraries.move_to_end(digest)
+    return library
 
 
 def _draw(catalogue: bytes, key: RenderKey, method: int) -> bytes:
@@ -549,10 +428,9 @@ _stores: dict[DiskStore, diskcache.Cache] = {}
 
 def _draw_and_store(catalogue: bytes, key: RenderKey, method: int, store: DiskStore) -> bytes:
     data = _draw(catalogue, key, method)
-    with _kept:
-        disk = _stores.get(store)
-        if disk is None:
-            disk = _stores[store] = open_disk_store(Path(store[0]), store[1])
+    disk = _stores.get(store)
+    if disk is None:
+        disk = _stores[store] = open_disk_store(Path(store[0]), store[1])
     store_on_disk(disk, key.digest, data)
     return data
 

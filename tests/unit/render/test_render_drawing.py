@@ -15,16 +15,7 @@ import pytest
 
 from app.catalog import Catalogue
 from app.render import CarPictures, render_key
-from app.render.drawing import (
-    DrawingProcess,
-    DrawingStopped,
-    _draw_jobs,
-    _in_spare_time,
-    _Job,
-    _Jobs,
-    drawing_cores,
-    pickled,
-)
+from app.render.drawing import DrawingProcess, DrawingStopped, drawing_cores, pickled
 from app.render.encode import LIVE_METHOD, PRECOMPUTE_METHOD
 
 
@@ -61,33 +52,17 @@ def test_the_drawing_process_draws_what_this_process_would(catalogue: Catalogue,
     assert there.cache.on_disk(key)
 
 
-def _threads(pid: int) -> dict[int, tuple[int, int, set[int]]]:
-    """Each thread of process `pid`: its scheduling policy, niceness and cores."""
-    return {
-        tid: (os.sched_getscheduler(tid), os.getpriority(os.PRIO_PROCESS, tid), os.sched_getaffinity(tid))
-        for tid in (int(name) for name in os.listdir(f"/proc/{pid}/task"))
-    }
-
-
-def _python_threads() -> list[int]:
-    return [thread.native_id for thread in threading.enumerate() if thread.native_id is not None]
-
-
-def test_the_drawing_process_draws_in_spare_time_and_keeps_a_core_for_overdue_pictures(catalogue: Catalogue, drawer):
+def test_the_drawing_process_runs_below_the_web_worker(catalogue: Catalogue, drawer):
     drawer.draw(pickled(catalogue), _custom(catalogue, "#101010"), LIVE_METHOD)
-    allowed, niceness = os.sched_getaffinity(0), os.getpriority(os.PRIO_PROCESS, 0) + drawer.niceness
-    # Its own threads: numpy's BLAS starts one at import, before the process settles in, that no drawing uses.
-    ours = asyncio.run(drawer._running().ask(_python_threads))
-    threads = [state for tid, state in _threads(_child_pid(drawer)).items() if tid in ours]
-    # The main thread draws in spare time: idle priority (the kernel counts its core as free for a click).
-    assert [cores for policy, _nice, cores in threads if policy == os.SCHED_IDLE] == [allowed]
-    # The overdue thread and the sockets' two readers: below the web worker; only the overdue one draws,
-    # and it keeps off a core.
-    others = [(nice, cores) for policy, nice, cores in threads if policy != os.SCHED_IDLE]
-    assert len(others) == 3 and all(nice >= niceness for nice, _cores in others)
+    assert os.getpriority(os.PRIO_PROCESS, _child_pid(drawer)) >= os.getpriority(os.PRIO_PROCESS, 0) + drawer.niceness
+
+
+def test_the_drawing_process_leaves_a_core_to_the_web_worker(catalogue: Catalogue, drawer):
+    drawer.draw(pickled(catalogue), _custom(catalogue, "#111111"), LIVE_METHOD)
+    allowed = os.sched_getaffinity(0)
+    assert os.sched_getaffinity(_child_pid(drawer)) == drawing_cores(allowed)
     if len(allowed) > 1:
-        assert sorted(cores == drawing_cores(allowed) for _nice, cores in others) == [False, False, True]
-        assert min(allowed) not in drawing_cores(allowed)
+        assert min(allowed) not in os.sched_getaffinity(_child_pid(drawer))
 
 
 @pytest.mark.parametrize(
@@ -315,96 +290,3 @@ def test_an_answer_nobody_waits_for_any_more_is_dropped(drawer):
     asyncio.run(gave_up())  # the event loop ends with the job still in hand there
     assert asyncio.run(child.ask(divmod, 9, 4)) == (2, 1)  # its late answer isn't taken for this one's
     assert asyncio.run(child.ask(divmod, 7, 7)) == (1, 0)
-
-
-def _job(socket, work, job_id: int = 7) -> _Job:
-    return _Job(socket, threading.Lock(), job_id, work, ())
-
-
-def test_a_job_that_waited_too_long_is_taken_by_the_overdue_thread_not_the_spare_one():
-    jobs = _Jobs(sockets=1, overdue_after=0.0)
-    first, second = _job(None, int, 1), _job(None, int, 2)
-    jobs.put(first)
-    jobs.put(second)
-    assert jobs.next_overdue() is first
-    assert jobs.next_job() is second  # the spare-time thread goes on with the next one
-    jobs.socket_closed()
-    assert jobs.next_job() is None
-
-
-def test_a_job_not_overdue_yet_is_left_to_the_spare_time_thread():
-    jobs = _Jobs(sockets=1, overdue_after=60.0)
-    jobs.put(_job(None, int))
-    taken: list = []
-    overdue = threading.Thread(target=lambda: taken.append(jobs.next_overdue()), daemon=True)
-    overdue.start()
-    overdue.join(timeout=0.3)
-    assert overdue.is_alive() and not taken
-    job = jobs.next_job()
-    assert job is not None and jobs.first_to_answer(job)
-    jobs.socket_closed()
-    assert jobs.next_job() is None  # nothing left: the overdue thread ends too
-    overdue.join(timeout=30)
-    assert taken == [None]
-
-
-def test_a_picture_stuck_in_spare_time_is_drawn_again_and_answered_once():
-    # The spare-time thread's drawing stands still (an idle-priority thread on a busy machine); the
-    # overdue thread draws the same job and answers it; the spare one's late answer is not sent.
-    here, there = multiprocessing.Pipe()
-    stuck, calls = threading.Event(), []
-
-    def work() -> str:
-        calls.append(threading.current_thread().name)
-        if len(calls) == 1:
-            stuck.wait(30)
-            return "late"
-        return "hurried"
-
-    jobs = _Jobs(sockets=1, overdue_after=0.2)
-    drawers = [
-        threading.Thread(target=_draw_jobs, args=(jobs, jobs.next_job, None), name="spare", daemon=True),
-        threading.Thread(target=_draw_jobs, args=(jobs, jobs.next_overdue, None), name="overdue", daemon=True),
-    ]
-    for drawer in drawers:
-        drawer.start()
-    jobs.put(_job(there, work))
-    assert here.poll(30)
-    assert pickle.loads(here.recv_bytes()) == (7, True, "hurried")
-    stuck.set()
-    jobs.socket_closed()
-    for drawer in drawers:
-        drawer.join(timeout=30)
-    assert calls == ["spare", "overdue"]
-    assert not here.poll(0.2)  # the spare thread's answer, done second, was dropped
-
-
-def test_a_job_waiting_behind_a_long_one_is_answered_first(drawer):
-    # In the real process: the spare-time thread is busy for seconds; the next job is not kept waiting.
-    child = drawer._running()
-
-    async def both() -> list[str]:
-        done: list[str] = []
-
-        async def asked(name: str, job, *args) -> None:
-            await child.ask(job, *args)
-            done.append(name)
-
-        await asyncio.gather(asked("long", time.sleep, 4), asked("short", divmod, 1, 1))
-        return done
-
-    assert asyncio.run(both()) == ["short", "long"]
-
-
-def test_a_machine_that_refuses_spare_time_still_draws(monkeypatch, caplog):
-    def refuse(*_args) -> None:
-        raise PermissionError(1, "Operation not permitted")
-
-    monkeypatch.setattr(os, "sched_setscheduler", refuse)
-    jobs = _Jobs(sockets=1)
-    here, there = multiprocessing.Pipe()
-    jobs.put(_job(there, lambda: "drawn"))
-    jobs.socket_closed()
-    _draw_jobs(jobs, jobs.next_job, _in_spare_time)  # the refusal is logged; the jobs are drawn at niceness
-    assert pickle.loads(here.recv_bytes()) == (7, True, "drawn")
-    assert "not in spare time" in caplog.text
