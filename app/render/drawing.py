@@ -15,20 +15,6 @@ processes keep off one core (`drawing_cores`): every worker's drawing on the mac
 rest, and a web worker always finds a core no drawing runs on. Pinned that way, the first run
 answered in 24 ms at p99 with pictures waiting as long (2.3 s at p95).
 
-Off one core, a drawing still made that core busy to the kernel, which then woke a click's thread on
-the other core, behind whatever ran there. So once its layers are decoded, the drawing process draws
-in spare time (`DrawingProcess.spare_time`, which the warm-up calls): every one of its threads moves
-to the kernel's `SCHED_IDLE` class, on every core. A core that runs only such a thread counts as
-free, so a click's thread is woken there and takes it at once, and the drawings get both cores'
-spare time. Spare time can starve on a machine with none to spare, and a process without privileges
-can't leave the class, so just before, the drawing process forks a twin that stays as the drawing
-process was (nice 10, off the first core); the web worker asks the twin too for a picture not
-answered within `OVERDUE_S`, and the first answer is the one. Forked once the layers are decoded,
-the twin shares them copy-on-write (24 MB of its own against about 500 MB); a process of its own, it
-shares no interpreter lock with a starved thread (a thread of the same process, tried first, waited
-16 s on a busy machine for a spare-time thread starved while holding it). The twin looks in the disk
-store before it draws, in case spare time drew the picture meanwhile.
-
 Each web worker has one drawing process, started when the server starts. It decodes the layers
 then, view by view, as the worker itself did before, so a picture asked for meanwhile waits for one
 view at most. The start-up precompute, when the store lacks pictures, draws in a second process that
@@ -67,13 +53,12 @@ import os
 import pickle
 import queue
 import signal
-import sqlite3
 import struct
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import Any, TypeVar
 
 import diskcache
 
@@ -89,7 +74,6 @@ T = TypeVar("T")
 NICENESS = 10  # the clicks first, yet a picture is never starved outright (nice 19 would be)
 KEEP_LIBRARIES = 3  # as app.render.live keeps services: the live catalogue, the one before, a preview
 DiskStore = tuple[str, int]  # a picture store's folder and size limit, as the drawing process opens it
-OVERDUE_S = 1.0  # a picture not drawn in spare time by then is drawn at NICENESS as well (see `spare_time`)
 READ_AT_ONCE = 1 << 17  # bytes the event loop reads from the socket per turn: several pictures' answers
 _LENGTH = struct.Struct("!i")  # multiprocessing.Connection's framing, so the drawing process can use one
 _LONG_LENGTH = struct.Struct("!Q")
@@ -106,9 +90,8 @@ class _ProcessGone(Exception):
 class DrawingProcess:
     """`draw(catalogue_bytes, key, method)` in a child process; restarted once if it died."""
 
-    def __init__(self, niceness: int = NICENESS, overdue_after: float = OVERDUE_S) -> None:
+    def __init__(self, niceness: int = NICENESS) -> None:
         self.niceness = niceness
-        self.overdue_after = overdue_after
         self._lock = threading.Lock()
         self._child: _Child | None = None
         self._closed = False
@@ -126,23 +109,11 @@ class DrawingProcess:
     async def draw_and_store(self, catalogue: bytes, key: RenderKey, method: int, store: DiskStore) -> bytes:
         """`draw`, awaited on the event loop, the drawing process writing the picture into the disk store
         `store` itself (see the module's docstring): no thread of this process waits for it."""
-        child, args = self._running(), (catalogue, key, method, store)
-        try:
-            return await child.ask(_draw_and_store, *args, overdue_after=self.overdue_after)
-        except _ProcessGone:
-            return await self._start_again(child).ask(_draw_and_store, *args, overdue_after=self.overdue_after)
-
-    def spare_time(self) -> bool:
-        """From now on draw in spare time, a twin at the niceness drawing what waits too long; True if so.
-
-        Call it once the layers are decoded (`load_layers`): the twin shares the ones decoded by then.
-        Idempotent. A process restarted after a crash draws at the niceness again until called again."""
         child = self._running()
         try:
-            child.twin_ready = child.call(_spare_time)
+            return await child.ask(_draw_and_store, catalogue, key, method, store)
         except _ProcessGone:
-            return False
-        return child.twin_ready
+            return await self._start_again(child).ask(_draw_and_store, catalogue, key, method, store)
 
     def load_layers(self, catalogue: bytes, views: list[tuple[str, str]]) -> int:
         """Decode these (model, view) layers there, in order; the bytes they take.
@@ -196,27 +167,27 @@ class DrawingProcess:
 
 
 class _Child:
-    """One drawing process and the web worker's sockets to it (see the module's docstring)."""
+    """One drawing process and the web worker's two sockets to it (see the module's docstring)."""
 
     def __init__(self, niceness: int) -> None:
         # spawn, not fork: the web worker has threads (and an event loop) that a fork would copy mid-step.
         context = multiprocessing.get_context("spawn")
         self._calls, calls_there = context.Pipe()
-        asks, asks_there = context.Pipe()
-        overdue, overdue_there = context.Pipe()
-        self.process = context.Process(
-            target=_serve, args=(calls_there, asks_there, overdue_there, niceness), name="drawing"
-        )
+        self._asks, asks_there = context.Pipe()
+        self.process = context.Process(target=_serve, args=(calls_there, asks_there, niceness), name="drawing")
         self.process.start()
-        for there in (calls_there, asks_there, overdue_there):
-            there.close()
+        calls_there.close()
+        asks_there.close()
         self.pid: int = self.process.pid or 0
         self._call_lock = threading.Lock()
-        self._asks = _Line(asks, fails_waiting=True)
-        # Read by the twin once the process goes to spare time (`_spare_time`); until then unused.
-        self._overdue = _Line(overdue, fails_waiting=False)
-        self.twin_ready = False
+        self._fd = self._asks.fileno()
+        os.set_blocking(self._fd, False)
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._ids = itertools.count(1)
+        self._waiting: dict[int, asyncio.Future] = {}
+        self._inbox = bytearray()
+        self._outbox = bytearray()
+        self._gone = False
 
     def call(self, job: Callable[..., T], *args: object) -> T:
         """`job(*args)` there, the calling thread waiting for it."""
@@ -228,67 +199,39 @@ class _Child:
                 raise _ProcessGone() from broken
         return _outcome(pickle.loads(answer))
 
-    async def ask(self, job: Callable[..., T], *args: object, overdue_after: float | None = None) -> T:
-        """`job(*args)` there, awaited: the event loop reads the answer off the socket, no thread waits.
-
-        In spare time, a job still unanswered after `overdue_after` seconds is asked of the twin too;
-        the first answer is the one, the other is dropped when it comes."""
+    async def ask(self, job: Callable[..., T], *args: object) -> T:
+        """`job(*args)` there, awaited: the event loop reads the answer off the socket, no thread waits."""
         loop = asyncio.get_running_loop()
-        self._asks.serve_on(loop)
-        if self._asks.gone:
+        self._serve_on(loop)
+        if self._gone:
             raise _ProcessGone()
         job_id = next(self._ids)
-        message = pickle.dumps((job_id, job, args), pickle.HIGHEST_PROTOCOL)
-        answer: asyncio.Future = loop.create_future()
-        self._asks.send(job_id, message, answer)
-        overdue = None
-        if overdue_after is not None and self.twin_ready:
-            overdue = loop.call_later(overdue_after, self._ask_twin, loop, job_id, message, answer)
+        self._waiting[job_id] = answer = loop.create_future()
         try:
+            self._send(pickle.dumps((job_id, job, args), pickle.HIGHEST_PROTOCOL))
             return await answer
         finally:
-            self._asks.forget(job_id)
-            if overdue is not None:
-                overdue.cancel()
-                self._overdue.forget(job_id)
-
-    def _ask_twin(self, loop: asyncio.AbstractEventLoop, job_id: int, message: bytes, answer: asyncio.Future) -> None:
-        self._overdue.serve_on(loop)
-        if not answer.done() and not self._overdue.gone:
-            self._overdue.send(job_id, message, answer)
+            self._waiting.pop(job_id, None)
 
     def let_go(self, wait: bool = False) -> None:
-        """Close every socket: the drawing process (and its twin) leave once the drawing in hand is done
-        (`wait`: until the drawing process has)."""
+        """Close both sockets: the drawing process leaves once the drawing in hand is done (`wait`: until then)."""
         self._calls.close()
-        for line in (self._asks, self._overdue):
-            line.hang_up_from_any_thread(DrawingStopped("the drawing process was closed first"))
+        loop = self._loop
+        if loop is None or loop.is_closed() or not loop.is_running() or _running_loop() is loop:
+            self._hang_up(DrawingStopped("the drawing process was closed first"))
+        else:  # the event loop's own thread must let go of its socket
+            loop.call_soon_threadsafe(self._hang_up, DrawingStopped("the drawing process was closed first"))
         if wait:
             self.process.join()
         elif not self.process.is_alive():
             self.process.join()  # a killed one: collected now, not left a zombie
 
-
-class _Line:
-    """A socket to the drawing process (or its twin), written and read on the web worker's event loop."""
-
-    def __init__(self, connection: multiprocessing.connection.Connection, fails_waiting: bool) -> None:
-        self._connection = connection
-        self._fd = connection.fileno()
-        os.set_blocking(self._fd, False)
-        # The drawing process's line fails its waiting jobs when it breaks; the twin's leaves them to it.
-        self._fails_waiting = fails_waiting
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._waiting: dict[int, asyncio.Future] = {}
-        self._inbox = bytearray()
-        self._outbox = bytearray()
-        self.gone = False
-
-    def serve_on(self, loop: asyncio.AbstractEventLoop) -> None:
+    # ---- the event loop's side of the socket
+    def _serve_on(self, loop: asyncio.AbstractEventLoop) -> None:
         """Read and write the socket on `loop` from now on: one event loop at a time (a web worker has one;
         tests run several in turn, each after the other has ended). Answers to jobs asked on the loop
         before are dropped; bytes half read or half written stay, so the messages keep their frames."""
-        if self._loop is loop or self.gone:
+        if self._loop is loop or self._gone:
             return
         before = self._loop
         if before is not None and before.is_running():
@@ -302,23 +245,18 @@ class _Line:
         if self._outbox:
             loop.add_writer(self._fd, self._writable)
 
-    def send(self, job_id: int, message: bytes, answer: asyncio.Future) -> None:
-        """Write `message` framed, its answer to go to `answer`; what the socket can't take now goes when
-        it can. A dead drawing process fails every awaited job (see `hang_up`)."""
-        self._waiting[job_id] = answer
+    def _send(self, message: bytes) -> None:
+        """Write `message` framed; what the socket can't take now goes when it can. A dead drawing process
+        fails every awaited job (see `_hang_up`)."""
         pending = bool(self._outbox)
         self._outbox += _LENGTH.pack(len(message))
         self._outbox += message
         if pending:
             return
         self._writable()
-        if self._outbox and not self.gone:  # the drawing process is slow to read: the rest when it can
+        if self._outbox and not self._gone:  # the drawing process is slow to read: the rest when it can
             assert self._loop is not None
             self._loop.add_writer(self._fd, self._writable)
-
-    def forget(self, job_id: int) -> None:
-        """The asker has stopped waiting: the answer, when it comes, is dropped."""
-        self._waiting.pop(job_id, None)
 
     def _writable(self) -> None:
         try:
@@ -327,7 +265,7 @@ class _Line:
         except BlockingIOError:
             return
         except OSError:
-            self.hang_up(_ProcessGone())
+            self._hang_up(_ProcessGone())
             return
         if self._loop is not None:
             self._loop.remove_writer(self._fd)
@@ -340,44 +278,32 @@ class _Line:
         except OSError:
             chunk = b""
         if not chunk:  # the drawing process has gone
-            self.hang_up(_ProcessGone())
+            self._hang_up(_ProcessGone())
             return
         self._inbox += chunk
         while (message := _next_message(self._inbox)) is not None:
             job_id, done, value = pickle.loads(message)
             answer = self._waiting.pop(job_id, None)
             if answer is None or answer.done():
-                continue  # its asker stopped waiting, or the other process answered first
+                continue  # its asker stopped waiting
             if done:
                 answer.set_result(value)
             else:
                 answer.set_exception(value)
 
-    def hang_up_from_any_thread(self, reason: BaseException) -> None:
-        loop = self._loop
-        if loop is None or loop.is_closed() or not loop.is_running() or _running_loop() is loop:
-            self.hang_up(reason)
-        else:  # the event loop's own thread must let go of its socket
-            loop.call_soon_threadsafe(self.hang_up, reason)
-
-    def hang_up(self, reason: BaseException) -> None:
-        """No more answers on the socket: every job awaited on it fails with `reason` (the drawing
-        process's line) or is left to the drawing process (the twin's), and the socket is closed."""
-        if self.gone:
+    def _hang_up(self, reason: BaseException) -> None:
+        """No more answers on the socket: every job awaited fails with `reason` and the socket is closed."""
+        if self._gone:
             return
-        self.gone = True
+        self._gone = True
         if self._loop is not None and not self._loop.is_closed():
             self._loop.remove_reader(self._fd)
             self._loop.remove_writer(self._fd)
         waiting, self._waiting = self._waiting, {}
-        if not self._fails_waiting:
-            if waiting and not isinstance(reason, DrawingStopped):
-                log.warning("the drawing process's twin stopped; overdue pictures wait for spare time")
-            waiting = {}
         for answer in waiting.values():
             if not answer.done():
                 answer.set_exception(reason)
-        self._connection.close()
+        self._asks.close()
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:
@@ -426,20 +352,14 @@ def drawing_cores(allowed: set[int]) -> set[int]:
 
 
 def _serve(
-    calls: multiprocessing.connection.Connection,
-    asks: multiprocessing.connection.Connection,
-    overdue: multiprocessing.connection.Connection,
-    niceness: int,
+    calls: multiprocessing.connection.Connection, asks: multiprocessing.connection.Connection, niceness: int
 ) -> None:
     """The drawing process: jobs from both sockets, one at a time in the order they came, until both close.
 
     A thread per socket reads the jobs as they come, so the web worker's writes never wait for a drawing.
     The web worker closes both when it lets this process go; a worker killed outright (SIGKILL, out of
-    memory) closes them too, so this process leaves with it. `overdue` is the twin's, kept for
-    `_spare_time`."""
-    global _twin_sockets
+    memory) closes them too, so this process leaves with it."""
     _settle_in(niceness)
-    _twin_sockets = (overdue, (calls, asks))
     jobs: queue.SimpleQueue = queue.SimpleQueue()
     for socket in (calls, asks):
         threading.Thread(target=_take_jobs, args=(socket, jobs), name="jobs", daemon=True).start()
@@ -450,16 +370,12 @@ def _serve(
             open_sockets -= 1
             continue
         socket, sending, job_id, work, args = job
-        answer = _answer(job_id, work, args)
+        try:
+            answer = (job_id, True, work(*args))
+        except Exception as error:  # the asker gets it raised
+            answer = (job_id, False, error)
         with sending, contextlib.suppress(OSError):  # its asker has gone; the other socket may still have jobs
-            socket.send_bytes(answer)
-
-
-def _answer(job_id: int, work: Callable[..., object], args: tuple) -> bytes:
-    try:
-        return _pickled_answer((job_id, True, work(*args)))
-    except Exception as error:  # the asker gets it raised
-        return _pickled_answer((job_id, False, error))
+            socket.send_bytes(_pickled_answer(answer))
 
 
 def _take_jobs(socket: multiprocessing.connection.Connection, jobs: queue.SimpleQueue) -> None:
@@ -482,72 +398,13 @@ def _pickled_answer(answer: tuple[int, bool, object]) -> bytes:
 
 
 def _settle_in(niceness: int) -> None:
-    global _every_core
     os.nice(niceness)
-    _every_core = os.sched_getaffinity(0)
-    os.sched_setaffinity(0, drawing_cores(_every_core))
+    os.sched_setaffinity(0, drawing_cores(os.sched_getaffinity(0)))
     # Ctrl-C in the terminal and a stop's SIGTERM reach the whole process group. The worker lets this
     # process go itself (by closing its sockets); dying first printed a KeyboardInterrupt traceback on
     # every Ctrl-C and broke the drawing in hand.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-
-
-# Set in the drawing process: the twin's socket and the ones a twin must not keep, until the twin is
-# forked; every core this process was given; whether this process is the twin.
-_twin_sockets: tuple[multiprocessing.connection.Connection, tuple[multiprocessing.connection.Connection, ...]] | None
-_twin_sockets = None
-_every_core: set[int] = set()
-_is_twin = False
-
-
-def _spare_time() -> bool:
-    """Fork the twin, then move every thread of this process to spare time on every core (see the
-    module's docstring); True once in spare time. Run as a job, so no other thread is drawing."""
-    global _twin_sockets
-    if _twin_sockets is None:
-        return not _is_twin  # already done (the twin itself never gets this job)
-    overdue, others = _twin_sockets
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps the twin when it ends
-    if os.fork() == 0:
-        _serve_overdue(overdue, others)
-    _twin_sockets = None
-    overdue.close()
-    try:
-        for thread in os.listdir("/proc/self/task"):  # numpy's BLAS threads too, not only Python's
-            os.sched_setscheduler(int(thread), os.SCHED_IDLE, os.sched_param(0))
-            os.sched_setaffinity(int(thread), _every_core)
-    except OSError as refused:  # a sandbox may refuse: then the twin only doubles a late drawing
-        log.warning("the drawing process stays at nice %d: spare time refused (%s)", os.nice(0), refused)
-        return False
-    return True
-
-
-def _serve_overdue(
-    overdue: multiprocessing.connection.Connection, others: tuple[multiprocessing.connection.Connection, ...]
-) -> NoReturn:
-    """The twin: overdue jobs off its own socket, one at a time, at the niceness and off the first core
-    (as the drawing process was before spare time), until the socket closes; then it leaves at once."""
-    global _is_twin
-    _is_twin = True
-    code = 1
-    try:
-        for socket in others:
-            socket.close()  # the drawing process's: only it reads them
-        # Database handles must not cross a fork: the twin opens its own, and leaves the inherited
-        # ones unclosed (closing them could disturb the drawing process's).
-        _inherited.extend(_stores.values())
-        _stores.clear()
-        while True:
-            try:
-                job_id, work, args = pickle.loads(overdue.recv_bytes())
-            except (EOFError, OSError):
-                break
-            with contextlib.suppress(OSError):
-                overdue.send_bytes(_answer(job_id, work, args))
-        code = 0
-    finally:
-        os._exit(code)  # not the drawing process's exit handlers: they belong to it
 
 
 def _library(catalogue: bytes) -> LayerLibrary:
@@ -567,19 +424,13 @@ def _draw(catalogue: bytes, key: RenderKey, method: int) -> bytes:
 
 
 _stores: dict[DiskStore, diskcache.Cache] = {}
-_inherited: list[diskcache.Cache] = []
 
 
 def _draw_and_store(catalogue: bytes, key: RenderKey, method: int, store: DiskStore) -> bytes:
+    data = _draw(catalogue, key, method)
     disk = _stores.get(store)
     if disk is None:
         disk = _stores[store] = open_disk_store(Path(store[0]), store[1])
-    if _is_twin:  # drawn in spare time since it was asked of the twin? (a read is a tenth of a drawing)
-        with contextlib.suppress(OSError, sqlite3.Error, diskcache.Timeout):
-            stored = disk.get(key.digest)
-            if isinstance(stored, bytes):
-                return stored
-    data = _draw(catalogue, key, method)
     store_on_disk(disk, key.digest, data)
     return data
 

@@ -173,8 +173,6 @@ class CarPictures:
             started = time.perf_counter()
             if self.drawer is not None:  # the layers are decoded where the drawing happens
                 layer_bytes = self.drawer.load_layers(self._pickled_catalogue, views_hero_first(self.catalogue))
-                # Decoded, so the twin shares them: from now on drawings take only spare CPU.
-                self.drawer.spare_time()
             else:
                 self.library.load_all()
                 layer_bytes = self.library.nbytes

@@ -2,17 +2,16 @@
 
     .venv/bin/python tests/bench/busy_drawing.py --pictures 8
 
-The drawing process is set up as a web worker sets it up (its layers decoded, then spare time: see
-app/render/drawing.py). Here one busy loop per core at the normal priority leaves no spare time at
-all, and pictures are asked for one after another, as a web worker asks for them (awaited, stored
-on disk), in two phases, each with a drawing process of its own:
+The drawing process draws at nice 10, off one core (see app/render/drawing.py). Here one busy loop
+per core at the normal priority leaves no spare time at all, and pictures are drawn one after
+another, as a web worker asks for them, in two phases, each with a drawing process of its own:
 
 - floor: the machine otherwise idle;
-- busy: the busy loops running, so every picture is overdue and drawn by the twin.
+- busy: the busy loops running.
 
 Each picture is given up after `--give-up` seconds. Prints each phase's p50 and slowest picture and
-the busy phase's ratio to the floor; the last line is one JSON object. Why: spare time without a
-twin in a process of its own took 16 s for a picture here (see the README).
+the busy phase's ratio to the floor; the last line is one JSON object. Why: drawing in spare time
+(the `SCHED_IDLE` class) was tried, and on a busy machine a picture took 16 s (see the README).
 """
 
 import argparse
@@ -23,7 +22,6 @@ import multiprocessing
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -31,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # run as a script:
 
 from app.catalog import Catalogue, load_catalogue
 from app.render import render_key
-from app.render.drawing import DrawingProcess, pickled
+from app.render.drawing import DrawingProcess, _draw, pickled
 from app.render.encode import LIVE_METHOD
 
 MODEL, VIEW, WIDTH = "hatch", "side", 800
@@ -42,11 +40,10 @@ def _spin() -> None:
         pass
 
 
-def _picture_times(
-    catalogue: Catalogue, drawer: DrawingProcess, colours: list[str], give_up: float, store: tuple[str, int]
-) -> list[float]:
+def _picture_times(catalogue: Catalogue, drawer: DrawingProcess, colours: list[str], give_up: float) -> list[float]:
     """Seconds each never-seen picture took, asked one after another; `math.inf` for one given up on."""
     data = pickled(catalogue)
+    child = drawer._running()  # awaited as a web worker awaits it, so a picture can be given up on
 
     async def each() -> list[float]:
         took = []
@@ -55,7 +52,7 @@ def _picture_times(
             key = render_key(catalogue, build, VIEW, WIDTH)
             started = time.perf_counter()
             try:
-                await asyncio.wait_for(drawer.draw_and_store(data, key, LIVE_METHOD, store), give_up)
+                await asyncio.wait_for(child.ask(_draw, data, key, LIVE_METHOD), give_up)
                 took.append(time.perf_counter() - started)
             except TimeoutError:
                 took.append(math.inf)
@@ -70,14 +67,11 @@ def _phase(catalogue: Catalogue, colours: list[str], busy: bool, give_up: float)
     spinners = [context.Process(target=_spin, daemon=True) for _ in os.sched_getaffinity(0)]
     try:
         drawer.load_layers(pickled(catalogue), [(MODEL, VIEW)])
-        in_spare_time = drawer.spare_time()
-        print(f"{'':<6} drawing in spare time: {in_spare_time}", flush=True)
         if busy:
             for spinner in spinners:
                 spinner.start()
             time.sleep(1.0)  # the loops are running on every core
-        with tempfile.TemporaryDirectory(prefix="motorjoy-busy-") as scratch:
-            return _picture_times(catalogue, drawer, colours, give_up, (scratch, 100 * 1024 * 1024))
+        return _picture_times(catalogue, drawer, colours, give_up)
     finally:
         for spinner in spinners:
             if spinner.pid is not None:

@@ -11,12 +11,10 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import psutil
 import pytest
 
 from app.catalog import Catalogue
-from app.render import CarPictures, drawing, render_key
-from app.render.cache import PictureCache
+from app.render import CarPictures, render_key
 from app.render.drawing import DrawingProcess, DrawingStopped, drawing_cores, pickled
 from app.render.encode import LIVE_METHOD, PRECOMPUTE_METHOD
 
@@ -118,7 +116,6 @@ def test_the_precompute_draws_aside_and_only_the_drawing_process_decodes(
     assert drawn_by and not any(drawn_by)  # every precompute picture was drawn by the process aside
     assert _child_pid(drawer) == live_pid  # the visitors' drawing process carried on throughout
     assert pictures.layers._library is None  # and nothing was decoded in the web worker
-    assert _classes(_child_pid(drawer)) == {os.SCHED_IDLE}  # decoded, it went to spare time
 
 
 def _draw_once_and_leave(catalogue_bytes: bytes, key) -> None:
@@ -197,6 +194,8 @@ def test_the_drawing_process_leaves_with_a_killed_worker(catalogue: Catalogue):
 def test_a_picture_drawn_and_stored_aside_is_the_one_drawn_here_and_on_disk(
     catalogue: Catalogue, tmp_path: Path, drawer
 ):
+    from app.render.cache import PictureCache
+
     key = _custom(catalogue, "#404040")
     store = (str(tmp_path / "store"), 10 * 1024 * 1024)
     drawn = asyncio.run(drawer.draw_and_store(pickled(catalogue), key, LIVE_METHOD, store))
@@ -291,114 +290,3 @@ def test_an_answer_nobody_waits_for_any_more_is_dropped(drawer):
     asyncio.run(gave_up())  # the event loop ends with the job still in hand there
     assert asyncio.run(child.ask(divmod, 9, 4)) == (2, 1)  # its late answer isn't taken for this one's
     assert asyncio.run(child.ask(divmod, 7, 7)) == (1, 0)
-
-
-# ---- spare time: the drawing process takes only CPU nobody else wants, its twin draws what waits too long
-
-
-def _classes(pid: int) -> set[int]:
-    """The scheduling classes of every thread of process `pid`."""
-    return {os.sched_getscheduler(thread.id) for thread in psutil.Process(pid).threads()}
-
-
-def _twin(drawer: DrawingProcess) -> psutil.Process:
-    (twin,) = psutil.Process(drawer.pid).children()
-    return twin
-
-
-@contextlib.contextmanager
-def _in_spare_time(catalogue: Catalogue, overdue_after: float) -> Iterator[DrawingProcess]:
-    drawer = DrawingProcess(overdue_after=overdue_after)
-    try:
-        drawer.load_layers(pickled(catalogue), [("hatch", "side")])
-        assert drawer.spare_time()
-        yield drawer
-    finally:
-        drawer.close()
-
-
-@contextlib.contextmanager
-def _stopped(pid: int) -> Iterator[None]:
-    """Process `pid` gets no CPU at all: spare time on a machine that has none, taken to the limit."""
-    os.kill(pid, signal.SIGSTOP)
-    try:
-        yield
-    finally:
-        os.kill(pid, signal.SIGCONT)
-
-
-def test_in_spare_time_every_thread_draws_on_every_core_and_the_twin_as_before(catalogue: Catalogue):
-    with _in_spare_time(catalogue, overdue_after=1.0) as drawer:
-        allowed = os.sched_getaffinity(0)
-        threads = psutil.Process(drawer.pid).threads()
-        assert len(threads) >= 3  # the drawing thread and both sockets' readers
-        assert _classes(drawer.pid) == {os.SCHED_IDLE}
-        assert {frozenset(os.sched_getaffinity(thread.id)) for thread in threads} == {frozenset(allowed)}
-        twin = _twin(drawer)
-        assert os.sched_getscheduler(twin.pid) == os.SCHED_OTHER
-        assert twin.nice() >= os.getpriority(os.PRIO_PROCESS, 0) + drawer.niceness
-        assert os.sched_getaffinity(twin.pid) == drawing_cores(allowed)
-        assert drawer.spare_time()  # asked again: still so, and still one twin
-        assert len(psutil.Process(drawer.pid).children()) == 1
-
-
-def test_a_picture_spare_time_cannot_draw_comes_from_the_twin(catalogue: Catalogue, tmp_path: Path):
-    store = (str(tmp_path / "store"), 10 * 1024 * 1024)
-    here = CarPictures(catalogue, tmp_path / "here")
-    keys = [_custom(catalogue, hex) for hex in ("#7A1F1F", "#1F7A1F", "#1F1F7A")]
-
-    async def drawn(drawer: DrawingProcess) -> list[bytes]:
-        return [
-            await asyncio.wait_for(drawer.draw_and_store(pickled(catalogue), key, LIVE_METHOD, store), 60)
-            for key in keys[:2]
-        ]
-
-    with _in_spare_time(catalogue, overdue_after=0.2) as drawer:
-        with _stopped(drawer.pid):
-            pictures = asyncio.run(drawn(drawer))
-        assert pictures == [here.render(key) for key in keys[:2]]
-        assert PictureCache(lambda k: b"", Path(store[0]), max_disk_bytes=store[1]).stored(keys[0]) == pictures[0]
-        # Back in spare time, the late answers to those two are dropped, not taken for the next job's.
-        late = asyncio.run(drawer.draw_and_store(pickled(catalogue), keys[2], LIVE_METHOD, store))
-        assert late == here.render(keys[2])
-
-
-def test_a_picture_waits_for_spare_time_when_the_twin_is_gone(catalogue: Catalogue, tmp_path: Path, caplog):
-    store = (str(tmp_path / "store"), 10 * 1024 * 1024)
-    key = _custom(catalogue, "#5A5A10")
-
-    async def drawn_once_going_on(drawer: DrawingProcess) -> bytes:
-        with _stopped(drawer.pid):
-            asked = asyncio.ensure_future(drawer.draw_and_store(pickled(catalogue), key, LIVE_METHOD, store))
-            await asyncio.sleep(1.0)  # overdue: asked of the dead twin, whose socket breaks
-            assert not asked.done()  # the break isn't the picture's failure
-        return await asyncio.wait_for(asked, 60)
-
-    with _in_spare_time(catalogue, overdue_after=0.2) as drawer:
-        twin = _twin(drawer)
-        twin.kill()
-        twin.wait(10)
-        assert asyncio.run(drawn_once_going_on(drawer)) == CarPictures(catalogue, tmp_path / "here").render(key)
-    assert "twin stopped" in caplog.text
-
-
-def test_the_twin_hands_over_a_picture_spare_time_stored_meanwhile(catalogue: Catalogue, tmp_path: Path, monkeypatch):
-    store, key = (str(tmp_path / "store"), 10 * 1024 * 1024), _custom(catalogue, "#0F0F0F")
-    monkeypatch.setattr(drawing, "_stores", {})  # this process plays the twin, with a store of its own
-    disk = drawing.open_disk_store(Path(store[0]), store[1])
-    disk.set(key.digest, b"drawn in spare time")
-    monkeypatch.setattr(drawing, "_is_twin", True)
-    assert drawing._draw_and_store(pickled(catalogue), key, LIVE_METHOD, store) == b"drawn in spare time"
-    monkeypatch.setattr(drawing, "_is_twin", False)  # spare time itself draws what it is asked
-    assert drawing._draw_and_store(pickled(catalogue), key, LIVE_METHOD, store)[:4] == b"RIFF"
-
-
-def test_the_twin_leaves_with_the_drawing_process(catalogue: Catalogue):
-    with _in_spare_time(catalogue, overdue_after=1.0) as drawer:
-        twin = _twin(drawer)
-    for _ in range(100):  # it notices within a second or two
-        if not twin.is_running() or twin.status() == psutil.STATUS_ZOMBIE:
-            return
-        time.sleep(0.1)
-    twin.kill()
-    pytest.fail("the twin outlived its drawing process")
