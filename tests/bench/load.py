@@ -19,8 +19,10 @@ Each visitor fetches the /build page, opens the websocket with the page's hydrat
 then every 2 seconds picks a random option, times the event round trip (emit → the update carrying
 the new picture paths), and fetches the new picture (the 800-wide WebP) the way the browser would; each
 run counts how many of those pictures the server drew then (its Server-Timing) rather than had.
-Visitors arrive spread over the first seconds; the picture disk cache is warmed before the servers
-start (production keeps it between releases). Prints a table; the last line is one JSON object.
+With `--without-pictures` (a diagnosis) they pick but fetch no picture, so the server draws and
+serves none: the picks' own cost. Visitors arrive spread over the first seconds; the picture disk
+cache is warmed before the servers start (production keeps it between releases). Prints a table;
+the last line is one JSON object.
 
 Under each run's row, where the time went, because every process here shares the same cores: how many
 cores each part kept busy (the web workers, their drawing processes, Redis, PostgreSQL, these
@@ -113,6 +115,7 @@ async def visitor(
     end: float,
     tally: Tally,
     picks: int | None = None,
+    pictures: bool = True,
 ):
     rng = random.Random()
     await asyncio.sleep(start - time.monotonic())
@@ -131,18 +134,20 @@ async def visitor(
         return
     if picks is not None:  # a crowd visitor: a few quick picks, then gone
         for _ in range(picks):
-            await pick_and_look(base, http, tab, unchosen(tab, options, rng), tally)
+            await pick_and_look(base, http, tab, unchosen(tab, options, rng), tally, pictures)
         await tab.close()
         return
     next_pick = time.monotonic() + rng.uniform(0, PICK_EVERY_S)
     while (now := time.monotonic()) < end:
         await asyncio.sleep(next_pick - now)
         next_pick += PICK_EVERY_S
-        await pick_and_look(base, http, tab, unchosen(tab, options, rng), tally)
+        await pick_and_look(base, http, tab, unchosen(tab, options, rng), tally, pictures)
     await tab.close()
 
 
-async def pick_and_look(base: str, http: aiohttp.ClientSession, tab: ReflexTab, option: str, tally: Tally):
+async def pick_and_look(
+    base: str, http: aiohttp.ClientSession, tab: ReflexTab, option: str, tally: Tally, pictures: bool = True
+):
     began = time.perf_counter()
     try:  # the answer to a pick is the update that moves the build's choices
         await tab.send(f"{BUILD_STATE}.pick", (BUILD_STATE, "choice_ids"), option_id=option)
@@ -152,6 +157,8 @@ async def pick_and_look(base: str, http: aiohttp.ClientSession, tab: ReflexTab, 
     tally.event_ms.append((time.perf_counter() - began) * 1000)
     tally.event_at.append(time.monotonic())
     path = picture_on_screen(tab)
+    if not pictures:  # a diagnosis: the picks alone, the server drawing and serving no picture
+        return
     if path is None:  # the server answered with no build (its state for this visitor was lost)
         tally.errors["event: no build"] += 1
         return
@@ -196,10 +203,13 @@ def unchosen(tab: ReflexTab, options: list[str], rng: random.Random) -> str:
     return rng.choice([option for option in options if option not in chosen] or options)
 
 
-async def load(base: str, visitors: int, seconds: float, ramp: float, picks: int | None = None) -> dict:
+async def load(
+    base: str, visitors: int, seconds: float, ramp: float, picks: int | None = None, pictures: bool = True
+) -> dict:
     """Run `visitors` for `seconds` (arriving over `ramp` seconds) and summarise what they measured.
 
-    With `picks`, each visitor instead picks that many times as fast as answered and leaves."""
+    With `picks`, each visitor instead picks that many times as fast as answered and leaves. Without
+    `pictures`, no visitor fetches a picture (a diagnosis: the picks' own cost)."""
     tally = Tally()
     options = hatch_options()
     now = time.monotonic()
@@ -211,7 +221,9 @@ async def load(base: str, visitors: int, seconds: float, ramp: float, picks: int
         try:
             async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=30)) as http:
                 starts = [now + ramp * i / visitors for i in range(visitors)]
-                await asyncio.gather(*(visitor(base, http, options, start, end, tally, picks) for start in starts))
+                await asyncio.gather(
+                    *(visitor(base, http, options, start, end, tally, picks, pictures) for start in starts)
+                )
         finally:
             lag.cancel()
     waited = runqueue_wait_s() - waited_before
@@ -503,6 +515,11 @@ def main() -> None:
     parser.add_argument(
         "--pictures-from", type=Path, help="keep the warmed picture store in this folder between invocations"
     )
+    parser.add_argument(
+        "--without-pictures",
+        action="store_true",
+        help="a diagnosis: visitors pick but fetch no picture, so the server draws and serves none",
+    )
     parser.add_argument("--logs-to", type=Path, help="copy each server's log into this folder when it stops")
     args = parser.parse_args()
 
@@ -566,7 +583,9 @@ def measure(setup: str, server: Server, args: argparse.Namespace, results: dict[
     for visitors in args.visitors:
         for _ in range(args.repeat):
             before, began, commands = cpu_seconds(server), time.monotonic(), redis_commands(server)
-            result = asyncio.run(load(server.url, visitors, args.seconds, args.ramp))
+            result = asyncio.run(
+                load(server.url, visitors, args.seconds, args.ramp, pictures=not args.without_pictures)
+            )
             result["cores_busy"] = cores_busy(before, cpu_seconds(server), time.monotonic() - began)
             if server.db_url:  # scaled: what the visitors' states cost Redis
                 events = result["events"] + visitors  # picks, and each arrival's hydrate
