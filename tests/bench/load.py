@@ -157,10 +157,10 @@ async def pick_and_look(
     tally.event_ms.append((time.perf_counter() - began) * 1000)
     tally.event_at.append(time.monotonic())
     path = picture_on_screen(tab)
-    if not pictures:  # a diagnosis: the picks alone, the server drawing and serving no picture
-        return
     if path is None:  # the server answered with no build (its state for this visitor was lost)
         tally.errors["event: no build"] += 1
+        return
+    if not pictures:  # a diagnosis: the picks alone, the server drawing and serving no picture
         return
     began = time.perf_counter()
     try:
