@@ -18,7 +18,10 @@ def encode(image: Image.Image, format: str, method: int = LIVE_METHOD) -> bytes:
     if format == "webp":
         image.save(buffer, "WEBP", quality=WEBP_QUALITY, method=method)
     elif format == "jpg":
-        image.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=method > LIVE_METHOD, progressive=True)
+        # Ahead of time, the smallest file that draws in as it comes; while someone waits, the plain
+        # kind: a progressive scan took 4.9 ms at 800 wide against 1.0 ms (WebP's fastest: 5.6-7.6 ms).
+        ahead = method > LIVE_METHOD
+        image.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=ahead, progressive=ahead)
     else:
         raise ValueError(f"unknown picture format {format!r}")
     return buffer.getvalue()

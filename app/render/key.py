@@ -7,7 +7,9 @@ URL design (the only form the route serves; `RenderKey.url()` always produces it
 - `HEX` is the paint as six upper-case hex digits without '#': the colour option's own hex, or the
   customer's for the custom colour (so any colour gets its own URL without a query string).
 - the options are one id per choice slot, in the manifest's `choice_slots` order (colour first).
-- the extension is the format, so no content negotiation and no `Vary: Accept` are needed.
+- the extension is the format, so no content negotiation and no `Vary: Accept` are needed. The one
+  exception: in a crowd, a never-seen WebP may be answered with the same picture as JPEG, said so in
+  its Content-Type and never kept (see `DrawingQueue` in app.render.route).
 - the asset version makes every URL immutable: publishing new imagery changes the version, and an
   old version's URLs answer 404 (pages always build URLs from the current catalogue).
 

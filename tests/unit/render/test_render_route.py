@@ -314,3 +314,96 @@ def test_a_picture_takes_no_trip_to_a_thread_unless_the_gate_must_ask_the_databa
         assert other[0].headers["server-timing"].startswith("drawn;") and trips == [] and gate.asked == 4
     finally:
         drawer.close()
+
+
+def _custom(colour: str, format: str = "webp") -> str:
+    return GOOD.replace("C0392B", colour).replace("chili-red", "custom") + "." + format
+
+
+def _held_drawings(pictures: CarPictures, monkeypatch) -> list:
+    """Make every drawing wait 50 ms (so the requests after it find it in hand); returns the keys drawn."""
+    import time
+
+    drawn, draw = [], pictures.draw
+
+    def slow(key):
+        drawn.append(key)
+        time.sleep(0.05)
+        return draw(key)
+
+    monkeypatch.setattr(pictures, "draw", slow)
+    return drawn
+
+
+def _all_at_once(app, urls: list[str]) -> list:
+    import httpx
+
+    async def gather():
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+            return await asyncio.gather(*(client.get(url) for url in urls))
+
+    return asyncio.run(gather())
+
+
+def test_in_a_crowd_a_never_seen_webp_is_answered_with_its_jpeg(pictures: CarPictures, monkeypatch) -> None:
+    drawn = _held_drawings(pictures, monkeypatch)
+    gate = Gate(allowed=10)  # answering on the event loop, as MissLimiter does once it has its lease
+    app = Starlette(
+        routes=picture_routes(
+            lambda v: pictures, lambda: pictures, gate, drawing_at_once=1, admit_miss_now=gate, crowd_in_hand=2
+        )
+    )
+    urls = [_custom(colour) for colour in ("111111", "222222", "333333", "444444")]
+    answers = _all_at_once(app, urls)
+    # Two in hand (one drawn, one waiting), then the queue is crowded: the rest come as JPEG.
+    assert [a.status_code for a in answers] == [200] * 4
+    assert [a.headers["content-type"] for a in answers] == ["image/webp"] * 2 + ["image/jpeg"] * 2
+    assert [key.format for key in drawn] == ["webp", "webp", "jpg", "jpg"]
+    for answer in answers[2:]:
+        assert answer.content[:2] == b"\xff\xd8"
+        # Never kept, and no ETag: the browser asks the WebP's URL again next time.
+        assert answer.headers["cache-control"] == "no-store" and "etag" not in answer.headers
+        assert answer.headers["server-timing"].startswith("drawn;") and answer.headers["server-timing"].endswith(
+            ", crowd"
+        )
+    assert gate.asked == 4  # each a miss of its client's, whatever it is drawn as
+    # The same JPEG as its own URL serves, from memory now; calm again, the WebP itself is drawn and kept.
+    client = TestClient(app)
+    jpeg = client.get(urls[2].removesuffix(".webp") + ".jpg")
+    assert jpeg.content == answers[2].content and jpeg.headers["server-timing"].startswith("memory;")
+    later = client.get(urls[2])
+    assert later.headers["content-type"] == "image/webp" and later.headers["cache-control"].endswith("immutable")
+
+
+def test_in_a_crowd_pictures_already_drawn_and_jpegs_are_answered_themselves(
+    pictures: CarPictures, monkeypatch
+) -> None:
+    stored = TestClient(Starlette(routes=routes(pictures))).get(_custom("555555")).content  # drawn on a calm day
+    pictures.cache._memory.clear()
+    drawn = _held_drawings(pictures, monkeypatch)
+    app = Starlette(routes=picture_routes(lambda v: pictures, lambda: pictures, drawing_at_once=1, crowd_in_hand=1))
+    urls = [_custom("666666"), _custom("555555"), _custom("777777", "jpg"), _custom("888888")]
+    answers = _all_at_once(app, urls)
+    assert [a.headers["content-type"] for a in answers] == ["image/webp"] * 2 + ["image/jpeg"] * 2
+    assert answers[1].content == stored and answers[1].headers["server-timing"].startswith("disk;")
+    assert answers[2].headers["cache-control"].endswith("immutable")  # a JPEG's own URL: kept as ever
+    assert answers[3].headers["cache-control"] == "no-store"
+    # A crowd's JPEG is stored: the next crowded ask for it draws nothing.
+    pictures.cache._memory.clear()
+    again = _all_at_once(app, [_custom("999999"), _custom("888888")])
+    assert again[1].content == answers[3].content and again[1].headers["server-timing"].startswith("disk;")
+    assert len(drawn) == 4
+
+
+def test_a_picture_drawn_while_someone_waits_is_a_plain_jpeg_and_ahead_of_time_a_progressive_one(pictures) -> None:
+    from app.render.encode import LIVE_METHOD, PRECOMPUTE_METHOD
+
+    key = pictures.key(pictures.catalogue.build_from("hatch"), "side", 160, "jpg")
+
+    def frame_kind(data: bytes) -> bytes:
+        """The JPEG's start-of-frame marker: C0 baseline, C2 progressive."""
+        at = min(i for marker in (b"\xff\xc0", b"\xff\xc2") if (i := data.find(marker)) > 0)
+        return data[at + 1 : at + 2]
+
+    assert frame_kind(pictures.render(key, LIVE_METHOD)) == b"\xc0"
+    assert frame_kind(pictures.render(key, PRECOMPUTE_METHOD)) == b"\xc2"
