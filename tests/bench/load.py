@@ -18,18 +18,21 @@ with MOTORJOY_VISITOR_IDLE_SECONDS=`--idle-seconds`).
 Each visitor fetches the /build page, opens the websocket with the page's hydrate event (on_load runs),
 then every 2 seconds picks a random option, times the event round trip (emit → the update carrying
 the new picture paths), and fetches the new picture (the 800-wide WebP) the way the browser would; each
-run counts how many of those pictures the server drew then (its Server-Timing) rather than had.
+run counts how many of those pictures the server drew then (its Server-Timing) rather than had, and
+how many a crowded worker answered with their JPEG.
 With `--without-pictures` (a diagnosis) they pick but fetch no picture, so the server draws and
-serves none: the picks' own cost. Visitors arrive spread over the first seconds; the picture disk
-cache is warmed before the servers start (production keeps it between releases). Prints a table;
-the last line is one JSON object.
+serves none: the picks' own cost. With `--every-picture-stored` (another) every picture a visitor
+could ask for is in the store beforehand, so the server serves pictures but draws none. Visitors
+arrive spread over the first seconds; the picture disk cache is warmed before the servers start
+(production keeps it between releases). Prints a table; the last line is one JSON object.
 
 Under each run's row, where the time went, because every process here shares the same cores: how many
 cores each part kept busy (the web workers, their drawing processes, Redis, PostgreSQL, these
 simulated visitors, idle, and time the host stole); this process's own event-loop lag and the share of
 the run it waited for a core (its delays are in every figure it times); the event p99 in each 5 s of
-the run (the arrivals' ramp, or everyone's); and, scaled, Redis commands per event. `--logs-to`
-keeps the servers' logs (with MOTORJOY_STALL_MS set, where their event loops stood still).
+the run (the arrivals' ramp, or everyone's); when the slowest answers came, by the wall clock; and,
+scaled, Redis commands per event. `--logs-to` keeps the servers' logs (with MOTORJOY_STALL_MS set,
+where their event loops stood still), so the slowest answers can be looked up in them.
 """
 
 import argparse
@@ -37,6 +40,7 @@ import asyncio
 import contextlib
 import functools
 import gc
+import itertools
 import json
 import os
 import random
@@ -61,8 +65,9 @@ import redis
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))  # run as a script: the project's packages come from the checkout
 
-from app.catalog import load_catalogue  # noqa: E402
+from app.catalog import BuildError, load_catalogue  # noqa: E402
 from app.render import CarPictures, open_pictures  # noqa: E402
+from app.render.encode import LIVE_METHOD  # noqa: E402
 from tests.bench import echo_server  # noqa: E402
 from tests.databases import fresh_schema, postgres_unreachable  # noqa: E402
 from tests.reflex_socket import BUILD_STATE, ReflexTab  # noqa: E402
@@ -169,9 +174,11 @@ async def pick_and_look(
             if picture.status != 200:
                 tally.errors[f"picture {picture.status}"] += 1
                 return
-            source = picture.headers.get("Server-Timing", "").split(";")[0]
+            timing = picture.headers.get("Server-Timing", "")
+            source = timing.split(";")[0]
             tally.pictures_drawn += source == "drawn"
-            tally.pictures_from[source or "unsaid"] += 1
+            # A crowded worker answers a never-seen WebP with its JPEG (app.render.route): told apart.
+            tally.pictures_from[(source or "unsaid") + (" as jpeg" if timing.endswith(", crowd") else "")] += 1
     except Exception as error:
         tally.errors[f"picture: {type(error).__name__}"] += 1
         return
@@ -243,7 +250,21 @@ async def load(
         "visitors_lag_ms": percentiles(tally.lag_ms),
         "event_p99_ms_by_window": by_window(tally, now, ramp, end),
         "visitors_waited_for_a_core": round(waited / (time.monotonic() - now), 3),
+        "slowest_events": slowest(tally),
     }
+
+
+def slowest(tally: Tally, count: int = 8, to_wall: float | None = None) -> list[tuple[str, float]]:
+    """The slowest answers (ms), slowest first, by the local wall clock when they came (`to_wall` turns a
+    monotonic reading into a wall-clock one), to find them in the servers' logs."""
+    if to_wall is None:
+        to_wall = time.time() - time.monotonic()
+    ranked = sorted(zip(tally.event_ms, tally.event_at, strict=True), reverse=True)[:count]
+    return [(_clock(at + to_wall), round(ms, 1)) for ms, at in ranked]
+
+
+def _clock(wall: float) -> str:
+    return time.strftime("%H:%M:%S", time.localtime(wall)) + f".{round(wall % 1 * 1000) % 1000:03d}"
 
 
 def by_window(tally: Tally, start: float, ramp: float, end: float) -> dict[str, float | None]:
@@ -449,14 +470,37 @@ def crowd(server: Server, visitors: int, ramp: float, idle_seconds: int) -> dict
     }
 
 
-def warm_picture_cache(data_dir: Path, kept: Path | None = None) -> None:
+def warm_picture_cache(data_dir: Path, kept: Path | None = None, every: bool = False) -> None:
     """Precompute the pictures production would hold into `data_dir`; with `kept`, into that folder once
-    (later runs only top it up) and copy it in, so each run starts from the same warmed store."""
+    (later runs only top it up) and copy it in, so each run starts from the same warmed store. With
+    `every`, also every picture a visitor could ask for (a diagnosis: the server then draws none), kept
+    in a folder of its own under `kept`, so the usual store stays as production would have it."""
     started = time.perf_counter()
-    count = open_pictures(cache_dir=(kept or data_dir) / "render-cache").precompute()
+    if kept and every:
+        kept = kept / "every-picture"
+    pictures = open_pictures(cache_dir=(kept or data_dir) / "render-cache")
+    count = pictures.precompute() + (store_every_picture(pictures) if every else 0)
     if kept:
         shutil.copytree(kept / "render-cache", data_dir / "render-cache")
     print(f"picture cache warmed: {count} pictures in {time.perf_counter() - started:.0f} s", flush=True)
+
+
+def store_every_picture(pictures: CarPictures) -> int:
+    """Every hatch build's picture as the visitors fetch it (hero angle, PICTURE_WIDTH, WebP), drawn the
+    way a waiting visitor's is: 12,096 builds, about 275 MB, within the store's default 300 MB."""
+    catalogue = pictures.catalogue
+    slots = catalogue.choice_slots
+    view = catalogue.model("hatch").views[0]
+    offered = [[option.id for option in catalogue.options_for("hatch", slot) if not option.custom] for slot in slots]
+    drawn = 0
+    for choices in itertools.product(*offered):
+        try:
+            build = catalogue.build_from("hatch", dict(zip(slots, choices, strict=True)))
+        except BuildError:  # a clash the rules refuse: no visitor gets there
+            continue
+        key = pictures.key(build, view, PICTURE_WIDTH)
+        drawn += pictures.cache.ensure_on_disk(key, lambda k: pictures.render(k, LIVE_METHOD))
+    return drawn
 
 
 def row(setup: str, result: dict) -> str:
@@ -520,6 +564,11 @@ def main() -> None:
         action="store_true",
         help="a diagnosis: visitors pick but fetch no picture, so the server draws and serves none",
     )
+    parser.add_argument(
+        "--every-picture-stored",
+        action="store_true",
+        help="a diagnosis: store every picture a visitor could ask for beforehand, so the server draws none",
+    )
     parser.add_argument("--logs-to", type=Path, help="copy each server's log into this folder when it stops")
     args = parser.parse_args()
 
@@ -531,7 +580,7 @@ def main() -> None:
         if args.url:
             runs = [("url", contextlib.nullcontext(Server(args.url, None)))]  # type: ignore[arg-type]
         else:
-            warm_picture_cache(data_dir, args.pictures_from)
+            warm_picture_cache(data_dir, args.pictures_from, args.every_picture_stored)
             runs = [(setup, serving(setup, data_dir, args.idle_seconds, logs_to=args.logs_to)) for setup in args.setups]
         for setup, context in runs:
             with context as server:
@@ -598,6 +647,7 @@ def measure(setup: str, server: Server, args: argparse.Namespace, results: dict[
                 flush=True,
             )
             print(f"{'':<9} event p99 by {WINDOW_S} s: {json.dumps(result['event_p99_ms_by_window'])}", flush=True)
+            print(f"{'':<9} slowest answers (when, ms): {json.dumps(result['slowest_events'])}", flush=True)
             print(f"{'':<9} pictures from: {json.dumps(result['pictures_from'])}", flush=True)
             if "redis_commands_per_event" in result:
                 print(f"{'':<9} Redis commands per event: {result['redis_commands_per_event']}", flush=True)

@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import time
 
 import psutil
 
@@ -47,3 +48,13 @@ def test_this_process_is_the_visitors_and_the_servers_children_are_web_or_drawin
         drawing.kill()
         web.wait()
         drawing.wait()
+
+
+def test_the_slowest_answers_are_told_slowest_first_by_the_wall_clock_they_came_at():
+    tally = load.Tally()
+    for ms, at in ((5.0, 10.0), (80.0, 12.5), (20.0, 11.0), (1.0, 13.0)):
+        tally.event_ms.append(ms)
+        tally.event_at.append(at)
+    noon = time.mktime((2026, 12, 3, 12, 0, 0, 0, 0, -1))  # local time, as the servers' logs print it
+    told = load.slowest(tally, count=3, to_wall=noon)
+    assert told == [("12:00:12.500", 80.0), ("12:00:11.000", 20.0), ("12:00:10.000", 5.0)]
