@@ -54,8 +54,8 @@ def renders_at_once() -> int:
     return max(1, (os.cpu_count() or 2) - 1)
 
 
-# Never-seen pictures a worker may have in hand (drawn or waiting their turn) before it sends the next
-# never-seen WebP to its JPEG: a visitor turning the car (8 angles) stays under it.
+# Never-seen pictures a worker may have in hand (drawn or waiting their turn) before it answers the next
+# never-seen WebP with its JPEG: a visitor turning the car (8 angles) stays under it.
 CROWD_IN_HAND = 8
 
 
