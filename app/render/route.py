@@ -107,7 +107,7 @@ def picture_routes(
     with a 429 and a Retry-After; `admit_miss_now(request)` gives the same answer on the event loop when
     it can (None: it can't; left out, only the default no-limit gate answers there). At most
     `drawing_at_once` (default `renders_at_once()`) are drawn at a time; past `crowd_in_hand` in hand, a
-    never-seen WebP is sent to its JPEG (see `DrawingQueue`).
+    never-seen WebP is answered with its JPEG (see `DrawingQueue`).
     `in_hand(version)` answers without I/O for the versions already known, so nearly every request is
     spared a trip to a thread for `pictures_for` (about a third of a served picture's CPU).
     """
