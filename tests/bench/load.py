@@ -65,7 +65,7 @@ import redis
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))  # run as a script: the project's packages come from the checkout
 
-from app.catalog import BuildError, load_catalogue  # noqa: E402
+from app.catalog import BuildError, Catalogue, load_catalogue  # noqa: E402
 from app.render import CarPictures, open_pictures  # noqa: E402
 from app.render.encode import LIVE_METHOD  # noqa: E402
 from tests.bench import echo_server  # noqa: E402
@@ -103,12 +103,14 @@ def percentiles(values: list[float]) -> dict[str, float | None]:
 
 def hatch_options() -> list[str]:
     """Every non-custom option of the hatch: what a visitor clicks through (the rules fix clashes)."""
-    catalogue = load_catalogue()
+    return [option for slot in hatch_offer(load_catalogue()) for option in slot]
+
+
+def hatch_offer(catalogue: Catalogue) -> list[list[str]]:
+    """The hatch's non-custom options, slot by slot in `choice_slots` order."""
     return [
-        option.id
+        [option.id for option in catalogue.options_for("hatch", slot) if not option.custom]
         for slot in catalogue.choice_slots
-        for option in catalogue.options_for("hatch", slot)
-        if not option.custom
     ]
 
 
@@ -491,9 +493,8 @@ def store_every_picture(pictures: CarPictures) -> int:
     catalogue = pictures.catalogue
     slots = catalogue.choice_slots
     view = catalogue.model("hatch").views[0]
-    offered = [[option.id for option in catalogue.options_for("hatch", slot) if not option.custom] for slot in slots]
     drawn = 0
-    for choices in itertools.product(*offered):
+    for choices in itertools.product(*hatch_offer(catalogue)):
         try:
             build = catalogue.build_from("hatch", dict(zip(slots, choices, strict=True)))
         except BuildError:  # a clash the rules refuse: no visitor gets there
