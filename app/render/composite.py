@@ -22,13 +22,19 @@ def compose(library: LayerLibrary, key: RenderKey) -> Image.Image:
             continue
         if slot == "body":
             paint_body(canvas, library.body(*where), key.hex, catalogue.light_max)
-        elif slot == "glass":
-            _paste(canvas, library.glass(*where))
         else:
-            _paste(canvas, library.option(*where, chosen[slot]))
+            for layer in slot_layers(library, where, slot, chosen.get(slot)):
+                layer.paste_onto(canvas)
     return canvas
 
 
-def _paste(canvas: Image.Image, pieces: tuple[Layer, ...]) -> None:
-    for piece in pieces:
-        piece.paste_onto(canvas)
+def slot_layers(
+    library: LayerLibrary, where: tuple[str, str, int], slot: str, option_id: str | None
+) -> tuple[Layer, ...]:
+    """What a slot above the body pastes at (model, view, width): the glass is the same for every build,
+    any other slot shows the option chosen for it."""
+    if slot == "glass":
+        return library.glass(*where)
+    if option_id is None:
+        raise ValueError(f"No option chosen for the {slot} slot.")
+    return library.option(*where, option_id)
