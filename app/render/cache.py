@@ -13,10 +13,10 @@ from pathlib import Path
 
 import diskcache
 
-from app.render.key import RenderKey
+from app.render.key import PictureKey
 
 log = logging.getLogger(__name__)
-Renderer = Callable[[RenderKey], bytes]
+Renderer = Callable[[PictureKey], bytes]
 DEFAULT_MEMORY_BYTES = 64 * 1024 * 1024
 DEFAULT_DISK_BYTES = 300 * 1024 * 1024
 # How long the event loop's read of the disk store may wait for SQLite before it gives the look to a thread.
@@ -61,12 +61,12 @@ class PictureCache:
         self._in_flight: dict[str, Future] = {}
         self._drawing_aside: dict[str, asyncio.Future[bytes]] = {}  # the event loop's own single flight
 
-    def get(self, key: RenderKey) -> bytes:
+    def get(self, key: PictureKey) -> bytes:
         """The picture's bytes, rendering it only if neither memory nor disk has it."""
         data = self.stored(key)
         return data if data is not None else self.draw(key)
 
-    def draw(self, key: RenderKey) -> bytes:
+    def draw(self, key: PictureKey) -> bytes:
         """The bytes of a picture `stored` just found missing: rendered once, however many ask.
 
         Another request of this process may have drawn it since (memory), or another worker (the
@@ -79,7 +79,7 @@ class PictureCache:
         self._remember(digest, data)
         return data
 
-    async def draw_aside(self, key: RenderKey, draw: Callable[[], Awaitable[bytes]]) -> bytes:
+    async def draw_aside(self, key: PictureKey, draw: Callable[[], Awaitable[bytes]]) -> bytes:
         """`draw`'s bytes for a picture `stored` just found missing, awaited on the event loop: once per key
         however many ask, the drawing going on for the others when one of them stops waiting. `draw`
         stores the picture on disk itself (see app.render.drawing), so no thread of this process waits.
@@ -103,7 +103,7 @@ class PictureCache:
         if not drawing.cancelled():
             drawing.exception()  # its waiters, if any are left, get it; none left is no "never retrieved" noise
 
-    def in_memory(self, key: RenderKey) -> bytes | None:
+    def in_memory(self, key: PictureKey) -> bytes | None:
         """The bytes if held in memory; never blocks on disk or rendering (the route's fast path)."""
         digest = key.digest
         with self._lock:
@@ -112,14 +112,14 @@ class PictureCache:
                 self._memory.move_to_end(digest)
             return data
 
-    def stored(self, key: RenderKey) -> bytes | None:
+    def stored(self, key: PictureKey) -> bytes | None:
         """The bytes from memory or disk, or None when only a render could answer (a miss)."""
         data = self.in_memory(key)
         if data is None and (data := self._read_disk(key.digest)) is not None:
             self._remember(key.digest, data)
         return data
 
-    def glance(self, key: RenderKey) -> bytes | None:
+    def glance(self, key: PictureKey) -> bytes | None:
         """The bytes from the disk store (for a key `in_memory` just missed), or None when the store hasn't
         got them; StoreBusy when SQLite didn't answer at once (then ask `stored` in a thread). Never writes
         or waits on a writer: for the event loop."""
@@ -163,10 +163,10 @@ class PictureCache:
         except (OSError, sqlite3.Error, diskcache.Timeout) as exc:
             log.warning("picture cache: cannot mark %d pictures as used: %r", len(glanced), exc)
 
-    def on_disk(self, key: RenderKey) -> bool:
+    def on_disk(self, key: PictureKey) -> bool:
         return key.digest in self._disk
 
-    def ensure_on_disk(self, key: RenderKey, render: Renderer | None = None) -> bool:
+    def ensure_on_disk(self, key: PictureKey, render: Renderer | None = None) -> bool:
         """Render to disk only (not memory) unless already there; True if it rendered. For precompute."""
         digest = key.digest
         if digest in self._disk:
@@ -215,7 +215,7 @@ class PictureCache:
             log.warning("picture cache: cannot read %s: %r", digest, exc)
             return None
 
-    def _render_to_disk(self, key: RenderKey, digest: str, render: Renderer | None = None) -> bytes:
+    def _render_to_disk(self, key: PictureKey, digest: str, render: Renderer | None = None) -> bytes:
         data = (render or self._render)(key)
         store_on_disk(self._disk, digest, data)
         return data

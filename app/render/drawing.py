@@ -64,10 +64,10 @@ import diskcache
 
 from app.catalog import Catalogue
 from app.render.cache import open_disk_store, store_on_disk
-from app.render.composite import compose
 from app.render.encode import encode
-from app.render.key import RenderKey
+from app.render.key import PictureKey
 from app.render.layers import LayerLibrary
+from app.render.stack import picture_image
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -102,11 +102,11 @@ class DrawingProcess:
         """The drawing process's id (starting it if need be)."""
         return self._running().pid
 
-    def draw(self, catalogue: bytes, key: RenderKey, method: int) -> bytes:
+    def draw(self, catalogue: bytes, key: PictureKey, method: int) -> bytes:
         """The encoded picture; blocks the calling thread (never the event loop) until it is drawn."""
         return self._call(_draw, catalogue, key, method)
 
-    async def draw_and_store(self, catalogue: bytes, key: RenderKey, method: int, store: DiskStore) -> bytes:
+    async def draw_and_store(self, catalogue: bytes, key: PictureKey, method: int, store: DiskStore) -> bytes:
         """`draw`, awaited on the event loop, the drawing process writing the picture into the disk store
         `store` itself (see the module's docstring): no thread of this process waits for it."""
         child = self._running()
@@ -419,14 +419,14 @@ def _library(catalogue: bytes) -> LayerLibrary:
     return library
 
 
-def _draw(catalogue: bytes, key: RenderKey, method: int) -> bytes:
-    return encode(compose(_library(catalogue), key), key.format, method)
+def _draw(catalogue: bytes, key: PictureKey, method: int) -> bytes:
+    return encode(picture_image(_library(catalogue), key), key.format, method)
 
 
 _stores: dict[DiskStore, diskcache.Cache] = {}
 
 
-def _draw_and_store(catalogue: bytes, key: RenderKey, method: int, store: DiskStore) -> bytes:
+def _draw_and_store(catalogue: bytes, key: PictureKey, method: int, store: DiskStore) -> bytes:
     data = _draw(catalogue, key, method)
     disk = _stores.get(store)
     if disk is None:

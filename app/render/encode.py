@@ -16,7 +16,10 @@ def encode(image: Image.Image, format: str, method: int = LIVE_METHOD) -> bytes:
     """Encode an RGB picture as 'webp' or 'jpg'; `method` is the WebP effort (0 fastest, 6 smallest)."""
     buffer = io.BytesIO()
     if format == "webp":
-        image.save(buffer, "WEBP", quality=WEBP_QUALITY, method=method)
+        # A stack's piece is mostly clear: WebP's fastest effort spent 3-20x the bytes on the clear part
+        # (a wheels piece at 800 wide: 39.8 KB against 8.1 KB), and pieces are drawn ahead anyway.
+        effort = max(method, PRECOMPUTE_METHOD) if image.mode == "RGBA" else method
+        image.save(buffer, "WEBP", quality=WEBP_QUALITY, method=effort)
     elif format == "jpg":
         # Ahead of time, the smallest file that draws in as it comes; while someone waits, the plain
         # kind: a progressive scan took 4.9 ms at 800 wide against 1.0 ms (WebP's fastest: 5.6-7.6 ms).

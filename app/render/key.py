@@ -13,6 +13,13 @@ URL design (the only form the route serves; `RenderKey.url()` always produces it
 - the asset version makes every URL immutable: publishing new imagery changes the version, and an
   old version's URLs answer 404 (pages always build URLs from the current catalogue).
 
+The pictures of a build's stack (app.render.stack) have URLs of their own, each a function of one
+paint or one option, so every build shares them:
+
+    /car/{asset_version}/{model}/{view}/{width}/stack/body/{HEX}.webp       the painted base
+    /car/{asset_version}/{model}/{view}/{width}/stack/{slot}/{option}.webp  one slot's piece
+    /car/{asset_version}/{model}/{view}/{width}/stack/glass/glass.webp      a slot without options
+
 Anything else (another order, lower-case hex, extra or missing segments, percent-encoding, dots)
 is refused, so each picture has exactly one URL and one cache entry.
 """
@@ -33,6 +40,9 @@ _SEGMENT = re.compile(r"[a-z0-9][a-z0-9-]{0,47}")
 _VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,31}")
 _WIDTH = re.compile(r"[1-9][0-9]{0,4}")
 _HEX = re.compile(r"[0-9A-F]{6}")
+_SLOT = re.compile(r"[a-z][a-z0-9_]{0,31}")
+STACK = "stack"  # the URL segment that tells a stack picture from a build's composite
+UNDER_THE_PIECES = ("backdrop", "body")  # painted into a stack's base; every other slot is a piece over it
 
 
 class BadPictureRequest(ValueError):
@@ -43,8 +53,30 @@ class BadPictureRequest(ValueError):
         self.status = status
 
 
+class _Named:
+    """What a picture's URL gives it: the disk store's name, the ETag and the Content-Type."""
+
+    format: str
+
+    def url(self) -> str:
+        raise NotImplementedError
+
+    @property
+    def digest(self) -> str:
+        """A hash of the URL: the disk cache's file name and the ETag, never user text."""
+        return hashlib.sha256(self.url().encode("ascii")).hexdigest()
+
+    @property
+    def etag(self) -> str:
+        return f'"{self.digest[:32]}"'
+
+    @property
+    def content_type(self) -> str:
+        return FORMATS[self.format]
+
+
 @dataclass(frozen=True)
-class RenderKey:
+class RenderKey(_Named):
     """Everything that decides the pixels and bytes of one picture, in canonical form."""
 
     asset_version: str
@@ -62,21 +94,63 @@ class RenderKey:
             f"{self.hex[1:]}/{'+'.join(self.options)}.{self.format}"
         )
 
-    @property
-    def digest(self) -> str:
-        """A hash of the URL: the disk cache's file name and the ETag, never user text."""
-        return hashlib.sha256(self.url().encode("ascii")).hexdigest()
-
-    @property
-    def etag(self) -> str:
-        return f'"{self.digest[:32]}"'
-
-    @property
-    def content_type(self) -> str:
-        return FORMATS[self.format]
-
     def with_width(self, width: int) -> RenderKey:
         return RenderKey(self.asset_version, self.model, self.view, width, self.format, self.hex, self.options)
+
+
+@dataclass(frozen=True)
+class StackKey(_Named):
+    """One picture of a build's stack: the base painted `name` (slot "body", six hex digits), or the
+    piece of `slot` showing option `name` (the slot's own name for a slot without options)."""
+
+    asset_version: str
+    model: str
+    view: str
+    width: int
+    slot: str
+    name: str
+    format: str = "webp"
+
+    def url(self) -> str:
+        """The one URL of this picture (see the module docstring)."""
+        return (
+            f"{PREFIX}{self.asset_version}/{self.model}/{self.view}/{self.width}/{STACK}/{self.slot}/{self.name}.webp"
+        )
+
+    @property
+    def hex(self) -> str:
+        """The base's paint as '#RRGGBB'."""
+        return "#" + self.name
+
+    @property
+    def option(self) -> str | None:
+        """The piece's option (None for the base and for a slot without options)."""
+        return None if self.slot == "body" or self.name == self.slot else self.name
+
+
+PictureKey = RenderKey | StackKey
+
+
+def piece_slots(catalogue: Catalogue) -> tuple[str, ...]:
+    """The slots a stack draws as pieces, in paint order; the base must be what is painted first."""
+    order = tuple(catalogue.slot_order)
+    if order[: len(UNDER_THE_PIECES)] != UNDER_THE_PIECES:
+        raise ValueError(f"A stack needs {' then '.join(UNDER_THE_PIECES)} first in the paint order, not {order}.")
+    return order[len(UNDER_THE_PIECES) :]
+
+
+def stack_keys(catalogue: Catalogue, build: Build, view: str, width: int) -> list[StackKey]:
+    """The keys of a build's stack at one angle and width: its base, then a piece for every slot above
+    the body in paint order, but for options that draw nothing (no stripes)."""
+    where = (catalogue.asset_version, build.model, view, width)
+    choices = dict(build.choices)
+    keys = [StackKey(*where, "body", build.hex[1:].upper())]
+    for slot in piece_slots(catalogue):
+        if slot not in choices:
+            keys.append(StackKey(*where, slot, slot))
+        elif catalogue.known_option(choices[slot]).draws:
+            keys.append(StackKey(*where, slot, choices[slot]))
+    return keys
 
 
 def render_key(catalogue: Catalogue, build: Build, view: str, width: int, format: str = "webp") -> RenderKey:
@@ -118,6 +192,59 @@ def parse_car_path(path: str, catalogue: Catalogue) -> RenderKey:
     if key.url() != path:
         raise BadPictureRequest(400, "Not the canonical URL of this picture.")
     return key
+
+
+def parse_picture_path(path: str, catalogue: Catalogue) -> PictureKey:
+    """`parse_car_path`, or the key of a stack picture (see the module docstring)."""
+    parts = path[len(PREFIX) :].split("/") if path.startswith(PREFIX) and len(path) <= MAX_URL_LENGTH else []
+    if len(parts) != 7 or parts[4] != STACK:
+        return parse_car_path(path, catalogue)
+    version, model, view, width, _stack, slot, last = parts
+    name, dot, format = last.rpartition(".")
+    if not dot or format != "webp":
+        raise BadPictureRequest(400, "A stack picture must end in .webp.")
+    _require(_VERSION.fullmatch(version), "Malformed asset version.")
+    _require(_SEGMENT.fullmatch(model) and _SEGMENT.fullmatch(view), "Malformed model or view.")
+    _require(_WIDTH.fullmatch(width), "Malformed width.")
+    _require(_SLOT.fullmatch(slot), "Malformed slot.")
+    _require((_HEX if slot == "body" else _SEGMENT).fullmatch(name), "Malformed paint or option.")
+    if version != catalogue.asset_version:
+        raise BadPictureRequest(404, "That picture is not in the current catalogue.")
+    key = StackKey(version, model, view, int(width), slot, name)
+    _check_stack_key(catalogue, key)
+    if key.url() != path:
+        raise BadPictureRequest(400, "Not the canonical URL of this picture.")
+    return key
+
+
+def _check_stack_key(catalogue: Catalogue, key: StackKey) -> None:
+    """BadPictureRequest (404) unless the key names a picture this catalogue's stack has."""
+    try:
+        car = catalogue.model(key.model)
+    except BuildError as exc:
+        raise BadPictureRequest(404, str(exc)) from None
+    if key.view not in car.views:
+        raise BadPictureRequest(404, f"The {car.name} has no {key.view!r} view.")
+    if key.width not in catalogue.widths:
+        raise BadPictureRequest(404, f"Pictures come in widths {list(catalogue.widths)}, not {key.width}.")
+    if key.slot == "body":
+        return
+    if key.slot not in piece_slots(catalogue):
+        raise BadPictureRequest(404, f"A stack has no {key.slot!r} piece.")
+    if key.slot not in catalogue.choice_slots:
+        if key.name != key.slot:
+            raise BadPictureRequest(404, f"The {key.slot} is the same on every car: ask for {key.slot}.webp.")
+        return
+    try:
+        # Retired options still draw, as in a composite: the cars already ordered with them keep their pictures.
+        option = catalogue.known_option(key.name)
+    except BuildError as exc:
+        raise BadPictureRequest(404, str(exc)) from None
+    retired = catalogue.retired_option(key.name) is not None
+    if option.slot != key.slot or option.custom or not (option.available_on(key.model) or retired):
+        raise BadPictureRequest(404, f"No {key.slot} piece called {key.name!r} on the {car.name}.")
+    if not option.draws:
+        raise BadPictureRequest(404, f"{option.name} draws nothing: a stack leaves it out.")
 
 
 def _require(ok: object, message: str) -> None:

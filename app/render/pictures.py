@@ -15,11 +15,11 @@ from app import settings
 from app.catalog import Build, Catalogue, load_catalogue
 from app.render.alt import alt_text
 from app.render.cache import DEFAULT_MEMORY_BYTES, PictureCache
-from app.render.composite import compose
 from app.render.drawing import DrawingProcess, DrawingStopped, pickled
 from app.render.encode import LIVE_METHOD, PRECOMPUTE_METHOD, encode
-from app.render.key import RenderKey, render_key
+from app.render.key import PictureKey, RenderKey, render_key
 from app.render.layers import LayerLibrary, views_hero_first
+from app.render.stack import picture_image
 
 log = logging.getLogger(__name__)
 
@@ -68,26 +68,26 @@ class CarPictures:
     def library(self) -> LayerLibrary:
         return self.layers.get()
 
-    def render(self, key: RenderKey, method: int = LIVE_METHOD, drawer: DrawingProcess | None = None) -> bytes:
+    def render(self, key: PictureKey, method: int = LIVE_METHOD, drawer: DrawingProcess | None = None) -> bytes:
         """Compose and encode without any cache (in `drawer`, else this service's drawing process, else here)."""
         drawer = drawer or self.drawer
         if drawer is not None:
             return drawer.draw(self._pickled_catalogue, key, method)
-        return encode(compose(self.library, key), key.format, method)
+        return encode(picture_image(self.library, key), key.format, method)
 
     @functools.cached_property
     def _pickled_catalogue(self) -> bytes:
         return pickled(self.catalogue)
 
-    def picture(self, key: RenderKey) -> bytes:
+    def picture(self, key: PictureKey) -> bytes:
         """The picture's bytes through the cache."""
         return self.cache.get(key)
 
-    def draw(self, key: RenderKey) -> bytes:
+    def draw(self, key: PictureKey) -> bytes:
         """The bytes of a picture the cache was just found to lack (see `PictureCache.draw`)."""
         return self.cache.draw(key)
 
-    async def draw_aside(self, key: RenderKey) -> bytes:
+    async def draw_aside(self, key: PictureKey) -> bytes:
         """`draw`, for the event loop: in the drawing process, which stores the picture itself, awaited
         without a thread (see app.render.drawing); without a drawing process (scripts, tests), in a thread."""
         drawer = self.drawer

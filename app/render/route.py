@@ -17,7 +17,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from app.render.cache import StoreBusy
-from app.render.key import FORMATS, MAX_URL_LENGTH, PREFIX, BadPictureRequest, RenderKey, parse_car_path
+from app.render.key import FORMATS, MAX_URL_LENGTH, PREFIX, BadPictureRequest, PictureKey, RenderKey, parse_picture_path
 from app.render.pictures import CarPictures
 
 log = logging.getLogger(__name__)
@@ -79,7 +79,7 @@ class DrawingQueue:
     def crowded(self) -> bool:
         return self.in_hand >= self.crowd
 
-    async def draw(self, pictures: CarPictures, key: RenderKey) -> bytes:
+    async def draw(self, pictures: CarPictures, key: PictureKey) -> bytes:
         self.in_hand += 1
         try:
             async with self._turns:
@@ -122,7 +122,7 @@ def picture_routes(
             pictures = in_hand(version) or await run_in_threadpool(pictures_for, version)
             if pictures is None:
                 return await _to_current(path, version, await run_in_threadpool(live))
-            key = parse_car_path(path, pictures.catalogue)
+            key = parse_picture_path(path, pictures.catalogue)
         except BadPictureRequest as exc:
             return _refusal(str(exc), exc.status)
         headers = {"Cache-Control": IMMUTABLE, "ETag": key.etag, **TIMING_FOR_ALL}
@@ -140,7 +140,8 @@ def picture_routes(
                 source = "disk"
                 if wait > 0:
                     return _slow_down(wait)
-            if data is None and key.format == "webp" and drawing.crowded:
+            # A crowd's JPEG is for a build's composite; a stack's pictures are few and drawn ahead.
+            if data is None and isinstance(key, RenderKey) and key.format == "webp" and drawing.crowded:
                 source, data = await _as_jpeg(pictures, key, drawing)
                 return _crowd_answer(data, source, time.perf_counter() - started)
             if data is None:
@@ -155,7 +156,7 @@ def picture_routes(
 
 
 async def _stored_or_admitted_now(
-    pictures: CarPictures, key: RenderKey, admit_miss: MissGate, admit_miss_now: MissGateNow, request: Request
+    pictures: CarPictures, key: PictureKey, admit_miss: MissGate, admit_miss_now: MissGateNow, request: Request
 ) -> tuple[bytes | None, float]:
     """`_stored_or_admitted`, on the event loop as far as it can go."""
     try:
@@ -169,7 +170,7 @@ async def _stored_or_admitted_now(
 
 
 def _stored_or_admitted(
-    pictures: CarPictures, key: RenderKey, admit_miss: MissGate, request: Request
+    pictures: CarPictures, key: PictureKey, admit_miss: MissGate, request: Request
 ) -> tuple[bytes | None, float]:
     """The picture from the disk store; else whether the client may have it drawn (the gate's wait)."""
     data = pictures.cache.stored(key)
@@ -183,7 +184,7 @@ def server_timing(source: str, seconds: float) -> str:
 
 async def _to_current(path: str, version: str, live: CarPictures) -> Response:
     current = path.replace(f"{PREFIX}{version}/", f"{PREFIX}{live.catalogue.asset_version}/", 1)
-    key = parse_car_path(current, live.catalogue)  # BadPictureRequest (404) when that car no longer exists
+    key = parse_picture_path(current, live.catalogue)  # BadPictureRequest (404) when that car no longer exists
     return RedirectResponse(key.url(), status_code=302, headers={"Cache-Control": "no-cache"})
 
 
