@@ -38,9 +38,9 @@ sys.path.insert(0, str(ROOT))  # run as a script: the project's packages come fr
 from app.catalog import Build, BuildError, Catalogue, load_catalogue  # noqa: E402
 from app.render.composite import compose  # noqa: E402
 from app.render.encode import LIVE_METHOD, PRECOMPUTE_METHOD, encode  # noqa: E402
-from app.render.key import RenderKey, render_key  # noqa: E402
+from app.render.key import PictureKey, RenderKey, StackKey, piece_slots, render_key, stack_keys  # noqa: E402
 from app.render.layers import LayerLibrary  # noqa: E402
-from app.render.stack import Piece, flatten, painted_base, piece, piece_slots  # noqa: E402
+from app.render.stack import flatten, painted_base, picture_image  # noqa: E402
 
 FAR_LEVELS = 8  # a pixel this many levels off in any channel counts as visibly different
 
@@ -64,15 +64,9 @@ def cpu_ms(work, *args):
     return result, (time.thread_time() - began) * 1000
 
 
-def drawn_base(library: LayerLibrary, where: tuple[str, str, int], hex_colour: str, method: int) -> bytes:
-    return encode(painted_base(library, *where, hex_colour), "webp", method)
-
-
-def drawn_piece(
-    library: LayerLibrary, where: tuple[str, str, int], slot: str, option: str | None, method: int
-) -> tuple[Piece, bytes] | None:
-    found = piece(library, *where, slot, option)
-    return None if found is None else (found, encode(found.image, "webp", method))
+def drawn(library: LayerLibrary, key: PictureKey, method: int = LIVE_METHOD) -> bytes:
+    """A picture drawn as the server draws it (a stack's pieces always with the careful effort)."""
+    return encode(picture_image(library, key), key.format, method)
 
 
 def decoded(data: bytes) -> Image.Image:
@@ -88,48 +82,39 @@ def off_by(picture: Image.Image, exact: np.ndarray) -> tuple[float, float]:
 
 
 class StackPictures:
-    """Each base and piece of one angle and width, encoded once as the store would keep it."""
+    """The stack pictures asked for so far, each drawn once as the server would and kept."""
 
-    def __init__(self, library: LayerLibrary, model: str, view: str, width: int) -> None:
-        self.library, self.where = library, (model, view, width)
-        self.bases: dict[str, bytes] = {}
-        self.pieces: dict[tuple[str, str | None], tuple[Piece, bytes] | None] = {}
+    def __init__(self, library: LayerLibrary) -> None:
+        self.library = library
+        self.pictures: dict[StackKey, bytes] = {}
         self.draw_ms: list[float] = []
 
-    def base(self, hex_colour: str) -> bytes:
-        if hex_colour not in self.bases:
-            self.bases[hex_colour], ms = cpu_ms(drawn_base, self.library, self.where, hex_colour, LIVE_METHOD)
+    def picture(self, key: StackKey) -> bytes:
+        if key not in self.pictures:
+            self.pictures[key], ms = cpu_ms(drawn, self.library, key)
             self.draw_ms.append(ms)
-        return self.bases[hex_colour]
+        return self.pictures[key]
 
-    def piece(self, slot: str, option: str | None) -> tuple[Piece, bytes] | None:
-        key = (slot, None if slot == "glass" else option)
-        if key not in self.pieces:
-            self.pieces[key], ms = cpu_ms(drawn_piece, self.library, self.where, slot, option, LIVE_METHOD)
-            if self.pieces[key] is not None:
-                self.draw_ms.append(ms)
-        return self.pieces[key]
+    def of(self, build: Build, view: str, width: int) -> list[tuple[StackKey, bytes]]:
+        """The build's stack, base first."""
+        return [(key, self.picture(key)) for key in stack_keys(self.library.catalogue, build, view, width)]
 
-    def of(self, build: Build) -> list[tuple[str, bytes]]:
-        """The build's stack as (name, bytes), base first."""
-        choices = dict(build.choices)
-        stack = [(f"base:{build.hex}", self.base(build.hex))]
-        for slot in piece_slots(self.library.catalogue):
-            found = self.piece(slot, choices.get(slot))
-            if found is not None:
-                stack.append((f"{slot}:{found[0].option}", found[1]))
-        return stack
-
-    def flattened(self, build: Build) -> Image.Image:
+    def flattened(self, build: Build, view: str, width: int) -> Image.Image:
         """The build's stack decoded and laid over one another, as a browser would show it."""
-        pieces = [p for slot in piece_slots(self.library.catalogue) if (p := self._decoded(slot, build))]
-        return flatten(decoded(self.base(build.hex)).convert("RGB"), pieces)
+        layers = [decoded(data) for _key, data in self.of(build, view, width)]
+        return flatten(layers[0].convert("RGB"), [layer.convert("RGBA") for layer in layers[1:]])
 
-    def _decoded(self, slot: str, build: Build) -> Piece | None:
-        found = self.piece(slot, dict(build.choices).get(slot))
-        if found is None:
-            return None
-        return Piece(found[0].slot, found[0].option, decoded(found[1]).convert("RGBA"), found[0].offset)
+
+def every_stack_key(catalogue: Catalogue, model: str, view: str, width: int) -> list[StackKey]:
+    """Every base (the catalogue's paints) and piece (every option that draws) of one angle and width."""
+    where = (catalogue.asset_version, model, view, width)
+    keys = [StackKey(*where, "body", o.hex[1:]) for o in catalogue.options_for(model, "colour") if not o.custom]
+    for slot in piece_slots(catalogue):
+        if slot not in catalogue.choice_slots:
+            keys.append(StackKey(*where, slot, slot))
+        else:
+            keys += [StackKey(*where, slot, o.id) for o in catalogue.options_for(model, slot) if o.draws]
+    return keys
 
 
 def a_pick(catalogue: Catalogue, build: Build, rng: random.Random) -> Build:
@@ -157,35 +142,33 @@ def measure(library: LayerLibrary, model: str, width: int, count: int, rng: rand
         if not colour.custom:
             painted_base(library, model, view, width, colour.hex)
     builds = valid_builds(catalogue, model)
-    drawn_composite(library, render_key(catalogue, builds[0], view, width))  # the first one also sets things up
-    stack = StackPictures(library, model, view, width)
+    drawn(library, render_key(catalogue, builds[0], view, width))  # the first one also sets things up
+    stack = StackPictures(library)
     composite_bytes, composite_ms, stack_bytes, pick_composite, pick_stack = [], [], [], [], []
     composite_off, stack_off = [], []
     for build in rng.sample(builds, min(count, len(builds))):
         key = render_key(catalogue, build, view, width)
         exact = compose(library, key)
-        data, ms = cpu_ms(drawn_composite, library, key)
+        data, ms = cpu_ms(drawn, library, key)
         composite_bytes.append(len(data))
         composite_ms.append(ms)
-        pictures = stack.of(build)
+        pictures = stack.of(build, view, width)
         stack_bytes.append(sum(len(d) for _, d in pictures))
         truth = np.asarray(exact, dtype=np.int16)
         composite_off.append(off_by(decoded(data), truth))
-        stack_off.append(off_by(stack.flattened(build), truth))
+        stack_off.append(off_by(stack.flattened(build, view, width), truth))
         after = a_pick(catalogue, build, rng)
-        pick_composite.append(len(drawn_composite(library, render_key(catalogue, after, view, width))))
-        had = {name for name, _ in pictures}
-        pick_stack.append(sum(len(d) for name, d in stack.of(after) if name not in had))
-    every = [stack.base(o.hex) for o in catalogue.options_for(model, "colour") if not o.custom]
-    names = {
-        (slot, o.id) for slot in piece_slots(catalogue) if slot != "glass" for o in catalogue.options_for(model, slot)
-    }
-    pieces = [stack.piece(slot, option) for slot, option in sorted(names)] + [stack.piece("glass", None)]
+        pick_composite.append(len(drawn(library, render_key(catalogue, after, view, width))))
+        had = {key for key, _ in pictures}
+        pick_stack.append(sum(len(d) for key, d in stack.of(after, view, width) if key not in had))
+    every = every_stack_key(catalogue, model, view, width)
+    for key in every:
+        stack.picture(key)
     return {
         "model": model,
         "view": view,
         "width": width,
-        "pictures": {"composite": len(builds), "stack": len(every) + sum(1 for p in pieces if p)},
+        "pictures": {"composite": len(builds), "stack": len(every)},
         "first_kb": {"composite": _kb(composite_bytes), "stack": _kb(stack_bytes)},
         "pick_kb": {"composite": _kb(pick_composite), "stack": _kb(pick_stack)},
         "draw_cpu_ms": {"composite": _mean(composite_ms), "stack": _mean(stack.draw_ms)},
@@ -208,17 +191,9 @@ def draw_every_stack_picture(library: LayerLibrary, models: list[str], widths: l
         for view in catalogue.model(model).views:
             library.load_view(model, view)  # decoding the layers is not drawing: left out
             for width in widths:
-                where = (model, view, width)
-                for colour in catalogue.options_for(model, "colour"):
-                    if not colour.custom:
-                        cpu += cpu_ms(drawn_base, library, where, colour.hex, PRECOMPUTE_METHOD)[1]
-                        count += 1
-                for slot in piece_slots(catalogue):
-                    options = [None] if slot == "glass" else [o.id for o in catalogue.options_for(model, slot)]
-                    for option in options:
-                        found, ms = cpu_ms(drawn_piece, library, where, slot, option, PRECOMPUTE_METHOD)
-                        count += found is not None
-                        cpu += ms
+                for key in every_stack_key(catalogue, model, view, width):
+                    cpu += cpu_ms(drawn, library, key, PRECOMPUTE_METHOD)[1]
+                    count += 1
     return {"pictures": count, "cpu_s": round(cpu / 1000, 1)}
 
 
