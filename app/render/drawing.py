@@ -195,7 +195,9 @@ class _Child:
             try:
                 self._calls.send_bytes(pickle.dumps((0, job, args), pickle.HIGHEST_PROTOCOL))
                 answer = self._calls.recv_bytes()
-            except (EOFError, OSError) as broken:
+            except (EOFError, OSError, TypeError) as broken:
+                # TypeError: the worker let the process go (`let_go`, another thread) while this one waited,
+                # and multiprocessing read on with its handle already None: the server is stopping.
                 raise _ProcessGone() from broken
         return _outcome(pickle.loads(answer))
 

@@ -167,6 +167,29 @@ def test_a_closed_drawing_process_stays_closed(catalogue: Catalogue):
     assert drawer._child is None  # and no new process was started for it
 
 
+def test_a_thread_waiting_on_a_drawing_when_the_worker_stops_is_told_it_stopped(catalogue: Catalogue):
+    """The precompute's thread may be waiting for a picture when the server stops and lets the process go."""
+    drawer = DrawingProcess()
+    drawer.draw(pickled(catalogue), _custom(catalogue, "#363636"), LIVE_METHOD)  # started and settled
+    outcome: list[str] = []
+
+    def wait_for_a_long_job() -> None:
+        try:
+            drawer._call(time.sleep, 3)  # a job the drawing process takes 3 s over
+            outcome.append("done")
+        except DrawingStopped:
+            outcome.append("stopped")
+        except Exception as error:  # what the server's log used to show as "warm-up failed"
+            outcome.append(repr(error))
+
+    waiting = threading.Thread(target=wait_for_a_long_job)
+    waiting.start()
+    time.sleep(0.5)
+    drawer.close()
+    waiting.join(timeout=10)
+    assert outcome == ["stopped"]
+
+
 def _draw_then_die(catalogue_bytes: bytes, key, drawing_pid) -> None:
     drawer = DrawingProcess()
     drawer.draw(catalogue_bytes, key, LIVE_METHOD)
