@@ -170,6 +170,19 @@
     return `/car/${cat.version}/${build.model}/${view}/${width}/${build.hex.slice(1)}/${ids}.${cat.format}`;
   }
 
+  // render.key.stack_keys: the base painted the build's hex, then a piece for every slot above the body in
+  // paint order whose option draws something (a slot without options is named after itself: the glass).
+  function stackPaths(cat, build, view) {
+    const layers = [["body", build.hex.slice(1).toUpperCase()]];
+    for (const slot of cat.pieces) {
+      if (!cat.slots.includes(slot)) layers.push([slot, slot]);
+      else if ((cat.byId.get(build.choices[slot]) || {}).draws !== false) layers.push([slot, build.choices[slot]]);
+    }
+    return layers.map(([slot, name]) =>
+      cat.widths.map((w) => `/car/${cat.version}/${build.model}/${view}/${w}/stack/${slot}/${name}.webp`)
+    );
+  }
+
   // render.alt's build_description: "Hatch in Chili Red with a black roof and 17-inch dish wheels".
   // `paintWord` names the build's paint code ("dark grey"), for the customer's own paint: the server sends it.
   function describe(cat, build, paintWord) {
@@ -191,6 +204,7 @@
       label: cat.views[view],
       paths: cat.widths.map((w) => pictureUrl(cat, build, view, w)),
       alt: `${description}, seen from the ${cat.views[view]}`,
+      stack: stackPaths(cat, build, view),
     }));
   }
 
@@ -241,7 +255,7 @@
     return { hold, holding: () => waiting > 0 };
   }
 
-  const rules = { indexCatalogue, violations, choose, pictureUrl, describe, frames, sameBuild, formEncode, queryOf, addressOf, inTurn };
+  const rules = { indexCatalogue, violations, choose, pictureUrl, stackPaths, describe, frames, sameBuild, formEncode, queryOf, addressOf, inTurn };
   if (typeof module !== "undefined" && module.exports) module.exports = rules;
   if (typeof document === "undefined") return;
 
@@ -347,11 +361,13 @@
       if (!next || !root.motorjoySpin) return;
       const view = spin.dataset.view || cat.models[next.model][0];
       if (!cat.models[next.model].includes(view)) return;
-      const paths = cat.widths.map((w) => origin() + pictureUrl(cat, next, view, w));
-      return root.motorjoySpin.preload(
-        { src: paths[0], srcset: paths.map((p, i) => p + " " + cat.widths[i] + "w").join(", ") },
-        pic.sizes
-      );
+      const image = (paths) => ({
+        src: origin() + paths[0],
+        srcset: paths.map((p, i) => origin() + p + " " + cat.widths[i] + "w").join(", "),
+      });
+      const frame = image(cat.widths.map((w) => pictureUrl(cat, next, view, w)));
+      frame.layers = stackPaths(cat, next, view).map(image);
+      return root.motorjoySpin.preload(frame, pic.sizes);
     }
 
     function preload(target) {

@@ -3,6 +3,10 @@
 // is preloaded and decoded after the one being looked at, and the picture only ever swaps to a decoded
 // frame, so turning never shows a blank. Nothing ever moves by itself (kind to reduced-motion users too).
 // The server hears the angle once the turning stops, so a shared link opens at it.
+// A frame is shown as its stack (app/render/stack.py): the base in the <img> that carries the alt text, the
+// pieces laid over it, all decoded before any of them swaps. The page opens on the build's one composite
+// picture (it comes with the HTML); from the first pick or turn on, a new build only needs the pictures that
+// changed, which every build shares, so the server has next to nothing to draw.
 (function (root) {
   "use strict";
 
@@ -56,7 +60,13 @@
     return order;
   }
 
-  // Frames as the server lists them (view, label, paths per width, alt) with a srcset for this origin.
+  // A picture's paths per width as an image's src and srcset on this origin.
+  function image(paths, widths, origin) {
+    return { src: origin + paths[0], srcset: paths.map((p, i) => origin + p + " " + widths[i] + "w").join(", ") };
+  }
+
+  // Frames as the server lists them (view, label, paths per width, alt, and the same picture as a stack of
+  // paths per width, base first) with a src and srcset for this origin; `layers` is the stack, if it has one.
   function parseFrames(text, widths, origin) {
     let frames;
     try {
@@ -68,9 +78,19 @@
       view: f.view,
       label: f.label,
       alt: f.alt,
-      src: origin + f.paths[0],
-      srcset: f.paths.map((p, i) => origin + p + " " + widths[i] + "w").join(", "),
+      ...image(f.paths, widths, origin),
+      layers: Array.isArray(f.stack) && f.stack.length ? f.stack.map((paths) => image(paths, widths, origin)) : null,
     }));
+  }
+
+  // What a frame shows: its stack when it has one, else its one picture.
+  function shownAs(frame) {
+    return frame.layers || [frame];
+  }
+
+  // One key for a frame's pictures, to remember it decoded by.
+  function frameKey(frame) {
+    return shownAs(frame).map((picture) => picture.srcset).join("\n");
   }
 
   // A callback handed out for one build can outlive it (a load listener on the picture fires after a newer
@@ -83,7 +103,7 @@
     };
   }
 
-  const rules = { wrap, keyTarget, stepPixels, dragTarget, preloadOrder, parseFrames, latestOnly };
+  const rules = { wrap, keyTarget, stepPixels, dragTarget, preloadOrder, parseFrames, shownAs, frameKey, latestOnly };
   if (typeof module !== "undefined" && module.exports) module.exports = rules;
   if (typeof document === "undefined") return;
 
@@ -92,26 +112,31 @@
   // The other angles of a new build wait until the visitor pauses (or reaches for the spin): while they
   // click through options, each angle fetched would compete with the next picked picture for the server.
   const OTHERS_AFTER_MS = 1000;
-  const decoded = new Map(); // srcset -> Promise of a decoded Image (null if it failed)
+  const decoded = new Map(); // frameKey -> Promise of true once every picture of the frame is decoded (null if one failed)
+
+  function decodePicture(picture, sizes) {
+    const img = new Image();
+    img.sizes = sizes;
+    img.srcset = picture.srcset;
+    img.src = picture.src;
+    return img.decode();
+  }
 
   function decodeFrame(frame, sizes) {
-    if (!decoded.has(frame.srcset)) {
-      const img = new Image();
-      img.sizes = sizes;
-      img.srcset = frame.srcset;
-      img.src = frame.src;
+    const key = frameKey(frame);
+    if (!decoded.has(key)) {
       decoded.set(
-        frame.srcset,
-        img.decode().then(
-          () => img,
+        key,
+        Promise.all(shownAs(frame).map((picture) => decodePicture(picture, sizes))).then(
+          () => true,
           () => {
-            decoded.delete(frame.srcset); // try again on the next turn
+            decoded.delete(key); // try again on the next turn
             return null;
           }
         )
       );
     }
-    return decoded.get(frame.srcset);
+    return decoded.get(key);
   }
 
   // After the picture's load (or failure: the other angles may still come), whichever is first.
@@ -128,6 +153,7 @@
   function bind(spin) {
     const stage = spin.querySelector("[role=slider]");
     const pic = spin.querySelector("img");
+    const pieces = spin.querySelector("[data-spin-pieces]");
     const label = spin.querySelector("[data-spin-label]");
     const sync = spin.querySelector("[data-spin-sync]");
     if (!stage || !pic) return;
@@ -153,12 +179,30 @@
       spin.dataset.view = frames[i].view;
     }
 
-    function point(frame) {
-      if (pic.getAttribute("srcset") !== frame.srcset) {
-        pic.srcset = frame.srcset;
-        pic.src = frame.src;
+    function setPicture(img, picture) {
+      if (img.getAttribute("srcset") !== picture.srcset) {
+        img.srcset = picture.srcset;
+        img.src = picture.src;
       }
+    }
+
+    // Shows the frame: its stack's base in the picture (or its one picture), its pieces laid over it.
+    function point(frame) {
+      const [base, ...over] = pieces ? shownAs(frame) : [frame];
+      setPicture(pic, base);
       pic.alt = frame.alt;
+      if (pieces) {
+        while (pieces.children.length > over.length) pieces.lastElementChild.remove();
+        while (pieces.children.length < over.length) {
+          const piece = document.createElement("img");
+          piece.alt = ""; // the picture's alt text describes the whole car
+          piece.sizes = pic.sizes;
+          piece.draggable = false;
+          pieces.append(piece);
+        }
+        over.forEach((picture, i) => setPicture(pieces.children[i], picture));
+      }
+      spin.dataset.shown = frame.srcset; // which build and angle is on screen (its composite), for tests and benchmarks
     }
 
     // Swap the picture only to a decoded frame, and only if it is still the one wanted.
@@ -214,14 +258,15 @@
       stage.setAttribute("aria-valuemax", String(frames.length));
       announce(index);
       for (const key of Array.from(decoded.keys())) {
-        if (!frames.some((f) => f.srcset === key)) decoded.delete(key);
+        if (!frames.some((f) => frameKey(f) === key)) decoded.delete(key);
       }
       // The angle on screen now; the rest once the visitor pauses, or as soon as they reach for the spin.
       delete spin.dataset.preloaded;
-      // A new build (a pick) goes straight to the picture, as a plain <img> would: the browser keeps the old
-      // one on screen until the new one has loaded, and waiting for a decoded copy first only adds main-thread
-      // hops (behind the render of the server's answer) before the swap. Turning keeps to decoded frames.
-      point(frames[index]);
+      // The page opens on the picture that came with the HTML; a new build (a pick) swaps once all its
+      // pictures are decoded, so a stack never shows one piece of the new car over another of the old.
+      const opening = pic.getAttribute("srcset") === frames[index].srcset;
+      const shown = opening ? Promise.resolve() : show(index);
+      if (opening) spin.dataset.shown = frames[index].srcset;
       clearTimeout(othersTimer);
       // Only the newest build may start the other angles: an older build's load listener would otherwise
       // set a timer no later pick clears, and fetch a build long gone in the middle of the next picks.
@@ -229,7 +274,8 @@
         clearTimeout(othersTimer);
         othersTimer = setTimeout(preloadOthers, OTHERS_AFTER_MS);
       });
-      if (pic.complete) later();
+      if (!opening) shown.then(later);
+      else if (pic.complete) later();
       else onceLoaded(pic, later);
     }
 

@@ -2,7 +2,8 @@
 
 Sent once per page (and again only if the catalogue changes): the URL parts of every option, the rules
 (`requires`/`excludes`) and prices the smallest fix is chosen by, the words the picture's alt text is
-made of, and the asset version. The browser runs the same `choose`, `RenderKey.url` and
+made of, the slots a stack lays as pieces, and the asset version. The browser runs the same `choose`,
+`RenderKey.url`, `stack_keys` and
 `build_description` as app.catalog.rules, app.render.key and app.render.alt, so a pick need not send
 any of them; the server's answer still decides, and tests/unit/configurator/test_prediction.py fails if
 the two ever disagree.
@@ -13,6 +14,7 @@ from typing import Any
 
 from app.catalog import Build, Catalogue
 from app.render.alt import alt_words
+from app.render.key import piece_slots
 
 FORMAT = "webp"  # the format the page's pictures are served in (RenderKey's default)
 
@@ -36,12 +38,15 @@ def catalogue_data(catalogue: Catalogue) -> dict[str, Any]:
             entry["requires"] = list(option.requires)
         if option.excludes:
             entry["excludes"] = list(option.excludes)
+        if not option.draws:
+            entry["draws"] = False
         options.append(entry)
     return {
         "version": catalogue.asset_version,
         "format": FORMAT,
         "widths": list(catalogue.widths),
         "slots": list(catalogue.choice_slots),
+        "pieces": list(piece_slots(catalogue)),
         "views": {view_id: view.label for view_id, view in catalogue.views.items()},
         "models": {model.id: list(model.views) for model in catalogue.models},
         "names": {model.id: model.name for model in catalogue.models},

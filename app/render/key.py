@@ -153,6 +153,30 @@ def stack_keys(catalogue: Catalogue, build: Build, view: str, width: int) -> lis
     return keys
 
 
+def in_the_catalogue(catalogue: Catalogue, key: PictureKey) -> bool:
+    """Whether the key is one of the catalogue's own stack pictures (`every_stack_key`): every piece, and
+    the base of every paint the catalogue names. Only a customer's own paint makes a base of its own."""
+    if not isinstance(key, StackKey):
+        return False
+    if key.slot != "body":
+        return True
+    return any(o.hex and o.hex.upper() == key.hex for o in catalogue.options_for(key.model, "colour"))
+
+
+def every_stack_key(catalogue: Catalogue, model: str, view: str, width: int) -> list[StackKey]:
+    """Every picture a stack of `model` can need at one angle and width but a customer's own paint's
+    base: the catalogue's paints, and a piece for every option that draws (what is drawn ahead)."""
+    where = (catalogue.asset_version, model, view, width)
+    paints = [o.hex for o in catalogue.options_for(model, "colour") if o.hex and not o.custom]
+    keys = [StackKey(*where, "body", paint[1:].upper()) for paint in paints]
+    for slot in piece_slots(catalogue):
+        if slot not in catalogue.choice_slots:
+            keys.append(StackKey(*where, slot, slot))
+        else:
+            keys += [StackKey(*where, slot, o.id) for o in catalogue.options_for(model, slot) if o.draws]
+    return keys
+
+
 def render_key(catalogue: Catalogue, build: Build, view: str, width: int, format: str = "webp") -> RenderKey:
     """The key of a build's picture; raises BuildError for a view, width or format that doesn't exist."""
     model = catalogue.model(build.model)

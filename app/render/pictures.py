@@ -17,7 +17,7 @@ from app.render.alt import alt_text
 from app.render.cache import DEFAULT_MEMORY_BYTES, PictureCache
 from app.render.drawing import DrawingProcess, DrawingStopped, pickled
 from app.render.encode import LIVE_METHOD, PRECOMPUTE_METHOD, encode
-from app.render.key import PictureKey, RenderKey, render_key
+from app.render.key import PictureKey, RenderKey, every_stack_key, render_key, stack_keys
 from app.render.layers import LayerLibrary, views_hero_first
 from app.render.stack import picture_image
 
@@ -108,22 +108,32 @@ class CarPictures:
         keys = [self.key(build, view, width) for width in self.catalogue.widths]
         return [key.url() for key in keys], self.alt(keys[0])
 
+    def stack_paths(self, build: Build, view: str) -> list[list[str]]:
+        """The build's stack at one angle (app.render.stack): the base's path at every width, then each piece's."""
+        by_width = [stack_keys(self.catalogue, build, view, width) for width in self.catalogue.widths]
+        return [[key.url() for key in layer] for layer in zip(*by_width, strict=True)]
+
     def spin_frames(self, build: Build) -> list[dict]:
-        """Every angle of the build in turning order: view id, spoken label, path per width, alt text.
+        """Every angle of the build in turning order: view id, spoken label, path per width, alt text, and
+        the same picture as a stack (`stack_paths`).
 
         What assets/spin.js turns through; pages hand it over as JSON (see `spin_json`).
         """
         frames = []
         for view in self.catalogue.model(build.model).views:
             paths, alt = self.paths_and_alt(build, view)
-            frames.append({"view": view, "label": self.catalogue.view(view).label, "paths": paths, "alt": alt})
+            label = self.catalogue.view(view).label
+            frames.append(
+                {"view": view, "label": label, "paths": paths, "alt": alt, "stack": self.stack_paths(build, view)}
+            )
         return frames
 
     def spin_json(self, build: Build) -> str:
         return json.dumps(self.spin_frames(build), separators=(",", ":"))
 
-    def precompute_keys(self, format: str = "webp") -> Iterator[RenderKey]:
-        """Each model's default build, then every build one choice away from it, for every view and width.
+    def precompute_keys(self, format: str = "webp") -> Iterator[PictureKey]:
+        """Each model's default build, then every build one choice away from it, for every view and width;
+        then every stack picture (`every_stack_key`).
 
         Angle by angle, the hero angle (views[0]) first: it is the one every page opens at.
         """
@@ -136,6 +146,10 @@ class CarPictures:
                     if option.id != model.defaults[slot] and not option.custom:
                         builds[model.id].append(catalogue.build_from(model.id, {slot: option.id}))
         for model_id, view in views_hero_first(catalogue):
+            # Every stack picture but a customer's own paint first: they are what a page lays from its first
+            # pick or turn on, for every build, so no visitor waits for one to be drawn.
+            for width in catalogue.widths:
+                yield from every_stack_key(catalogue, model_id, view, width)
             for build in builds[model_id]:
                 for width in catalogue.widths:
                     yield self.key(build, view, width, format)

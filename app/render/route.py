@@ -17,7 +17,16 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from app.render.cache import StoreBusy
-from app.render.key import FORMATS, MAX_URL_LENGTH, PREFIX, BadPictureRequest, PictureKey, RenderKey, parse_picture_path
+from app.render.key import (
+    FORMATS,
+    MAX_URL_LENGTH,
+    PREFIX,
+    BadPictureRequest,
+    PictureKey,
+    RenderKey,
+    in_the_catalogue,
+    parse_picture_path,
+)
 from app.render.pictures import CarPictures
 
 log = logging.getLogger(__name__)
@@ -135,7 +144,11 @@ def picture_routes(
             # that must ask the database, or a store too busy to glance at, takes a trip to a thread
             # (which costs the event loop a turn and the thread a sleep and a wake), both in one.
             source, data = "memory", pictures.cache.in_memory(key)
-            if data is None:
+            if data is None and in_the_catalogue(pictures.catalogue, key):
+                # One of the catalogue's own stack pictures: a bounded set, each drawn once for everyone
+                # (and ahead of time), which no client can make the server draw more of; not counted.
+                data, wait = await _stored_or_admitted_now(pictures, key, no_miss_limit, no_miss_limit, request)
+            elif data is None:
                 data, wait = await _stored_or_admitted_now(pictures, key, admit_miss, admit_miss_now, request)
                 source = "disk"
                 if wait > 0:

@@ -1,4 +1,5 @@
 """The car's spin: one picture that turns through every angle of a build, driven by assets/spin.js.
+It shows each angle as a stack of pictures once the build changes (see assets/spin.js).
 
 The page renders the angle the state names (so the picture is right before any script runs); the
 script turns it in the browser, preloading the other angles, and tells the state the angle it stopped
@@ -60,6 +61,8 @@ def car_spin(
     return rx.el.div(
         rx.el.div(
             car_img(paths, alt, sizes=sizes, id=id, draggable=False),
+            # The pieces of the build's stack, which spin.js lays over the picture (the picture's alt says it all).
+            rx.el.div(class_name="spin-pieces", aria_hidden="true", custom_attrs={"data-spin-pieces": ""}),
             # The slider lies over the picture rather than around it: a slider's content is presentational,
             # and the picture's alt text must still be read.
             rx.el.div(

@@ -78,6 +78,16 @@ GLOBAL_STYLE: dict[Any, Any] = {  # Reflex keys styles by name, component or sel
         "gap": "0.5rem",
     },
     ".spin-stage": {"position": "relative", "width": "100%"},
+    # A stack's pieces lie exactly over the picture (the same box, the same widths to choose from).
+    ".spin-pieces": {"position": "absolute", "inset": "0", "pointer_events": "none"},
+    ".spin-pieces img": {
+        "position": "absolute",
+        "inset": "0",
+        "width": "100%",
+        "height": "100%",
+        "display": "block",
+        "border_radius": "var(--radius-5)",
+    },
     ".spin-handle": {
         "position": "absolute",
         "inset": "0",

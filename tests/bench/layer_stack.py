@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))  # run as a script: the project's packages come fr
 from app.catalog import Build, BuildError, Catalogue, load_catalogue  # noqa: E402
 from app.render.composite import compose  # noqa: E402
 from app.render.encode import LIVE_METHOD, PRECOMPUTE_METHOD, encode  # noqa: E402
-from app.render.key import PictureKey, RenderKey, StackKey, piece_slots, render_key, stack_keys  # noqa: E402
+from app.render.key import PictureKey, RenderKey, StackKey, every_stack_key, render_key, stack_keys  # noqa: E402
 from app.render.layers import LayerLibrary  # noqa: E402
 from app.render.stack import flatten, painted_base, picture_image  # noqa: E402
 
@@ -103,18 +103,6 @@ class StackPictures:
         """The build's stack decoded and laid over one another, as a browser would show it."""
         layers = [decoded(data) for _key, data in self.of(build, view, width)]
         return flatten(layers[0].convert("RGB"), [layer.convert("RGBA") for layer in layers[1:]])
-
-
-def every_stack_key(catalogue: Catalogue, model: str, view: str, width: int) -> list[StackKey]:
-    """Every base (the catalogue's paints) and piece (every option that draws) of one angle and width."""
-    where = (catalogue.asset_version, model, view, width)
-    keys = [StackKey(*where, "body", o.hex[1:]) for o in catalogue.options_for(model, "colour") if not o.custom]
-    for slot in piece_slots(catalogue):
-        if slot not in catalogue.choice_slots:
-            keys.append(StackKey(*where, slot, slot))
-        else:
-            keys += [StackKey(*where, slot, o.id) for o in catalogue.options_for(model, slot) if o.draws]
-    return keys
 
 
 def a_pick(catalogue: Catalogue, build: Build, rng: random.Random) -> Build:

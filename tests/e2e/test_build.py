@@ -22,6 +22,11 @@ def picture(page: Page):
     return page.locator("#car-picture")
 
 
+def spin(page: Page):
+    """The spin: its data-shown is the srcset of the build and angle on screen as one picture (assets/spin.js)."""
+    return page.locator("[data-spin]")
+
+
 def test_choosing_a_colour_changes_the_picture_and_the_total(page: Page, app_url: str, console_errors: list[str]):
     open_build(page, app_url, "?model=hatch")
     total_before = page.locator("#total").inner_text()
@@ -104,11 +109,12 @@ def test_saved_build_reopens_exactly_in_a_new_browser(page: Page, app_url: str, 
     code = page.locator("#build-code").inner_text()
     assert re.fullmatch(r"[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{8}", code)
     expect(page).to_have_url(re.compile(f"/build/{code}$"))
-    src, total = picture(page).get_attribute("src"), page.locator("#total").inner_text()
+    shown, total = spin(page).get_attribute("data-shown"), page.locator("#total").inner_text()
+    assert shown and "/seafoam+" in shown
 
     other = browser.new_context().new_page()
     other.goto(f"{app_url}/build/{code}")
-    expect(other.locator("#car-picture")).to_have_attribute("src", src)
+    expect(other.locator("[data-spin]")).to_have_attribute("data-shown", shown)
     expect(other.locator("#total")).to_have_text(total)
     expect(other.get_by_label("Nickname")).to_have_value("McGregor")
     other.context.close()
@@ -270,10 +276,15 @@ class HeldAnswers:
         self.held = []
 
 
-# Counts the picture's swaps (srcset changes) from now on, for "no double swap" checks.
+# Counts the picture's swaps (the build or angle on screen changing) from now on, for "no double swap" checks.
 COUNT_SWAPS = """() => { window.__swaps = [];
-  new MutationObserver(ms => ms.forEach(m => window.__swaps.push(m.target.getAttribute('srcset'))))
-    .observe(document.getElementById('car-picture'), {attributeFilter: ['srcset']}); }"""
+  new MutationObserver(ms => ms.forEach(m => window.__swaps.push(m.target.getAttribute('data-shown'))))
+    .observe(document.querySelector('[data-spin]'), {attributeFilter: ['data-shown']}); }"""
+
+
+def pieces(page: Page) -> list[str]:
+    """The srcsets of the stack's pieces laid over the picture, in paint order."""
+    return page.eval_on_selector_all("[data-spin-pieces] img", "imgs => imgs.map(i => i.getAttribute('srcset'))")
 
 
 def open_predicting(page: Page, app_url: str, query: str) -> HeldAnswers:
@@ -291,7 +302,10 @@ def test_the_picture_changes_before_the_server_answers_and_once(page: Page, app_
     page.get_by_role("radio", name=re.compile("^Black roof")).click()
     # The new picture is on screen while the server's answer is still held back: the card isn't checked
     # yet and the total hasn't moved, but the picture already shows the black roof.
-    expect(picture(page)).to_have_attribute("srcset", re.compile(r"/chili-red\+roof-black\+"))
+    expect(spin(page)).to_have_attribute("data-shown", re.compile(r"/chili-red\+roof-black\+"))
+    # Shown as its stack: the base painted Chili Red, the black roof's piece over it.
+    expect(picture(page)).to_have_attribute("srcset", re.compile(r"/stack/body/C0392B\.webp"))
+    assert any("/stack/roof/roof-black.webp" in srcset for srcset in pieces(page)), pieces(page)
     answers.wait_for_one(page)  # the pick went once its picture was in (assets/predict.js), and was answered
     expect(page.get_by_role("radio", name=re.compile("^Black roof"))).not_to_be_checked()
     assert page.locator("#total").inner_text() == total
@@ -319,11 +333,11 @@ def test_when_the_server_disagrees_its_answer_wins(page: Page, app_url: str):
     assert server_build.choice("colour") != "chili-red"
     answers.hold()
     page.get_by_role("button", name=re.compile("^Make Red offset stripe possible")).click()
-    expect(picture(page)).to_have_attribute("srcset", re.compile(r"/chili-red\+.*stripes-single-red"))
+    expect(spin(page)).to_have_attribute("data-shown", re.compile(r"/chili-red\+.*stripes-single-red"))
     answers.release()
     # The server's fix wins: its paint and its options, exactly the URL the server itself would give.
     server_path = render_key(catalogue, server_build, catalogue.model("hatch").views[0], 800).url()
-    expect(picture(page)).to_have_attribute("srcset", re.compile(re.escape(server_path)))
+    expect(spin(page)).to_have_attribute("data-shown", re.compile(re.escape(server_path)))
     expect(page.get_by_role("radio", name="Red offset stripe")).to_be_checked()
     swaps = page.evaluate("window.__swaps")
     assert len(swaps) == 2 and "chili-red" in swaps[0] and server_path in swaps[1], swaps
@@ -334,10 +348,10 @@ def test_a_pick_waits_a_moment_at_most_for_its_picture_and_picks_keep_their_orde
     open_predicting(page, app_url, "?model=hatch&colour=chili-red&roof=roof-white")
     stuck = []  # the black roof's pictures never come
     page.route(re.compile(r"/car/.*roof-black"), lambda route: stuck.append(route))
-    # The body-coloured roof's picture is in the browser already (hovering preloads it), so its pick has
-    # nothing to wait for; the black roof's never comes, so its pick waits the whole 100 ms.
-    with page.expect_response(re.compile(r"/car/.*chili-red\+roof-body\+")):
-        page.get_by_role("radio", name=re.compile("^Body-coloured roof")).hover()
+    # The body-coloured roof's pictures are in the browser already (its stack is this build's without the
+    # white roof's piece, and hovering preloads it), so its pick has nothing to wait for; the black roof's
+    # piece never comes, so its pick waits the whole 100 ms.
+    page.get_by_role("radio", name=re.compile("^Body-coloured roof")).hover()
     page.wait_for_timeout(300)  # decoded
     # Two picks in one go: the second comes while the first is still held, so it waits its turn.
     page.evaluate("""() => ['roof-black', 'roof-body'].forEach(id =>
@@ -345,7 +359,8 @@ def test_a_pick_waits_a_moment_at_most_for_its_picture_and_picks_keep_their_orde
     expect(page.get_by_role("radio", name=re.compile("^Body-coloured roof"))).to_be_checked()
     page.wait_for_timeout(500)  # an overtaken pick would have arrived by now and checked the black roof
     expect(page.get_by_role("radio", name=re.compile("^Body-coloured roof"))).to_be_checked()
-    expect(picture(page)).to_have_attribute("srcset", re.compile(r"/chili-red\+roof-body\+"))
+    expect(spin(page)).to_have_attribute("data-shown", re.compile(r"/chili-red\+roof-body\+"))
+    assert not any("/stack/roof/" in srcset for srcset in pieces(page))  # a body-coloured roof draws nothing
     assert stuck, "the black roof's picture was asked for"
     for route in stuck:
         route.abort()

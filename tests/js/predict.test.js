@@ -9,6 +9,7 @@ const cat = rules.indexCatalogue({
   format: "webp",
   widths: [800, 400],
   slots: ["colour", "stripes", "wheels"],
+  pieces: ["wheels", "stripes", "glass"],
   views: { front: "front", side: "left side" },
   models: { hatch: ["front", "side"], coupe: ["front"] },
   names: { hatch: "Hatch", coupe: "Coupé" },
@@ -17,7 +18,7 @@ const cat = rules.indexCatalogue({
     { id: "white", slot: "colour", price: 0, hex: "#F4F4F4", alt: "White" },
     { id: "gold", slot: "colour", price: 900, hex: "#D4AF37", alt: "Gold" },
     { id: "custom", slot: "colour", price: 1200, custom: true, alt: "a custom colour" },
-    { id: "no-stripes", slot: "stripes", price: 0 },
+    { id: "no-stripes", slot: "stripes", price: 0, draws: false },
     { id: "red-stripe", slot: "stripes", price: 250, excludes: ["red"], alt: "a red stripe" },
     { id: "spoke", slot: "wheels", price: 0, alt: "spoke wheels" },
     { id: "turbine", slot: "wheels", price: 600, models: ["coupe"] },
@@ -46,6 +47,20 @@ describe("the picture", () => {
   test("URLs name version, model, view, width, paint and one option per slot in slot order", () => {
     expect(rules.pictureUrl(cat, build, "side", 400)).toBe("/car/v1/hatch/side/400/C0392B/red+no-stripes+spoke.webp");
   });
+  test("the stack: the base painted the build's hex, then each piece that draws, in paint order, per width", () => {
+    expect(rules.stackPaths(cat, build, "side")).toEqual([
+      ["/car/v1/hatch/side/800/stack/body/C0392B.webp", "/car/v1/hatch/side/400/stack/body/C0392B.webp"],
+      ["/car/v1/hatch/side/800/stack/wheels/spoke.webp", "/car/v1/hatch/side/400/stack/wheels/spoke.webp"],
+      ["/car/v1/hatch/side/800/stack/glass/glass.webp", "/car/v1/hatch/side/400/stack/glass/glass.webp"],
+    ]);
+    const striped = { ...build, choices: { ...build.choices, colour: "custom", stripes: "red-stripe" }, hex: "#1a2b3c" };
+    expect(rules.stackPaths(cat, striped, "front").map((paths) => paths[1])).toEqual([
+      "/car/v1/hatch/front/400/stack/body/1A2B3C.webp",
+      "/car/v1/hatch/front/400/stack/wheels/spoke.webp",
+      "/car/v1/hatch/front/400/stack/stripes/red-stripe.webp",
+      "/car/v1/hatch/front/400/stack/glass/glass.webp",
+    ]);
+  });
   test("the alt text names the model, the paint and what else shows, the customer's paint by its word", () => {
     expect(rules.describe(cat, build, "red")).toBe("Hatch in Chili Red with spoke wheels");
     const striped = { ...build, choices: { colour: "custom", stripes: "red-stripe", wheels: "spoke" } };
@@ -56,6 +71,7 @@ describe("the picture", () => {
     expect(frames.map((f) => f.view)).toEqual(["front", "side"]);
     expect(frames[1].paths).toHaveLength(2);
     expect(frames[1].alt).toBe("Hatch in Chili Red with spoke wheels, seen from the left side");
+    expect(frames[1].stack).toEqual(rules.stackPaths(cat, build, "side"));
   });
   test("builds compare by model, paint and choices", () => {
     expect(rules.sameBuild(build, { ...build, choices: { ...build.choices } })).toBe(true);

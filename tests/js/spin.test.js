@@ -46,6 +46,19 @@ describe("frames", () => {
     expect(frame.srcset).toBe("http://x:8000/car/a/1600.webp 1600w, http://x:8000/car/a/800.webp 800w");
     expect(frame.label).toBe("left side");
   });
+  test("a frame's stack becomes its layers, base first, and is what it shows", () => {
+    const stack = [["/s/body/1600.webp", "/s/body/800.webp"], ["/s/wheels/1600.webp", "/s/wheels/800.webp"]];
+    const text = JSON.stringify([{ view: "side", label: "left side", alt: "Hatch", paths: ["/c/1600.webp", "/c/800.webp"], stack }]);
+    const [frame] = rules.parseFrames(text, [1600, 800], "http://x:8000");
+    expect(frame.layers.map((l) => l.src)).toEqual(["http://x:8000/s/body/1600.webp", "http://x:8000/s/wheels/1600.webp"]);
+    expect(frame.layers[1].srcset).toBe("http://x:8000/s/wheels/1600.webp 1600w, http://x:8000/s/wheels/800.webp 800w");
+    expect(rules.shownAs(frame)).toBe(frame.layers);
+    expect(rules.frameKey(frame)).toBe(frame.layers.map((l) => l.srcset).join("\n"));
+    const [plain] = rules.parseFrames(JSON.stringify([{ view: "side", paths: ["/c/1600.webp", "/c/800.webp"] }]), [1600, 800], "");
+    expect(plain.layers).toBe(null);
+    expect(rules.shownAs(plain)).toEqual([plain]);
+    expect(rules.frameKey(plain)).toBe(plain.srcset);
+  });
   test("nothing to turn through when the list is broken", () => {
     expect(rules.parseFrames("not json", [1600], "")).toEqual([]);
   });

@@ -10,6 +10,7 @@ import pytest
 from app.catalog import Catalogue, ManifestError
 from app.render import CarPictures, RenderKey, open_pictures, render_key
 from app.render.cache import PictureCache
+from app.render.key import StackKey, every_stack_key
 
 
 class CountingRenderer:
@@ -212,7 +213,11 @@ def test_precompute_renders_defaults_and_one_change_variants_once(pictures: CarP
         catalogue.build_from("hatch", {"stripes": "stripes-black", "roof": "roof-black"}), "side", 80
     )
     assert default.url() in urls and variant.url() in urls and two_changes.url() not in urls
-    assert not any(k.options[0] == "custom" for k in keys)
+    assert not any(k.options[0] == "custom" for k in keys if isinstance(k, RenderKey))
+    # And every stack picture but a customer's own paint's base.
+    stack = [k for k in keys if isinstance(k, StackKey)]
+    assert {k.url() for k in every_stack_key(catalogue, "hatch", "front", 80)} <= urls
+    assert {k.slot for k in stack} == {"body", *catalogue.slot_order[2:]}
     # Every build's hero angle comes before any other angle.
     heroes = [i for i, k in enumerate(keys) if k.view == catalogue.model(k.model).views[0]]
     assert heroes == list(range(len(heroes)))

@@ -84,6 +84,22 @@ def test_a_crowded_worker_still_answers_a_stack_picture_as_webp(pictures: CarPic
     assert "crowd" not in response.headers["server-timing"]
 
 
+def test_the_catalogues_own_stack_pictures_are_not_counted_as_a_clients_misses(pictures: CarPictures) -> None:
+    """They are a bounded set, each drawn once for everyone; only a customer's own paint makes a new base."""
+    asked = []
+
+    def refuse_every_miss(_request) -> float:
+        asked.append(1)
+        return 30.0
+
+    limited = _client(pictures, admit_miss=refuse_every_miss)
+    for path in ("wheels/wheels-turbine", "glass/glass", "body/C0392B", "roof/roof-black"):
+        assert limited.get(STACK + path + ".webp").status_code == 200, path
+    assert asked == []
+    refused = limited.get(STACK + "body/2A9D8F.webp")  # a paint of the customer's own
+    assert refused.status_code == 429 and asked == [1]
+
+
 def test_a_picture_of_an_older_catalogue_is_sent_to_the_current_one(client: TestClient) -> None:
     response = client.get("/car/test-0/hatch/side/160/stack/wheels/wheels-spoke.webp")
     assert response.status_code == 302
