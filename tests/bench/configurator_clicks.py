@@ -9,10 +9,11 @@ spin preloads every angle of each new build, so a fast walk is many misses a min
 
 Four passes:
 - build, cold: a random walk of option clicks on /build (roof, mirrors, stripes, badges, wheels: never the
-  colour, so the walk keeps a random custom paint and every picture is new to the server: cache miss);
-- floor, cold: the floor page (a plain HTML page from a bare local server: one <img> with the same
-  widths and `sizes`, and a few lines of JS setting its srcset on a click) walks the same pictures in
-  another random paint, so they are new to the server too;
+  colour, so the walk keeps a random custom paint, whose base at each angle is new to the server; the
+  stack's pieces are the catalogue's own, drawn when the server started);
+- floor, cold: the floor page (a plain HTML page from a bare local server: the same stack of <img>s
+  with the same widths and `sizes`, and a few lines of JS setting their srcsets on a click) walks the
+  same pictures in another random paint, so its bases are new to the server too;
 - build, warm and floor, warm: each walk again in a fresh browser (nothing in the browser's cache; every
   picture a server cache hit).
 Each click is timed from the click event (the window's first listener) to the new picture loaded and
@@ -44,13 +45,16 @@ WALKABLE = "section:not(:has(#slot-colour)):not(:has(#slot-model)) [role=radio][
 ROOT_STATE = "reflex___state____state"
 
 # Arms a promise (kept on window: Playwright would otherwise wait for it before clicking) that resolves
-# with the ms from the click to the moment a new picture is loaded and decoded, and where the server says
-# the picture came from (its Server-Timing: drawn, memory or disk). The click is timed from the first
-# listener there is (the window's, in the capture phase), before any of the page's own.
+# with the ms from the click to the moment the new picture is on screen, every picture of its stack loaded
+# and decoded, and where the server says the pictures new to the page came from (their Server-Timing: drawn
+# if any was, else disk, else memory). The picture on screen is what [data-spin]'s data-shown names (on
+# /build assets/spin.js sets it once a build's pictures are decoded; the floor page once it has set them).
+# The click is timed from the first listener there is (the window's, in the capture phase).
 MEASURE = """() => { window.__click = new Promise(resolve => {
   setTimeout(() => resolve(null), 30000);  // never came (e.g. a 429): counted as a failure
-  const img = document.getElementById('car-picture');
-  const before = img.currentSrc;
+  const spin = document.querySelector('[data-spin]');
+  const pictures = () => [...spin.querySelectorAll('.spin-stage img')];
+  const before = spin.dataset.shown, had = new Set(pictures().map(i => i.currentSrc));
   let t0 = null;
   window.addEventListener('click', () => { t0 = performance.now(); }, {capture: true, once: true});
   const source = (src) => {
@@ -58,13 +62,18 @@ MEASURE = """() => { window.__click = new Promise(resolve => {
     return (entry && entry.serverTiming && entry.serverTiming[0] && entry.serverTiming[0].name) || 'unknown';
   };
   const check = () => {
-    if (t0 !== null && img.currentSrc !== before && img.complete && img.naturalWidth > 0) {
-      const src = img.currentSrc;
-      img.decode().then(() => resolve([performance.now() - t0, source(src)]));
+    const imgs = pictures();
+    if (t0 !== null && spin.dataset.shown !== before && imgs.every(i => i.complete && i.naturalWidth > 0)) {
+      const sources = imgs.map(i => i.currentSrc).filter(src => !had.has(src)).map(source);
+      const said = ['drawn', 'disk', 'memory'].find(s => sources.includes(s)) || 'unknown';
+      Promise.all(imgs.map(i => i.decode())).then(() => resolve([performance.now() - t0, said]));
     } else { requestAnimationFrame(check); }
   };
   requestAnimationFrame(check);
 }); }"""
+
+# The stack on screen: the srcset of each of its pictures, base first.
+STACK_ON_SCREEN = "spin => [...spin.querySelectorAll('.spin-stage img')].map(i => i.getAttribute('srcset'))"
 
 # On /build: the ms from the click to the server's answer on screen (the clicked card checked).
 ANSWER = """(name) => { window.__answer = new Promise(resolve => {
@@ -80,15 +89,30 @@ ANSWER = """(name) => { window.__answer = new Promise(resolve => {
   watch.observe(card, {attributes: true, attributeFilter: ['aria-checked']});
 }); }"""
 
+# The floor: the same stacks of pictures laid by a few lines of plain JS, each click setting the next
+# stack's srcsets at once (no waiting for a decode), as a plain page would.
 FLOOR_PAGE = """<!doctype html><html><head><meta charset=utf-8><title>floor</title>
 <meta name=viewport content="width=device-width, initial-scale=1"></head><body style="margin:0">
-<div style="width:40rem"><img id=car-picture alt="the car" sizes="%(sizes)s" srcset="%(first)s"
- style="width:100%%;aspect-ratio:16/9;display:block"></div><button id=next>Next</button>
+<div data-spin style="width:40rem"><div class="spin-stage" style="position:relative"></div></div>
+<button id=next>Next</button>
 <script>
-const srcsets = %(srcsets)s; let i = 0;
-document.getElementById('next').addEventListener('click', () => {
-  const img = document.getElementById('car-picture'); img.srcset = srcsets[++i];
-});
+const stacks = %(stacks)s; let i = 0;
+const stage = document.querySelector('.spin-stage'), spin = document.querySelector('[data-spin]');
+function lay(stack) {
+  while (stage.children.length > stack.length) stage.lastElementChild.remove();
+  while (stage.children.length < stack.length) {
+    const img = document.createElement('img'); img.alt = ''; img.sizes = "%(sizes)s";
+    img.style.cssText = stage.children.length ? 'position:absolute;inset:0;width:100%%;height:100%%'
+      : 'width:100%%;aspect-ratio:16/9;display:block';
+    stage.append(img);
+  }
+  stack.forEach((srcset, n) => {
+    if (stage.children[n].getAttribute('srcset') !== srcset) stage.children[n].srcset = srcset;
+  });
+  spin.dataset.shown = String(i);
+}
+lay(stacks[0]);
+document.getElementById('next').addEventListener('click', () => lay(stacks[++i]));
 </script></body></html>"""
 
 
@@ -165,6 +189,7 @@ def open_build(browser: Browser, url: str, hex_colour: str) -> tuple[Page, Frame
     page.goto(f"{url}/build?model=hatch&colour=custom&hex={hex_colour}")
     page.wait_for_function("() => { const i = document.getElementById('car-picture'); return i && i.complete; }")
     page.locator(WALKABLE).first.wait_for()  # the option cards come with the state (slow on a busy machine)
+    page.locator("[data-spin][data-preloaded=true]").wait_for()  # the build's own stack laid and decoded
     page.wait_for_timeout(500)
     return page, frames
 
@@ -172,14 +197,14 @@ def open_build(browser: Browser, url: str, hex_colour: str) -> tuple[Page, Frame
 def build_walk(browser: Browser, url: str, hex_colour: str, clicks: int, rng: random.Random) -> dict:
     """A random walk on /build, timed as it goes: timings, names, each new picture's srcset, bytes per pick."""
     page, frames = open_build(browser, url, hex_colour)
-    walk: dict = {"timings": Timings(), "names": [], "srcsets": [], "bytes": [], "router_bytes": []}
+    walk: dict = {"timings": Timings(), "names": [], "stacks": [], "bytes": [], "router_bytes": []}
     frames.take()
     for _ in range(clicks):
         labels = [o.get_attribute("aria-label") for o in page.locator(WALKABLE).all()]
         name = rng.choice(labels)
         walk["names"].append(name)
         click_and_time(page, name, walk["timings"])
-        walk["srcsets"].append(page.eval_on_selector("#car-picture", "i => i.getAttribute('srcset')"))
+        walk["stacks"].append(page.eval_on_selector("[data-spin]", STACK_ON_SCREEN))
         answered(page, name)
         sent = frames.take()
         walk["bytes"].append(sum(len(f.encode()) for f in sent))
@@ -198,15 +223,15 @@ def replay(browser: Browser, url: str, hex_colour: str, names: list[str]) -> Tim
     return timings
 
 
-def floor_server(srcsets: list[str], sizes: str) -> tuple[http.server.HTTPServer, str]:
-    html = (FLOOR_PAGE % {"sizes": sizes, "first": srcsets[0], "srcsets": json.dumps(srcsets)}).encode()
+def floor_server(stacks: list[list[str]], sizes: str) -> tuple[http.server.HTTPServer, str]:
+    html = (FLOOR_PAGE % {"sizes": sizes, "stacks": json.dumps(stacks)}).encode()
     return serve_page(html)
 
 
 def floor_walk(browser: Browser, floor_url: str, clicks: int) -> Timings:
     page = browser.new_context(viewport=VIEWPORT).new_page()
     page.goto(floor_url)
-    page.wait_for_function("() => { const i = document.getElementById('car-picture'); return i.complete; }")
+    page.wait_for_function("() => [...document.querySelectorAll('.spin-stage img')].every(i => i.complete)")
     timings = Timings()
     for _ in range(clicks):
         page.evaluate(MEASURE)
@@ -252,12 +277,13 @@ def main() -> None:
         start = f"{args.url}/build?model=hatch&colour=custom&hex={build_hex}"
         page = browser.new_page(viewport=VIEWPORT)
         page.goto(start)
-        page.wait_for_function("() => document.getElementById('car-picture')?.complete")
+        page.locator("[data-spin][data-preloaded=true]").wait_for()
         sizes = page.eval_on_selector("#car-picture", "i => i.sizes")
-        first = page.eval_on_selector("#car-picture", "i => i.getAttribute('srcset')")
+        first = page.eval_on_selector("[data-spin]", STACK_ON_SCREEN)
         page.close()
-        srcsets = [s.replace(f"/{build_hex}/", f"/{floor_hex}/") for s in [first, *walk["srcsets"]]]
-        server, floor_url = floor_server(srcsets, sizes)
+        # The custom paint is only in the base's URL (stack/body/{HEX}.webp): the pieces are the same.
+        stacks = [[s.replace(f"/{build_hex}.", f"/{floor_hex}.") for s in stack] for stack in [first, *walk["stacks"]]]
+        server, floor_url = floor_server(stacks, sizes)
         floor_cold = floor_walk(browser, floor_url, args.clicks)
         build_warm = replay(browser, args.url, build_hex, walk["names"])
         floor_warm = floor_walk(browser, floor_url, args.clicks)

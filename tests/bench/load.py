@@ -17,9 +17,10 @@ worker's RSS is printed before, right after, and once their states have expired 
 with MOTORJOY_VISITOR_IDLE_SECONDS=`--idle-seconds`).
 Each visitor fetches the /build page, opens the websocket with the page's hydrate event (on_load runs),
 then every 2 seconds picks a random option, times the event round trip (emit → the update carrying
-the new picture paths), and fetches the new picture (the 800-wide WebP) the way the browser would; each
-run counts how many of those pictures the server drew then (its Server-Timing) rather than had, and
-how many a crowded worker answered with their JPEG.
+the new build), and fetches the new picture the way the browser would: the pictures of the build's
+stack (800 wide, app/render/stack.py) that this visitor hasn't fetched before, all at once (the
+browser keeps them: their URLs never change). Each run counts how many of those pictures the server
+drew then (its Server-Timing) rather than had, and how many a crowded worker answered with a JPEG.
 With `--without-pictures` (a diagnosis) they pick but fetch no picture, so the server draws and
 serves none: the picks' own cost. With `--every-picture-stored` (another) every picture a visitor
 could ask for is in the store beforehand, so the server serves pictures but draws none. Visitors
@@ -65,7 +66,7 @@ import redis
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))  # run as a script: the project's packages come from the checkout
 
-from app.catalog import BuildError, Catalogue, load_catalogue  # noqa: E402
+from app.catalog import Build, BuildError, Catalogue, load_catalogue  # noqa: E402
 from app.render import CarPictures, open_pictures  # noqa: E402
 from app.render.encode import LIVE_METHOD  # noqa: E402
 from tests.bench import echo_server  # noqa: E402
@@ -139,21 +140,28 @@ async def visitor(
         tally.errors[f"connect: {type(error).__name__}"] += 1
         await tab.close()
         return
+    seen: set[str] = set()  # the pictures this visitor's browser holds
     if picks is not None:  # a crowd visitor: a few quick picks, then gone
         for _ in range(picks):
-            await pick_and_look(base, http, tab, unchosen(tab, options, rng), tally, pictures)
+            await pick_and_look(base, http, tab, unchosen(tab, options, rng), tally, pictures, seen)
         await tab.close()
         return
     next_pick = time.monotonic() + rng.uniform(0, PICK_EVERY_S)
     while (now := time.monotonic()) < end:
         await asyncio.sleep(next_pick - now)
         next_pick += PICK_EVERY_S
-        await pick_and_look(base, http, tab, unchosen(tab, options, rng), tally, pictures)
+        await pick_and_look(base, http, tab, unchosen(tab, options, rng), tally, pictures, seen)
     await tab.close()
 
 
 async def pick_and_look(
-    base: str, http: aiohttp.ClientSession, tab: ReflexTab, option: str, tally: Tally, pictures: bool = True
+    base: str,
+    http: aiohttp.ClientSession,
+    tab: ReflexTab,
+    option: str,
+    tally: Tally,
+    pictures: bool = True,
+    seen: set[str] | None = None,
 ):
     began = time.perf_counter()
     try:  # the answer to a pick is the update that moves the build's choices
@@ -163,28 +171,40 @@ async def pick_and_look(
         return
     tally.event_ms.append((time.perf_counter() - began) * 1000)
     tally.event_at.append(time.monotonic())
-    path = picture_on_screen(tab)
-    if path is None:  # the server answered with no build (its state for this visitor was lost)
+    paths = pictures_on_screen(tab)
+    if paths is None:  # the server answered with no build (its state for this visitor was lost)
         tally.errors["event: no build"] += 1
         return
     if not pictures:  # a diagnosis: the picks alone, the server drawing and serving no picture
         return
+    seen = set() if seen is None else seen
+    new = [path for path in paths if path not in seen]
+    if not new:  # every picture of this build is in the browser already
+        return
     began = time.perf_counter()
+    fetched = await asyncio.gather(*(fetch_picture(http, base + path, tally) for path in new))
+    seen.update(path for path, ok in zip(new, fetched, strict=True) if ok)
+    if all(fetched):
+        tally.picture_ms.append((time.perf_counter() - began) * 1000)
+
+
+async def fetch_picture(http: aiohttp.ClientSession, url: str, tally: Tally) -> bool:
+    """Fetch one picture as the browser would; count where the server found it. False on an error."""
     try:
-        async with http.get(base + path) as picture:
+        async with http.get(url) as picture:
             await picture.read()
             if picture.status != 200:
                 tally.errors[f"picture {picture.status}"] += 1
-                return
+                return False
             timing = picture.headers.get("Server-Timing", "")
             source = timing.split(";")[0]
             tally.pictures_drawn += source == "drawn"
             # A crowded worker answers a never-seen WebP with its JPEG (app.render.route): told apart.
             tally.pictures_from[(source or "unsaid") + (" as jpeg" if timing.endswith(", crowd") else "")] += 1
+            return True
     except Exception as error:
         tally.errors[f"picture: {type(error).__name__}"] += 1
-        return
-    tally.picture_ms.append((time.perf_counter() - began) * 1000)
+        return False
 
 
 @functools.cache
@@ -192,18 +212,34 @@ def url_pictures() -> CarPictures:
     return open_pictures(cache_dir=Path(tempfile.gettempdir()) / "motorjoy-load-urls")  # URLs only: draws nothing
 
 
-def picture_on_screen(tab: ReflexTab) -> str | None:
-    """The PICTURE_WIDTH picture of the build the tab now shows, as assets/predict.js works it out from the
-    build the server sent (a pick's answer carries the build, not picture URLs)."""
+def build_on_screen(tab: ReflexTab) -> tuple[Build, str] | None:
+    """The build the tab now shows and its angle, as assets/predict.js reads them from the server's answer
+    (a pick's answer carries the build, not picture URLs); None before the server has named one."""
     model, choices = tab.value(BUILD_STATE, "model_id"), tab.value(BUILD_STATE, "choice_ids")
     if not model or not choices:
         return None
-    pictures = url_pictures()
-    catalogue = pictures.catalogue
+    catalogue = url_pictures().catalogue
     custom = catalogue.option(choices.get("colour", "")).custom if choices.get("colour") else False
     build = catalogue.build_from(model, choices, tab.value(BUILD_STATE, "hex") if custom else None)
-    paths, _alt = pictures.paths_and_alt(build, tab.value(BUILD_STATE, "view") or catalogue.model(model).views[0])
-    return paths[catalogue.widths.index(PICTURE_WIDTH)]
+    return build, tab.value(BUILD_STATE, "view") or catalogue.model(model).views[0]
+
+
+def picture_on_screen(tab: ReflexTab) -> str | None:
+    """The PICTURE_WIDTH composite of the build the tab now shows (the page's first picture)."""
+    shown = build_on_screen(tab)
+    if shown is None:
+        return None
+    paths, _alt = url_pictures().paths_and_alt(*shown)
+    return paths[url_pictures().catalogue.widths.index(PICTURE_WIDTH)]
+
+
+def pictures_on_screen(tab: ReflexTab) -> list[str] | None:
+    """The PICTURE_WIDTH pictures of the stack of the build the tab now shows (what a pick's picture is)."""
+    shown = build_on_screen(tab)
+    if shown is None:
+        return None
+    width = url_pictures().catalogue.widths.index(PICTURE_WIDTH)
+    return [paths[width] for paths in url_pictures().stack_paths(*shown)]
 
 
 def unchosen(tab: ReflexTab, options: list[str], rng: random.Random) -> str:
