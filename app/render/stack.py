@@ -7,8 +7,8 @@ drawing, and on the scaled setup's two cores the picks' tail missed its goal whe
 picture is the painted base with each slot's piece laid over it, in paint order, as a browser lays
 transparent images over one another; a piece depends on one option only. That is 24 pictures for an
 angle and width of the hatch (7 paints, 17 pieces) instead of 12,096, few enough to draw them all ahead
-of time. `tests/bench/layer_stack.py` measures what the stack would cost and save against the
-composites; the pages still show composites.
+of time (`every_stack_key`). The pages lay the stack from the first pick or turn on (assets/spin.js);
+`tests/bench/layer_stack.py` measures what it costs and saves against the composites.
 
 A piece is as large as the picture, clear where it shows nothing, so a page lays it over the base
 without placing it: encoded with WebP's careful effort (app.render.encode), a clear area costs next to

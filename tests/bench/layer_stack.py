@@ -1,11 +1,11 @@
-"""Layer stack benchmark (not a test): what showing a car as a stack of pictures would cost and save.
+"""Layer stack benchmark (not a test): what showing a car as a stack of pictures costs and saves.
 
     .venv/bin/python tests/bench/layer_stack.py                 # both models, every width, 40 builds each
     .venv/bin/python tests/bench/layer_stack.py --models hatch --widths 800 --builds 10
 
-Today every build is one composite per angle and width, drawn when first asked for. The stack
+A composite is one picture per build, angle and width, drawn when first asked for. The stack
 (app/render/stack.py) is the painted base (a picture per paint) with one transparent piece per slot laid
-over it (a picture per option), which a browser can lay over one another. For each model's first
+over it (a picture per option), which the browser lays over one another (assets/spin.js). For each model's first
 angle at each width this prints, the composites being the floor of every ratio:
 - how many different pictures a visitor could ask for (valid builds, against paints + pieces);
 - the bytes of a build's first picture (the composite, against the base and all its pieces), and of

@@ -10,7 +10,9 @@ Each setup is started with `quickstart.py serve` on a free port and stopped afte
 - scaled: PostgreSQL (a fresh schema) + Redis + MOTORJOY_WORKERS=2;
 - floor: tests/bench/echo_server.py, a bare python-socketio server under Granian (one worker) that
   replays the bytes the embedded app sent for a page load and a pick (recorded in this run), so each
-  figure is also printed as a ratio to the floor measured on the same machine in the same run.
+  figure is also printed as a ratio to the floor measured on the same machine in the same run. Its
+  answer is always the same build, so its visitors fetch that build's pictures once, on their first
+  pick: a lighter floor than the app's runs, where a pick fetches the piece it changed.
 Every visitor count runs `--repeat` times in a row (the tail must not grow as visitors accumulate).
 Then, on the embedded setup, a crowd of `--crowd` visitors arrives, picks twice and leaves; the
 worker's RSS is printed before, right after, and once their states have expired (the server runs
