@@ -77,6 +77,11 @@ def test_a_builds_stack_from_the_route_lays_into_its_composed_picture(
         assert _gap(picture.convert("RGB"), composed) < 3, view
 
 
+def test_an_option_that_draws_nothing_has_a_clear_piece(client: TestClient) -> None:
+    clear = _decoded(client.get(STACK + "stripes/stripes-none.webp"))
+    assert clear.mode == "RGBA" and clear.size == (160, 90) and not np.asarray(clear)[..., 3].any()
+
+
 def test_a_crowded_worker_still_answers_a_stack_picture_as_webp(pictures: CarPictures) -> None:
     crowded = _client(pictures, crowd_in_hand=0)
     response = crowded.get(STACK + "roof/roof-black.webp")
@@ -119,7 +124,6 @@ def test_a_picture_of_an_older_catalogue_is_sent_to_the_current_one(client: Test
         (STACK + "wheels/roof-white.webp", 404, "No wheels piece called 'roof-white'"),
         (STACK + "wheels/wheels-nope.webp", 404, "no option called"),
         (STACK + "glass/clear.webp", 404, "ask for glass.webp"),
-        (STACK + "stripes/stripes-none.webp", 404, "draws nothing"),
         ("/car/test-1/estate/side/160/stack/badge_bar/badgebar-rally.webp", 404, "No badge_bar piece"),
         ("/car/test-1/hatch/side/123/stack/body/C0392B.webp", 404, "widths"),
         ("/car/test-1/estate/front/160/stack/body/C0392B.webp", 404, "no 'front' view"),
