@@ -350,7 +350,14 @@ def test_in_a_crowd_a_never_seen_webp_is_answered_with_its_jpeg(pictures: CarPic
     gate = Gate(allowed=10)  # answering on the event loop, as MissLimiter does once it has its lease
     app = Starlette(
         routes=picture_routes(
-            lambda v: pictures, lambda: pictures, gate, drawing_at_once=1, admit_miss_now=gate, crowd_in_hand=2
+            lambda v: pictures,
+            lambda: pictures,
+            gate,
+            drawing_at_once=1,
+            admit_miss_now=gate,
+            crowd_in_hand=2,
+            # Known without a thread, so the requests reach the queue in the order they were sent.
+            in_hand=lambda v: pictures,
         )
     )
     urls = [_custom(colour) for colour in ("111111", "222222", "333333", "444444")]
@@ -381,7 +388,11 @@ def test_in_a_crowd_pictures_already_drawn_and_jpegs_are_answered_themselves(
     stored = TestClient(Starlette(routes=routes(pictures))).get(_custom("555555")).content  # drawn on a calm day
     pictures.cache._memory.clear()
     drawn = _held_drawings(pictures, monkeypatch)
-    app = Starlette(routes=picture_routes(lambda v: pictures, lambda: pictures, drawing_at_once=1, crowd_in_hand=1))
+    app = Starlette(
+        routes=picture_routes(
+            lambda v: pictures, lambda: pictures, drawing_at_once=1, crowd_in_hand=1, in_hand=lambda v: pictures
+        )
+    )
     urls = [_custom("666666"), _custom("555555"), _custom("777777", "jpg"), _custom("888888")]
     answers = _all_at_once(app, urls)
     assert [a.headers["content-type"] for a in answers] == ["image/webp"] * 2 + ["image/jpeg"] * 2
