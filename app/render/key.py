@@ -29,6 +29,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
 from app.catalog import Build, BuildError, Catalogue
@@ -53,13 +54,14 @@ class BadPictureRequest(ValueError):
         self.status = status
 
 
-class _Named:
+class _Named(ABC):
     """What a picture's URL gives it: the disk store's name, the ETag and the Content-Type."""
 
     format: str
 
+    @abstractmethod
     def url(self) -> str:
-        raise NotImplementedError
+        """The one URL of this picture."""
 
     @property
     def digest(self) -> str:

@@ -132,8 +132,8 @@ class CarPictures:
         return json.dumps(self.spin_frames(build), separators=(",", ":"))
 
     def precompute_keys(self, format: str = "webp") -> Iterator[PictureKey]:
-        """Each model's default build, then every build one choice away from it, for every view and width;
-        then every stack picture (`every_stack_key`).
+        """For every view and width: every stack picture (`every_stack_key`), then each model's default
+        build and every build one choice away from it.
 
         Angle by angle, the hero angle (views[0]) first: it is the one every page opens at.
         """

@@ -144,12 +144,12 @@ def picture_routes(
             # that must ask the database, or a store too busy to glance at, takes a trip to a thread
             # (which costs the event loop a turn and the thread a sleep and a wake), both in one.
             source, data = "memory", pictures.cache.in_memory(key)
-            if data is None and in_the_catalogue(pictures.catalogue, key):
-                # One of the catalogue's own stack pictures: a bounded set, each drawn once for everyone
-                # (and ahead of time), which no client can make the server draw more of; not counted.
-                data, wait = await _stored_or_admitted_now(pictures, key, no_miss_limit, no_miss_limit, request)
-            elif data is None:
-                data, wait = await _stored_or_admitted_now(pictures, key, admit_miss, admit_miss_now, request)
+            if data is None:
+                # The catalogue's own stack pictures are a bounded set, each drawn once for everyone (and
+                # ahead of time), which no client can make the server draw more of: not counted as misses.
+                bounded = in_the_catalogue(pictures.catalogue, key)
+                gates = (no_miss_limit, no_miss_limit) if bounded else (admit_miss, admit_miss_now)
+                data, wait = await _stored_or_admitted_now(pictures, key, *gates, request)
                 source = "disk"
                 if wait > 0:
                     return _slow_down(wait)
