@@ -36,7 +36,7 @@ an awaited job to its socket and reads the answer when the socket is readable, l
 connection (`_Child.ask`), so a never-seen picture wakes no thread of the web worker. Callers in
 threads (the warm-up, scripts, the precompute's process aside) take the other socket, one at a time
 (`_Child.call`). The drawing process reads both in threads of its own and draws one job at a time,
-in the order they came.
+visitors' pictures first, each socket's jobs in the order they came.
 """
 
 from __future__ import annotations
@@ -77,6 +77,9 @@ DiskStore = tuple[str, int]  # a picture store's folder and size limit, as the d
 READ_AT_ONCE = 1 << 17  # bytes the event loop reads from the socket per turn: several pictures' answers
 _LENGTH = struct.Struct("!i")  # multiprocessing.Connection's framing, so the drawing process can use one
 _LONG_LENGTH = struct.Struct("!Q")
+# A visitor's picture (asked on the event loop) is drawn before the jobs of threads (the warm-up's next
+# view, a script): it waits for the job in hand at most, never for a queue of layer decodes.
+VISITORS_FIRST, THEN_THE_REST = 0, 1
 
 
 class DrawingStopped(RuntimeError):
@@ -356,18 +359,19 @@ def drawing_cores(allowed: set[int]) -> set[int]:
 def _serve(
     calls: multiprocessing.connection.Connection, asks: multiprocessing.connection.Connection, niceness: int
 ) -> None:
-    """The drawing process: jobs from both sockets, one at a time in the order they came, until both close.
+    """The drawing process: jobs from both sockets, one at a time (visitors' first), until both close.
 
     A thread per socket reads the jobs as they come, so the web worker's writes never wait for a drawing.
     The web worker closes both when it lets this process go; a worker killed outright (SIGKILL, out of
     memory) closes them too, so this process leaves with it."""
     _settle_in(niceness)
-    jobs: queue.SimpleQueue = queue.SimpleQueue()
-    for socket in (calls, asks):
-        threading.Thread(target=_take_jobs, args=(socket, jobs), name="jobs", daemon=True).start()
+    jobs: queue.PriorityQueue = queue.PriorityQueue()
+    order = itertools.count()
+    for socket, turn in ((asks, VISITORS_FIRST), (calls, THEN_THE_REST)):
+        threading.Thread(target=_take_jobs, args=(socket, jobs, turn, order), name="jobs", daemon=True).start()
     open_sockets = 2
     while open_sockets:
-        job = jobs.get()
+        *_turn, job = jobs.get()
         if job is None:
             open_sockets -= 1
             continue
@@ -380,15 +384,19 @@ def _serve(
             socket.send_bytes(_pickled_answer(answer))
 
 
-def _take_jobs(socket: multiprocessing.connection.Connection, jobs: queue.SimpleQueue) -> None:
+def _take_jobs(
+    socket: multiprocessing.connection.Connection, jobs: queue.PriorityQueue, turn: int, order: itertools.count
+) -> None:
+    """Queue the socket's jobs at `turn`, in the order they came (`order` numbers both sockets' jobs, so
+    no two entries tie and the jobs themselves are never compared); None when the socket closes."""
     sending = threading.Lock()
     while True:
         try:
             job_id, work, args = pickle.loads(socket.recv_bytes())
         except (EOFError, OSError):
-            jobs.put(None)
+            jobs.put((turn, next(order), None))  # after this socket's own jobs still waiting
             return
-        jobs.put((socket, sending, job_id, work, args))
+        jobs.put((turn, next(order), (socket, sending, job_id, work, args)))
 
 
 def _pickled_answer(answer: tuple[int, bool, object]) -> bytes:

@@ -7,7 +7,6 @@ import contextlib
 import dataclasses
 import logging
 import math
-import os
 import time
 from collections.abc import Callable
 
@@ -53,23 +52,19 @@ def none_in_hand(_version: str) -> CarPictures | None:
     return None
 
 
-def renders_at_once() -> int:
-    """How many never-seen pictures a worker has in hand at once: one core fewer than the machine has (at least one).
-
-    The drawing itself happens in the worker's drawing process (app.render.drawing), one at a time;
-    this bounds the request threads waiting on it, so a crowd picking new builds queues here instead
-    of tying up every thread in the pool.
-    """
-    return max(1, (os.cpu_count() or 2) - 1)
-
-
-# Never-seen pictures a worker may have in hand (drawn or waiting their turn) before it answers the next
+# Never-seen pictures a worker has in hand (drawn or waiting their turn) before it answers the next
 # never-seen WebP with its JPEG: a visitor turning the car (8 angles) stays under it.
 CROWD_IN_HAND = 8
+# Never-seen pictures handed to the drawing process at once. It draws one at a time anyway (a visitor's
+# first, see app.render.drawing); what matters is that a pick's whole stack (a base and up to seven
+# pieces) goes over together. Handed over one by one, each waited behind the warm-up's next view decode,
+# which slipped in between: at start-up a new build's stack took 14 s (2.6 s a picture), over 20 s under
+# load. Without a drawing process (tests, scripts) it is also how many threads draw at once.
+HANDED_OVER_AT_ONCE = CROWD_IN_HAND
 
 
 class DrawingQueue:
-    """The never-seen pictures a worker has in hand: drawn `at_once` at a time, the rest waiting their turn.
+    """The never-seen pictures a worker has in hand: `at_once` with the drawing process, the rest waiting.
 
     Past `crowd` in hand the queue is *crowded*: a crowd is picking builds nobody has seen, faster than
     WebP can be drawn. With 400 visitors on two cores the drawings fell seconds behind (a new picture
@@ -101,7 +96,7 @@ def picture_routes(
     pictures_for: Callable[[str], CarPictures | None],
     live: Callable[[], CarPictures],
     admit_miss: MissGate = no_miss_limit,
-    drawing_at_once: int | None = None,
+    drawing_at_once: int = HANDED_OVER_AT_ONCE,
     in_hand: Callable[[str], CarPictures | None] = none_in_hand,
     admit_miss_now: MissGateNow | None = None,
     crowd_in_hand: int = CROWD_IN_HAND,
@@ -115,12 +110,12 @@ def picture_routes(
     CPU and disk, so `admit_miss(request)` (run in a thread: it may ask the database) may refuse it
     with a 429 and a Retry-After; `admit_miss_now(request)` gives the same answer on the event loop when
     it can (None: it can't; left out, only the default no-limit gate answers there). At most
-    `drawing_at_once` (default `renders_at_once()`) are drawn at a time; past `crowd_in_hand` in hand, a
+    `drawing_at_once` are handed to the drawing process at a time; past `crowd_in_hand` in hand, a
     never-seen WebP is answered with its JPEG (see `DrawingQueue`).
     `in_hand(version)` answers without I/O for the versions already known, so nearly every request is
     spared a trip to a thread for `pictures_for` (about a third of a served picture's CPU).
     """
-    drawing = DrawingQueue(drawing_at_once or renders_at_once(), crowd_in_hand)
+    drawing = DrawingQueue(drawing_at_once, crowd_in_hand)
     if admit_miss_now is None:
         admit_miss_now = no_miss_limit if admit_miss is no_miss_limit else ask_the_gate
 

@@ -277,6 +277,24 @@ def test_more_jobs_than_the_socket_holds_are_all_answered_in_order(catalogue: Ca
     assert asyncio.run(asked()) == [len(catalogue_bytes) + n for n in range(40)]
 
 
+def test_a_visitors_picture_goes_before_a_threads_job_that_came_first(drawer):
+    # The warm-up decodes the layers one view per job, from a thread: a picture asked for meanwhile waits
+    # for the job in hand, not also for the next decode the warm-up sent while that one ran.
+    child = drawer._running()
+
+    async def asked_after_a_call() -> tuple[float, float]:
+        in_hand = asyncio.ensure_future(child.ask(time.sleep, 1.5))
+        await asyncio.sleep(0.1)
+        called = asyncio.get_running_loop().run_in_executor(None, child.call, time.monotonic)  # queued first
+        await asyncio.sleep(0.3)
+        asked = await child.ask(time.monotonic)
+        await in_hand
+        return asked, await called
+
+    asked, called = asyncio.run(asked_after_a_call())  # CLOCK_MONOTONIC: the same clock in both processes
+    assert asked < called
+
+
 def test_an_error_in_the_drawing_process_is_raised_to_whoever_asked(catalogue: Catalogue, drawer):
     child = drawer._running()
     with pytest.raises(ZeroDivisionError):

@@ -1,8 +1,10 @@
 """GET /car/.../stack/...: a build's stack pictures through the real route, and a 4xx for every bad URL."""
 
+import asyncio
 import io
 from pathlib import Path
 
+import httpx
 import numpy as np
 import pytest
 from PIL import Image
@@ -14,7 +16,7 @@ from app.render import CarPictures, picture_routes
 from app.render.composite import compose
 from app.render.drawing import DrawingProcess
 from app.render.encode import LIVE_METHOD
-from app.render.key import StackKey, parse_picture_path, stack_keys
+from app.render.key import PictureKey, StackKey, parse_picture_path, stack_keys
 from app.render.stack import painted_base, piece
 
 STACK = "/car/test-1/hatch/side/160/stack/"
@@ -87,6 +89,32 @@ def test_a_crowded_worker_still_answers_a_stack_picture_as_webp(pictures: CarPic
     response = crowded.get(STACK + "roof/roof-black.webp")
     assert response.status_code == 200 and response.headers["content-type"] == "image/webp"
     assert "crowd" not in response.headers["server-timing"]
+
+
+def test_a_new_builds_whole_stack_is_handed_to_the_drawing_process_together(pictures: CarPictures, monkeypatch) -> None:
+    """The drawing process draws one at a time, a visitor's first. Handed over one by one, each picture of a
+    new build's stack waited behind what the warm-up sent meanwhile: 2.6 s a picture at start-up."""
+    build = pictures.catalogue.build_from("hatch", {"colour": "custom", "roof": "roof-black"}, hex="#2A9D8F")
+    urls = [key.url() for key in stack_keys(pictures.catalogue, build, "side", 160)]
+    handed: list[PictureKey] = []
+    together = asyncio.Event()
+
+    async def draw_aside(key: PictureKey) -> bytes:
+        handed.append(key)
+        if len(handed) == len(urls):
+            together.set()
+        await asyncio.wait_for(together.wait(), 10)  # handed over one by one, the first never gets here
+        return pictures.draw(key)
+
+    monkeypatch.setattr(pictures, "draw_aside", draw_aside)
+    app = Starlette(routes=picture_routes(lambda v: pictures, lambda: pictures, in_hand=lambda v: pictures))
+
+    async def all_at_once() -> list[int]:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+            return [answer.status_code for answer in await asyncio.gather(*(client.get(url) for url in urls))]
+
+    assert len(urls) >= 5
+    assert asyncio.run(all_at_once()) == [200] * len(urls)
 
 
 def test_the_catalogues_own_stack_pictures_are_not_counted_as_a_clients_misses(pictures: CarPictures) -> None:
