@@ -103,7 +103,24 @@
     };
   }
 
-  const rules = { wrap, keyTarget, stepPixels, dragTarget, preloadOrder, parseFrames, shownAs, frameKey, latestOnly };
+  // How long to wait before asking again for a frame whose pictures failed to come (a server too busy to
+  // draw, a dropped connection): a second, then twice as long each time; null once it has failed six times.
+  function retryDelay(failures) {
+    return failures >= 1 && failures <= 5 ? 1000 * 2 ** (failures - 1) : null;
+  }
+
+  const rules = {
+    wrap,
+    keyTarget,
+    stepPixels,
+    dragTarget,
+    preloadOrder,
+    parseFrames,
+    shownAs,
+    frameKey,
+    latestOnly,
+    retryDelay,
+  };
   if (typeof module !== "undefined" && module.exports) module.exports = rules;
   if (typeof document === "undefined") return;
 
@@ -205,11 +222,16 @@
       spin.dataset.shown = frame.srcset; // which build and angle is on screen (its composite), for tests and benchmarks
     }
 
-    // Swap the picture only to a decoded frame, and only if it is still the one wanted.
-    function show(i) {
+    // Swap the picture only to a decoded frame, and only if it is still the one wanted. A frame one of
+    // whose pictures failed is asked for again a little later while it is still wanted: the page must
+    // not stay on the old car for good because one piece didn't come the first time.
+    function show(i, failures = 0) {
       const frame = frames[i];
-      return decodeFrame(frame, pic.sizes).then((img) => {
-        if (img && frames[index] === frame) point(frame);
+      return decodeFrame(frame, pic.sizes).then((ok) => {
+        if (frames[index] !== frame) return;
+        if (ok) return point(frame);
+        const wait = retryDelay(failures + 1);
+        if (wait !== null) setTimeout(() => frames[index] === frame && show(i, failures + 1), wait);
       });
     }
 

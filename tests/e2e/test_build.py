@@ -366,6 +366,30 @@ def test_a_pick_waits_a_moment_at_most_for_its_picture_and_picks_keep_their_orde
         route.abort()
 
 
+def test_a_picture_that_failed_to_come_is_asked_for_again_while_still_wanted(page: Page, app_url: str):
+    open_predicting(page, app_url, "?model=hatch&colour=chili-red&roof=roof-white")
+    busy = [True]
+    refused: list[str] = []
+
+    def busy_for_a_while(route) -> None:  # as a server too busy to draw answers (app/render/route.py)
+        if busy:
+            refused.append(route.request.url)
+            route.fulfill(status=503, body="The picture could not be drawn.")
+        else:
+            route.continue_()
+
+    page.route(re.compile(r"/car/.*/stack/roof/roof-black\.webp"), busy_for_a_while)
+    page.get_by_role("radio", name=re.compile("^Black roof")).click()
+    expect(page.get_by_role("radio", name=re.compile("^Black roof"))).to_be_checked()  # the server agreed
+    page.wait_for_timeout(2500)  # long enough to be asked again (and the other angles to be asked for) in vain
+    assert len(refused) >= 2, refused
+    # No half-new car: the old one stays until every picture of the new one is in.
+    expect(spin(page)).to_have_attribute("data-shown", re.compile(r"/chili-red\+roof-white\+"))
+    busy.clear()
+    expect(spin(page)).to_have_attribute("data-shown", re.compile(r"/chili-red\+roof-black\+"))
+    assert any("/stack/roof/roof-black.webp" in srcset for srcset in pieces(page)), pieces(page)
+
+
 def test_the_address_follows_the_build_in_the_browser(page: Page, app_url: str, console_errors: list[str]):
     """Written by assets/predict.js from the server's answer (no script comes with a pick): a reload opens the
     same car, and a visit to /build from another page opens the build its own address names."""

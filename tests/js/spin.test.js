@@ -76,3 +76,11 @@ describe("callbacks of a build that was replaced", () => {
     expect(ran).toEqual(["second build loaded", "second build again"]);
   });
 });
+
+describe("a frame that failed to come", () => {
+  test("is asked for again after a second, then twice as long each time, six tries in all", () => {
+    expect([1, 2, 3, 4, 5].map(rules.retryDelay)).toEqual([1000, 2000, 4000, 8000, 16000]);
+    expect(rules.retryDelay(6)).toBe(null);
+    expect(rules.retryDelay(0)).toBe(null);
+  });
+});
