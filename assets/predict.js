@@ -361,10 +361,7 @@
       if (!next || !root.motorjoySpin) return;
       const view = spin.dataset.view || cat.models[next.model][0];
       if (!cat.models[next.model].includes(view)) return;
-      const image = (paths) => ({
-        src: origin() + paths[0],
-        srcset: paths.map((p, i) => origin() + p + " " + cat.widths[i] + "w").join(", "),
-      });
+      const image = (paths) => root.motorjoySpin.rules.image(paths, cat.widths, origin());
       const frame = image(cat.widths.map((w) => pictureUrl(cat, next, view, w)));
       frame.layers = stackPaths(cat, next, view).map(image);
       return root.motorjoySpin.preload(frame, pic.sizes);

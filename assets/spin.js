@@ -115,6 +115,7 @@
     stepPixels,
     dragTarget,
     preloadOrder,
+    image,
     parseFrames,
     shownAs,
     frameKey,
